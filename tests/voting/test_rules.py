@@ -66,135 +66,37 @@ def test_required_approvals(threshold, base_count, required):
 
 
 # (rule, approve, disapprove, abstain, present, eligible, chair, passed, decided_by, tie_break)
+# fmt: off
 CASES = {
-    "27 members, 14 approve: more than half of all": (
-        DEFAULT,
-        14,
-        0,
-        0,
-        27,
-        27,
-        A,
-        True,
-        "majority",
-        None,
-    ),
-    "27 members, 13 approve: not more than half of all": (
-        DEFAULT,
-        13,
-        0,
-        0,
-        27,
-        27,
-        A,
-        False,
-        "insufficient",
-        None,
-    ),
-    "13 approve of 20 present fails on the all-members base": (
-        DEFAULT,
-        13,
-        2,
-        5,
-        20,
-        20,
-        A,
-        False,
-        "insufficient",
-        None,
-    ),
+    "27 members, 14 approve: more than half of all":
+        (DEFAULT, 14, 0, 0, 27, 27, A, True, "majority", None),
+    "27 members, 13 approve: not more than half of all":
+        (DEFAULT, 13, 0, 0, 27, 27, A, False, "insufficient", None),
+    "13 approve of 20 present fails on the all-members base":
+        (DEFAULT, 13, 2, 5, 20, 20, A, False, "insufficient", None),
     "abstentions never approve": (DEFAULT, 10, 0, 17, 27, 27, A, False, "insufficient", None),
     "nobody voted": (DEFAULT, 0, 0, 0, 27, 27, None, False, "insufficient", None),
-    "present base: 11 of 20 present": (
-        Rule(base=PassingBase.PRESENT),
-        11,
-        2,
-        7,
-        20,
-        20,
-        A,
-        True,
-        "majority",
-        None,
-    ),
-    "present base: 10 of 20 present": (
-        Rule(base=PassingBase.PRESENT),
-        10,
-        2,
-        8,
-        20,
-        20,
-        A,
-        False,
-        "insufficient",
-        None,
-    ),
-    "votes-cast base: abstentions are cast": (
-        Rule(base=PassingBase.VOTES_CAST),
-        5,
-        2,
-        3,
-        20,
-        20,
-        A,
-        False,
-        "insufficient",
-        None,
-    ),
-    "votes-cast base: 6 of 10 cast": (
-        Rule(base=PassingBase.VOTES_CAST),
-        6,
-        2,
-        2,
-        20,
-        20,
-        A,
-        True,
-        "majority",
-        None,
-    ),
-    "two thirds of all: 18 of 27": (
-        Rule(threshold=Threshold.TWO_THIRDS),
-        18,
-        9,
-        0,
-        27,
-        27,
-        A,
-        True,
-        "majority",
-        None,
-    ),
-    "two thirds of all: 17 of 27": (
-        Rule(threshold=Threshold.TWO_THIRDS),
-        17,
-        10,
-        0,
-        27,
-        27,
-        A,
-        False,
-        "insufficient",
-        None,
-    ),
+    "present base: 11 of 20 present":
+        (Rule(base=PassingBase.PRESENT), 11, 2, 7, 20, 20, A, True, "majority", None),
+    "present base: 10 of 20 present":
+        (Rule(base=PassingBase.PRESENT), 10, 2, 8, 20, 20, A, False, "insufficient", None),
+    "votes-cast base: abstentions are cast":
+        (Rule(base=PassingBase.VOTES_CAST), 5, 2, 3, 20, 20, A, False, "insufficient", None),
+    "votes-cast base: 6 of 10 cast":
+        (Rule(base=PassingBase.VOTES_CAST), 6, 2, 2, 20, 20, A, True, "majority", None),
+    "two thirds of all: 18 of 27":
+        (Rule(threshold=Threshold.TWO_THIRDS), 18, 9, 0, 27, 27, A, True, "majority", None),
+    "two thirds of all: 17 of 27":
+        (Rule(threshold=Threshold.TWO_THIRDS), 17, 10, 0, 27, 27, A, False, "insufficient", None),
     "tie, chair approved": (DEFAULT, 13, 13, 1, 27, 27, A, True, "chair_tie", "chair_approve"),
-    "tie, chair disapproved": (
-        DEFAULT,
-        13,
-        13,
-        1,
-        27,
-        27,
-        D,
-        False,
-        "chair_tie",
-        "chair_disapprove",
-    ),
+    "tie, chair disapproved":
+        (DEFAULT, 13, 13, 1, 27, 27, D, False, "chair_tie", "chair_disapprove"),
     "tie, chair abstained": (DEFAULT, 13, 13, 1, 27, 27, X, False, "chair_tie", "chair_abstain"),
     "tie, chair absent": (DEFAULT, 10, 10, 0, 26, 26, None, False, "chair_tie", "chair_not_voted"),
     "18 of 27 present: quorum met": (DEFAULT, 14, 4, 0, 18, 18, A, True, "majority", None),
     "17 of 27 present: no quorum": (DEFAULT, 14, 3, 0, 17, 17, A, False, "no_quorum", None),
 }
+# fmt: on
 
 
 @pytest.mark.parametrize(
@@ -293,96 +195,26 @@ def test_ballot_answers_map_to_choices(answer, choice):
 
 
 # (answers, policy, chair_answer, approve, disapprove, abstain, not_voted, passed, decided_by)
+# fmt: off
 BALLOT_CASES = {
-    "14 agree of 27: passes": (
-        {"agree": 14, "disagree": 3},
-        "no_reply",
-        "agree",
-        14,
-        3,
-        0,
-        10,
-        True,
-        "majority",
-    ),
-    "other opinion is not approval": (
-        {"agree": 13, "other": 10},
-        "no_reply",
-        "agree",
-        13,
-        0,
-        10,
-        4,
-        False,
-        "insufficient",
-    ),
-    "non-reply as no reply": (
-        {"agree": 10},
-        NonReplyPolicy.NO_REPLY,
-        "agree",
-        10,
-        0,
-        0,
-        17,
-        False,
-        "insufficient",
-    ),
-    "non-reply as agree": (
-        {"agree": 10},
-        NonReplyPolicy.AGREE,
-        "agree",
-        27,
-        0,
-        0,
-        0,
-        True,
-        "majority",
-    ),
-    "non-reply as abstain": (
-        {"agree": 10},
-        NonReplyPolicy.ABSTAIN,
-        "agree",
-        10,
-        0,
-        17,
-        0,
-        False,
-        "insufficient",
-    ),
-    "tie decided by the chair's answer": (
-        {"agree": 12, "disagree": 12},
-        "no_reply",
-        "agree",
-        12,
-        12,
-        0,
-        3,
-        True,
-        "chair_tie",
-    ),
-    "tie, chair answered other": (
-        {"agree": 12, "disagree": 12},
-        "no_reply",
-        "other",
-        12,
-        12,
-        0,
-        3,
-        False,
-        "chair_tie",
-    ),
-    "tie, chair silent, silence is abstention": (
-        {"agree": 12, "disagree": 12},
-        "abstain",
-        None,
-        12,
-        12,
-        3,
-        0,
-        False,
-        "chair_tie",
-    ),
+    "14 agree of 27: passes":
+        ({"agree": 14, "disagree": 3}, "no_reply", "agree", 14, 3, 0, 10, True, "majority"),
+    "other opinion is not approval":
+        ({"agree": 13, "other": 10}, "no_reply", "agree", 13, 0, 10, 4, False, "insufficient"),
+    "non-reply as no reply":
+        ({"agree": 10}, NonReplyPolicy.NO_REPLY, "agree", 10, 0, 0, 17, False, "insufficient"),
+    "non-reply as agree":
+        ({"agree": 10}, NonReplyPolicy.AGREE, "agree", 27, 0, 0, 0, True, "majority"),
+    "non-reply as abstain":
+        ({"agree": 10}, NonReplyPolicy.ABSTAIN, "agree", 10, 0, 17, 0, False, "insufficient"),
+    "tie decided by the chair's answer":
+        ({"agree": 12, "disagree": 12}, "no_reply", "agree", 12, 12, 0, 3, True, "chair_tie"),
+    "tie, chair answered other":
+        ({"agree": 12, "disagree": 12}, "no_reply", "other", 12, 12, 0, 3, False, "chair_tie"),
+    "tie, chair silent, silence is abstention":
+        ({"agree": 12, "disagree": 12}, "abstain", None, 12, 12, 3, 0, False, "chair_tie"),
 }
+# fmt: on
 
 
 @pytest.mark.parametrize(
