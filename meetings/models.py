@@ -19,29 +19,6 @@ from cabinet.users.models import Role, User
 from meetings.permissions import granted_by_hook
 
 
-class UTCDateTime(sa.types.TypeDecorator):
-    """A timezone-aware UTC timestamp on every backend (SQLite drops the offset on read)."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        """Normalise to UTC before storing; naive values are taken as UTC."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value, dialect):
-        """Return an aware UTC datetime whatever the driver gave back."""
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
 def _enum(cls) -> sa.Enum:
     """Store a StrEnum by value in a portable VARCHAR with a CHECK-free validation."""
     return sa.Enum(
@@ -185,8 +162,8 @@ class Meeting(TimestampMixin, Base):
     kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind), default=MeetingKind.REGULAR)
     title: Mapped[str] = mapped_column(sa.String(300))
     number: Mapped[str] = mapped_column(sa.String(50), default="")
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(nullable=True)
     place: Mapped[str] = mapped_column(sa.String(300), default="")
     form: Mapped[MeetingForm] = mapped_column(_enum(MeetingForm), default=MeetingForm.IN_ROOM)
     chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
@@ -194,10 +171,10 @@ class Meeting(TimestampMixin, Base):
         _enum(MeetingState), default=MeetingState.DRAFT, index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    archived_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Bumped on every change to the meeting, its agenda or papers: lets a tablet tell
     # whether the snapshot it holds is current.
     version: Mapped[int] = mapped_column(default=1)
@@ -409,7 +386,7 @@ class Paper(TimestampMixin, Base):
     classification: Mapped[Classification] = mapped_column(
         _enum(Classification), default=Classification.NORMAL
     )
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     current_version_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("paper_versions.id", use_alter=True, name="fk_papers_current_version"),
@@ -489,7 +466,7 @@ class PaperVersion(Base):
     # The PDF members read; None means the upload could not be converted (download only).
     pdf_sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     paper: Mapped[Paper] = relationship(back_populates="versions", foreign_keys=[paper_id])
     uploaded_by: Mapped[User | None] = relationship()
@@ -524,7 +501,7 @@ class PaperRead(Base):
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
     version_number: Mapped[int] = mapped_column(default=1)
-    read_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def aware(value: datetime | None) -> datetime | None:
