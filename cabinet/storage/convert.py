@@ -1,0 +1,99 @@
+"""Office → PDF conversion with LibreOffice headless, when it is installed.
+
+Each run gets its own throw-away profile (``-env:UserInstallation``): a shared profile makes a
+second soffice hand its job to the first one and hang, and a crashed run can lock it for good.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0
+
+
+def soffice_binary() -> str | None:
+    """The LibreOffice executable on PATH, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(
+    path: Path, *, outdir: Path | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Path | None:
+    """Convert a DOCX/XLSX/PPTX to PDF; None when LibreOffice is missing or the conversion fails.
+
+    The PDF is written to ``outdir`` (a new temp directory by default; the caller removes it after
+    storing the result with :func:`~cabinet.storage.check_and_store`).
+    """
+    binary = soffice_binary()
+    if binary is None:
+        return None
+    path = Path(path)
+    outdir = Path(outdir) if outdir else Path(tempfile.mkdtemp(prefix="convert-"))
+    outdir.mkdir(parents=True, exist_ok=True)
+    # The input name decides the output name and LibreOffice picks the filter from the extension:
+    # hand it a copy with a plain name (stored files are named by hash, without an extension).
+    with tempfile.TemporaryDirectory(prefix="soffice-") as work:
+        work_dir = Path(work)
+        source = work_dir / f"input{path.suffix or _guess_suffix(path)}"
+        shutil.copyfile(path, source)
+        command = [
+            binary,
+            f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--nodefault",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work_dir / "out"),
+            str(source),
+        ]
+        env = {**os.environ, "HOME": str(work_dir)}
+        try:
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as exc:
+            log.warning("LibreOffice could not start: %s", exc)
+            return None
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # soffice.bin is a child of the soffice script: end the whole process group.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            log.warning("LibreOffice conversion of %s timed out after %ss", path, timeout)
+            return None
+        produced = work_dir / "out" / "input.pdf"
+        if process.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+            log.warning(
+                "LibreOffice could not convert %s (exit %s): %s",
+                path,
+                process.returncode,
+                stderr.decode(errors="replace")[-500:],
+            )
+            return None
+        target = outdir / "converted.pdf"
+        shutil.move(produced, target)
+        return target
+
+
+def _guess_suffix(path: Path) -> str:
+    """The Office extension of a stored (extension-less) package, from its main part."""
+    from cabinet.storage.uploads import detect_kind
+
+    with path.open("rb") as handle:
+        return "." + detect_kind(handle)
