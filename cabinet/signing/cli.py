@@ -1,0 +1,173 @@
+"""Shell commands for signing keys (``cabinet keys ...``) and the human verification report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from asn1crypto import x509 as asn1_x509
+
+from .keys import (
+    KeystoreError,
+    create_demo_ca,
+    import_p12,
+    issue_user_p12,
+    load_demo_ca,
+    user_p12_path,
+)
+from .verify import VerificationReport, verify_pdf
+
+#: ``email -> (name, ministry)``; the core wires it to the users table (raise LookupError if none).
+UserLookup = Callable[[str], tuple[str, str]]
+_user_lookup: UserLookup | None = None
+
+
+def set_user_lookup(lookup: UserLookup | None) -> None:
+    """Install the function that finds a user's name and ministry by e-mail for ``keys issue``."""
+    global _user_lookup
+    _user_lookup = lookup
+
+
+def _keys_dir(value: str | None) -> Path:
+    if value:
+        return Path(value)
+    try:
+        from cabinet.config import settings
+
+        return Path(settings().keys_dir)
+    except Exception as exc:  # no app context, or config not loadable
+        raise click.UsageError("give --keys-dir (or run inside the app)") from exc
+
+
+keys_dir_option = click.option(
+    "--keys-dir",
+    envvar="ECABINET_KEYS_DIR",
+    type=click.Path(file_okay=False),
+    help="Key directory (default: the app's keys_dir setting).",
+)
+force_option = click.option("--force", is_flag=True, help="Overwrite an existing file.")
+
+
+@click.group("keys")
+def keys() -> None:
+    """Signing keys: demo CA, users' keystores."""
+
+
+@keys.command("create-ca")
+@keys_dir_option
+@click.option("--name", default="e-Cabinet Demo Root CA", show_default=True)
+@click.option("--organization", default="Văn phòng Chính phủ (demo)", show_default=True)
+@force_option
+def create_ca_command(keys_dir, name, organization, force) -> None:
+    """Create the local demonstration root CA."""
+    try:
+        ca = create_demo_ca(
+            _keys_dir(keys_dir), common_name=name, organization=organization, overwrite=force
+        )
+    except KeystoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"CA certificate: {ca.cert_path}")
+    click.echo(f"CA key (keep private): {ca.key_path}")
+
+
+@keys.command("issue")
+@click.argument("user_email")
+@keys_dir_option
+@click.option("--name", help="Certificate CN (default: the user's name).")
+@click.option("--ministry", help="Certificate O (default: the user's ministry).")
+@click.option(
+    "--passphrase",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Signing passphrase.",
+)
+@force_option
+def issue_command(user_email, keys_dir, name, ministry, passphrase, force) -> None:
+    """Issue a user's signing certificate from the demo CA into a .p12 keystore."""
+    if (name is None or ministry is None) and _user_lookup is not None:
+        try:
+            found_name, found_ministry = _user_lookup(user_email)
+        except LookupError as exc:
+            raise click.ClickException(f"no user {user_email}") from exc
+        name, ministry = name or found_name, ministry or found_ministry
+    if not name or not ministry:
+        raise click.UsageError("give --name and --ministry")
+    directory = _keys_dir(keys_dir)
+    out = user_p12_path(directory, user_email)
+    try:
+        cert = issue_user_p12(
+            load_demo_ca(directory),
+            out,
+            name=name,
+            ministry=ministry,
+            passphrase=passphrase,
+            email=user_email,
+            overwrite=force,
+        )
+    except KeystoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Issued {cert.subject.rfc4514_string()} (serial {cert.serial_number:x})")
+    click.echo(f"Keystore: {out}")
+
+
+@keys.command("import-p12")
+@click.argument("user_email")
+@click.argument("p12_file", type=click.Path(exists=True, dir_okay=False))
+@keys_dir_option
+@click.option("--passphrase", prompt=True, hide_input=True, help="The keystore's passphrase.")
+@force_option
+def import_p12_command(user_email, p12_file, keys_dir, passphrase, force) -> None:
+    """Import a user's .p12 from a real CA after checking it opens and holds key + certificate."""
+    out = user_p12_path(_keys_dir(keys_dir), user_email)
+    try:
+        info = import_p12(Path(p12_file), out, passphrase=passphrase, overwrite=force)
+    except KeystoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Imported {info.common_name} ({info.organization or '-'})")
+    click.echo(f"Valid {info.not_before:%Y-%m-%d} to {info.not_after:%Y-%m-%d}")
+    click.echo(f"SHA-256 {info.sha256_fingerprint}")
+    click.echo(f"Keystore: {out}")
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "NO"
+
+
+def format_report(report: VerificationReport) -> str:
+    """Human-readable text of a verification report."""
+    if report.error:
+        return f"NOT VERIFIED: {report.error}"
+    lines = []
+    for number, sig in enumerate(report.signatures, start=1):
+        when = sig.signing_time.isoformat() if sig.signing_time else "unknown"
+        kind = f"certification ({sig.docmdp_level})" if sig.certifying else "approval"
+        lines += [
+            f"Signature {number}: field {sig.field_name}, {kind}",
+            f"  signer:   {sig.signer_name or '?'} ({sig.signer_subject or '?'})",
+            f"  time:     {when}{' (timestamped)' if sig.timestamped else ''}",
+            f"  intact:   {_yes(sig.intact)}   valid: {_yes(sig.valid)}   "
+            f"trusted: {_yes(sig.trusted)}",
+            f"  covers:   {sig.coverage.replace('_', ' ')}",
+            f"  after it: {(sig.modification_level or 'unknown').replace('_', ' ')}"
+            + (f" ({', '.join(sig.changed_fields)})" if sig.changed_fields else ""),
+            f"  result:   {'OK' if sig.ok else 'FAILED'}"
+            + (f" - {sig.error}" if sig.error and not sig.ok else ""),
+        ]
+    lines.append("DOCUMENT OK" if report.ok else "DOCUMENT NOT VERIFIED")
+    return "\n".join(lines)
+
+
+def verify_command(path: Path | str, trust_roots: list[asn1_x509.Certificate]) -> int:
+    """Print the verification report of a PDF file; 0 when it verifies, 1 when not, 2 unreadable."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        click.echo(f"cannot read {path}: {exc}", err=True)
+        return 2
+    report = verify_pdf(data, trust_roots)
+    click.echo(format_report(report))
+    if report.ok:
+        return 0
+    return 2 if report.error and not report.signatures and "readable" in report.error else 1
