@@ -12,6 +12,10 @@ from typing import Any
 
 READ_HOOKS: list[Callable[[Any, Any], bool]] = []
 
+# Callables `fn(user) -> iterable of meeting ids` that add meetings to a person's "My meetings"
+# (e.g. a deputy named in attendance); pair each with a READ_HOOKS entry.
+MEETING_ID_HOOKS: list[Callable[[Any], Any]] = []
+
 
 def granted_by_hook(meeting, user) -> bool:
     """Return True when a registered read hook grants `user` access to `meeting`."""
