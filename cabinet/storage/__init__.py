@@ -1,6 +1,6 @@
 """Upload checks, the content-addressed store, watermarking and file serving."""
 
-from cabinet.storage.convert import convert_to_pdf, soffice_binary
+from cabinet.storage.convert import convert_to_pdf, soffice_binary, store_pdf_rendition
 from cabinet.storage.serving import content_disposition, send_stored
 from cabinet.storage.store import ContentStore
 from cabinet.storage.uploads import (
@@ -29,6 +29,7 @@ __all__ = [
     "sanitize_filename",
     "send_stored",
     "soffice_binary",
+    "store_pdf_rendition",
     "watermark_path",
     "watermarked_copy",
 ]

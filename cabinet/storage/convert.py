@@ -13,6 +13,11 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cabinet.storage.store import ContentStore
+    from cabinet.storage.uploads import StoredUpload
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +94,33 @@ def convert_to_pdf(
         target = outdir / "converted.pdf"
         shutil.move(produced, target)
         return target
+
+
+def store_pdf_rendition(
+    store: ContentStore,
+    upload: StoredUpload,
+    *,
+    max_bytes: int,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> StoredUpload | None:
+    """The checked PDF reading copy of a stored DOCX/XLSX/PPTX, or None (keep it as a download)."""
+    from cabinet.storage.uploads import UploadRejected, check_and_store
+
+    if upload.kind == "pdf":
+        return upload
+    with tempfile.TemporaryDirectory(prefix="rendition-") as outdir:
+        pdf = convert_to_pdf(store.path_for(upload.sha256), outdir=Path(outdir), timeout=timeout)
+        if pdf is None:
+            return None
+        stem = upload.display_name.rpartition(".")[0] or upload.display_name
+        try:
+            with pdf.open("rb") as handle:
+                return check_and_store(handle, f"{stem}.pdf", store=store, max_bytes=max_bytes)
+        except UploadRejected as error:
+            log.warning(
+                "LibreOffice produced an unusable PDF for %s: %s", upload.sha256, error.reason
+            )
+            return None
 
 
 def _guess_suffix(path: Path) -> str:

@@ -108,8 +108,16 @@ class ContentStore:
     def delete(self, sha256: str) -> None:
         """Remove a stored file and its watermarked copies (for a purge, not for a withdrawal)."""
         self.path_for(sha256).unlink(missing_ok=True)
-        purge_dir = self.watermark_dir / sha256[:2] / sha256
-        if purge_dir.is_dir():
-            for child in purge_dir.iterdir():
+        self.delete_watermarks(sha256)
+
+    def delete_watermarks(self, sha256: str) -> int:
+        """Remove every reader's watermarked copy of a file (on withdrawal); returns how many."""
+        folder = self.watermark_dir / sha256[:2] / sha256
+        self.path_for(sha256)  # validates the hash before it becomes a path
+        removed = 0
+        if folder.is_dir():
+            for child in folder.iterdir():
                 child.unlink(missing_ok=True)
-            purge_dir.rmdir()
+                removed += 1
+            folder.rmdir()
+        return removed

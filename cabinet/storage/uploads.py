@@ -60,7 +60,8 @@ class UploadRejected(ValidationFailed):
     code = "upload.rejected"
 
     def __init__(self, reason: str, message: Any, **details: Any) -> None:
-        assert reason in REASONS, reason
+        if reason not in REASONS:
+            raise ValueError(f"unknown upload refusal reason: {reason}")
         super().__init__(message, fields={"file": [message]}, reason=reason, **details)
         self.reason = reason
         self.code = f"upload.{reason}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -24,6 +25,7 @@ from cabinet.storage import (
     sanitize_filename,
     send_stored,
     soffice_binary,
+    store_pdf_rendition,
     watermarked_copy,
 )
 from cabinet.storage.watermark import FONT_CANDIDATES
@@ -311,6 +313,31 @@ def test_convert_docx_to_pdf_with_libreoffice(store, tmp_path):
     assert "Dự thảo Nghị định về Chính phủ số" in text
 
 
+@pytest.mark.skipif(
+    soffice_binary() is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed"
+)
+def test_pdf_rendition_of_an_office_upload(store):
+    upload = check_and_store(
+        io.BytesIO(office_bytes("docx", text="Phụ lục kèm theo")),
+        "Phụ lục.docx",
+        store=store,
+        max_bytes=MB,
+    )
+    rendition = store_pdf_rendition(store, upload, max_bytes=5 * MB)
+    assert rendition is not None
+    assert (rendition.kind, rendition.display_name) == ("pdf", "Phụ lục.pdf")
+    assert store.exists(upload.sha256) and store.exists(rendition.sha256)
+    assert not list(store.tmp_dir.iterdir())
+
+
+def test_pdf_rendition_is_none_without_libreoffice(store, tmp_path, monkeypatch):
+    upload = check_and_store(io.BytesIO(office_bytes("xlsx")), "a.xlsx", store=store, max_bytes=MB)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert store_pdf_rendition(store, upload, max_bytes=MB) is None
+    pdf = check_and_store(io.BytesIO(pdf_bytes()), "b.pdf", store=store, max_bytes=MB)
+    assert store_pdf_rendition(store, pdf, max_bytes=MB) is pdf
+
+
 # -- watermarks ------------------------------------------------------------------------------
 
 
@@ -369,6 +396,15 @@ def test_watermarked_copy_is_made_once_per_reader_and_version(store):
     assert "09:00" in PdfReader(again).pages[0].extract_text()
     assert other != first and "Trần Văn Bình" in PdfReader(other).pages[1].extract_text()
     assert not list(first.parent.glob(".wm-*"))
+
+
+def test_withdrawal_removes_every_watermarked_copy(store):
+    upload = check_and_store(io.BytesIO(pdf_bytes()), "mat.pdf", store=store, max_bytes=MB)
+    copies = [watermarked_copy(store, upload.sha256, reader, READER) for reader in (1, 2, 3)]
+    assert store.delete_watermarks(upload.sha256) == 3
+    assert not any(copy.exists() for copy in copies)
+    assert store.exists(upload.sha256)
+    assert store.delete_watermarks(upload.sha256) == 0
 
 
 def test_watermark_refuses_a_hash_that_is_not_one(store):
@@ -484,3 +520,103 @@ def test_x_accel_needs_the_store_root(store, tmp_path):
 )
 def test_content_disposition(name, expected):
     assert content_disposition(name) == expected
+
+
+@pytest.fixture
+def nginx_front(store, tmp_path):
+    """Debian nginx in front of a tiny app, with the X-Accel part of docs/nginx.conf.example."""
+    import socket
+    import threading
+    import time
+    from wsgiref.simple_server import WSGIRequestHandler, make_server
+
+    data = pdf_bytes(pages=4)
+    upload = check_and_store(io.BytesIO(data), "Tờ trình.pdf", store=store, max_bytes=MB)
+    app = Flask(__name__)
+
+    @app.get("/paper")
+    def paper():
+        return send_stored(
+            store.path_for(upload.sha256),
+            download_name=upload.display_name,
+            mimetype=upload.media_type,
+            x_accel=True,
+            x_accel_root=store.root,
+        )
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    backend = make_server("127.0.0.1", 0, app, handler_class=Quiet)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    example = (Path(__file__).parents[2] / "docs" / "nginx.conf.example").read_text()
+    protected = example[example.index("    location /_protected/ {") :]
+    protected = protected[: protected.index("}") + 1].replace(
+        "/srv/ecabinet/instance/files/", f"{store.root}/"
+    )
+    prefix = tmp_path / "nginx"
+    prefix.mkdir()
+    (prefix / "nginx.conf").write_text(
+        f"""{"user root;" if os.geteuid() == 0 else ""}
+        pid {prefix}/nginx.pid; error_log {prefix}/error.log;
+        events {{}}
+        http {{
+          access_log off; client_body_temp_path {prefix}; proxy_temp_path {prefix};
+          fastcgi_temp_path {prefix}; uwsgi_temp_path {prefix}; scgi_temp_path {prefix};
+          server {{
+            listen 127.0.0.1:{port};
+            {protected}
+            location / {{ proxy_pass http://127.0.0.1:{backend.server_port}; }}
+          }}
+        }}"""
+    )
+    nginx = subprocess.Popen(
+        ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.1).close()
+                break
+            except OSError:
+                time.sleep(0.025)
+        yield f"http://127.0.0.1:{port}", data, upload
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        nginx.stderr.close()
+        backend.shutdown()
+        backend.server_close()
+
+
+@pytest.mark.skipif(
+    shutil.which("nginx") is None, reason="nginx (Debian nginx-light) is not installed"
+)
+def test_nginx_serves_the_x_accel_redirect(nginx_front):
+    import urllib.error
+    import urllib.request
+
+    base, data, upload = nginx_front
+    with urllib.request.urlopen(f"{base}/paper") as response:
+        assert response.status == 200
+        assert response.read() == data
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert (
+            "filename*=UTF-8''T%E1%BB%9D%20tr%C3%ACnh.pdf"
+            in response.headers["Content-Disposition"]
+        )
+        assert "private" in response.headers["Cache-Control"]
+        assert "X-Accel-Redirect" not in response.headers
+    ranged = urllib.request.Request(f"{base}/paper", headers={"Range": "bytes=10-19"})
+    with urllib.request.urlopen(ranged) as response:
+        assert response.status == 206 and response.read() == data[10:20]
+    # The store itself is never reachable by URL.
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{base}/_protected/{upload.sha256[:2]}/{upload.sha256[2:]}")
+    assert caught.value.code == 404
+    caught.value.close()
