@@ -15,7 +15,6 @@ import platform
 import socket
 import subprocess
 import sys
-import textwrap
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -205,22 +204,6 @@ def rss_bytes(pid: int, *, children: bool = True) -> int:
     return total
 
 
-# The real app server, as production runs it: Flask-SocketIO on gevent (socketio.run picks the
-# gevent WSGI server with WebSocket support). Factory first, module-level `app` as a fallback.
-_APP_SERVER = textwrap.dedent(
-    """
-    from gevent import monkey
-    monkey.patch_all()
-    import sys
-    import app as entry
-    from cabinet.extensions import socketio
-    application = entry.create_app() if hasattr(entry, "create_app") else entry.app
-    socketio.run(application, host="127.0.0.1", port=int(sys.argv[1]), log_output=False,
-                 allow_unsafe_werkzeug=True)
-    """
-)
-
-
 @dataclass
 class Server:
     """A server subprocess listening on 127.0.0.1:port."""
@@ -268,6 +251,38 @@ def run_process(
         stderr.close()
 
 
+def app_environment(
+    database_url: str, instance_path: Path, env: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of the app under benchmark (gevent, its own instance folder)."""
+    return {
+        "ECABINET_DATABASE_URL": database_url,
+        "ECABINET_INSTANCE_PATH": str(instance_path),
+        "ECABINET_ASYNC_MODE": "gevent",
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+
+
+def cabinet_command(
+    *args: str,
+    database_url: str,
+    instance_path: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
+    """Run ``flask --app app cabinet <args>`` (e.g. "init", "seed-demo") against that database."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "cabinet", *args],
+        cwd=ROOT,
+        env={**os.environ, **app_environment(database_url, instance_path, env)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=True,
+    )
+
+
 @contextlib.contextmanager
 def app_server(
     database_url: str,
@@ -276,16 +291,12 @@ def app_server(
     env: Mapping[str, str] | None = None,
     port: int | None = None,
 ) -> Iterator[Server]:
-    """The real app (``app.py``) served by Flask-SocketIO on gevent in a subprocess."""
+    """The real app, started as production starts it (``python app.py``: Flask-SocketIO on gevent)."""
     port = port or free_port()
     environment = {
-        "ECABINET_DATABASE_URL": database_url,
-        "ECABINET_INSTANCE_PATH": str(instance_path),
-        "ECABINET_ASYNC_MODE": "gevent",
-        "PYTHONPATH": str(ROOT),
-        **(env or {}),
+        **app_environment(database_url, instance_path, env),
+        "ECABINET_HOST": "127.0.0.1",
+        "ECABINET_PORT": str(port),
     }
-    with run_process(
-        [sys.executable, "-c", _APP_SERVER, str(port)], port, env=environment
-    ) as server:
+    with run_process([sys.executable, str(ROOT / "app.py")], port, env=environment) as server:
         yield server
