@@ -238,7 +238,12 @@ def run_process(
         start_new_session=True,
     )
     try:
-        wait_for_port(port, timeout=timeout, process=process)
+        try:
+            wait_for_port(port, timeout=timeout, process=process)
+        except (RuntimeError, TimeoutError) as error:
+            stderr.flush()
+            tail = (log / f"server-{port}.log").read_text(errors="replace")[-1500:]
+            raise RuntimeError(f"{' '.join(command)[:120]}: {error}\n{tail}") from None
         yield Server(process, port)
     finally:
         with contextlib.suppress(ProcessLookupError):
