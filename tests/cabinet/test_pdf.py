@@ -6,10 +6,10 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
+from test_signing_helpers import pdffonts_rows, xmp_pdfa_part
 
 from cabinet.pdf import (
     STATIC_ROOT,
@@ -21,7 +21,6 @@ from cabinet.pdf import (
 )
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
-PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
 TITLE = "BIÊN BẢN PHIÊN HỌP CHÍNH PHỦ"
 PHRASES = [
     TITLE,
@@ -83,27 +82,6 @@ def pdf_path(tmp_path_factory):
     path = tmp_path_factory.mktemp("pdf") / "minutes.pdf"
     path.write_bytes(data)
     return path
-
-
-def xmp_pdfa_part(data: bytes) -> tuple[str | None, str | None]:
-    """(pdfaid:part, pdfaid:conformance) from the catalog's XMP metadata stream."""
-    reader = PdfReader(BytesIO(data))
-    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
-    root = ET.fromstring(xmp)
-    for element in root.iter():
-        part = element.get(f"{{{PDFAID_NS}}}part")
-        if part is not None:
-            return part, element.get(f"{{{PDFAID_NS}}}conformance")
-        if element.tag == f"{{{PDFAID_NS}}}part":
-            conformance = root.find(f".//{{{PDFAID_NS}}}conformance")
-            return element.text, conformance.text if conformance is not None else None
-    return None, None
-
-
-def pdffonts_rows(path) -> list[list[str]]:
-    """The font table of ``pdffonts`` (poppler-utils), one split row per font."""
-    output = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
-    return [line.split() for line in output.stdout.splitlines()[2:] if line.strip()]
 
 
 def test_pdfa3_identification_in_xmp(pdf_path):

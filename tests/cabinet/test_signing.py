@@ -10,14 +10,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
-from test_pdf import pdffonts_rows, xmp_pdfa_part
 from test_signing_helpers import (
     CHAIR_BOX,
     CHAIR_SLOT,
     SECRETARY_BOX,
     nss_db_trusting,
+    pdffonts_rows,
     pdfsig,
     sample_record,
+    xmp_pdfa_part,
 )
 
 from cabinet.signing import (
@@ -166,8 +167,7 @@ def test_one_changed_byte_fails_both_validators(signed, pki, tmp_path):
     result = pdfsig(path, pki["nss"])
     assert set(result) == {"secretary", "chair"}
     for fields in result.values():
-        assert fields["Signature Validation"] != "Signature is Valid."
-        assert "Invalid" in fields["Signature Validation"] or "Mismatch" in str(fields)
+        assert fields["Signature Validation"] == "Digest Mismatch."
 
 
 def test_signed_pdf_keeps_pdfa_identification_and_embedded_fonts(signed):

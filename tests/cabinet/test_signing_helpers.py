@@ -2,9 +2,12 @@
 
 import re
 import subprocess
+import xml.etree.ElementTree as ET
+from io import BytesIO
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from pypdf import PdfReader
 
 from cabinet.pdf import PdfAttachment, render_pdf
 from cabinet.signing.sign import SignatureSlot
@@ -12,6 +15,27 @@ from cabinet.signing.sign import SignatureSlot
 SECRETARY_BOX = (70.0, 60.0, 290.0, 130.0)
 CHAIR_BOX = (320.0, 60.0, 540.0, 130.0)
 CHAIR_SLOT = SignatureSlot("chair", 0, CHAIR_BOX)
+PDFAID_NS = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def xmp_pdfa_part(data: bytes) -> tuple[str | None, str | None]:
+    """(pdfaid:part, pdfaid:conformance) from the catalog's XMP metadata stream."""
+    reader = PdfReader(BytesIO(data))
+    root = ET.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+    for element in root.iter():
+        part = element.get(f"{{{PDFAID_NS}}}part")
+        if part is not None:
+            return part, element.get(f"{{{PDFAID_NS}}}conformance")
+        if element.tag == f"{{{PDFAID_NS}}}part":
+            conformance = root.find(f".//{{{PDFAID_NS}}}conformance")
+            return element.text, conformance.text if conformance is not None else None
+    return None, None
+
+
+def pdffonts_rows(path) -> list[list[str]]:
+    """The font table of ``pdffonts`` (poppler-utils), one split row per font."""
+    output = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    return [line.split() for line in output.stdout.splitlines()[2:] if line.strip()]
 
 
 def sample_record() -> bytes:
