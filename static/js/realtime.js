@@ -1,0 +1,344 @@
+// The one shared Socket.IO connection of a page, and the client half of the event envelope
+// (docs/protocol.md): client→server events are acknowledged with {ok: true, ...} or
+// {ok: false, error: {code, message}}; server→client events are named noun.verb.
+//
+//   import { on, request, joinMeeting, status } from "/static/js/realtime.js";
+//   on("agenda.updated", (payload) => …);
+//   const ack = await request("poll.cast", {poll_id, choice}, {retry: true});
+//   joinMeeting(42, (state) => render(state));   // called again with fresh state after every reconnect
+//
+// The connection starts lazily on first use (ui.js starts it on every signed-in page so the
+// status pill and personal notifications work everywhere).
+
+import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+
+const DEFAULT_TIMEOUT = 10000;
+
+let socket = null;
+let state = "connecting"; // connecting | connected | reconnecting | offline
+let everConnected = false;
+const statusListeners = new Set();
+const meetings = new Map(); // meeting id -> Set of onState callbacks
+const pending = []; // retryable requests not yet acknowledged: {event, data, timeout, resolve, reject, inflight}
+const pendingListeners = new Set();
+
+/** The shared socket, created on first call. */
+export function connect() {
+  if (socket) return socket;
+  socket = io({
+    // WebSocket first (what tablets keep open for hours); long-polling only when a proxy
+    // refuses the upgrade.
+    transports: ["websocket", "polling"],
+    withCredentials: true,
+    reconnection: true,
+    // Exponential backoff with jitter: 0.5 s, 1 s, 2 s … capped at 15 s, so 150 tablets
+    // coming back after a Wi-Fi drop do not all knock at the same instant.
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 15000,
+    randomizationFactor: 0.5,
+    timeout: 10000,
+  });
+
+  socket.on("connect", onConnect);
+  socket.on("disconnect", (reason) => {
+    if (reason === "io server disconnect") {
+      // The server hung up on purpose (e.g. the account was deactivated). Try once more: a
+      // refused connect then sends the person to the sign-in page.
+      setState("reconnecting");
+      window.setTimeout(() => socket.connect(), 1000);
+      return;
+    }
+    setState(navigator.onLine === false ? "offline" : "reconnecting");
+  });
+  socket.on("connect_error", (err) => {
+    if (!socket.active) {
+      // Refused by the server's connect handler: no valid session any more.
+      goToSignIn();
+      return;
+    }
+    setState(navigator.onLine === false ? "offline" : "reconnecting");
+    if (err && err.message) console.debug("realtime: connect error", err.message);
+  });
+  socket.io.on("reconnect_attempt", () => {
+    if (state !== "offline") setState("reconnecting");
+  });
+  socket.on("session.revoked", () => goToSignIn());
+
+  // The browser knows about lost networks long before a ping times out; a tablet walking out
+  // of Wi-Fi range shows "offline" at once and reconnects the moment the network is back.
+  window.addEventListener("offline", () => {
+    setState("offline");
+    if (socket.connected) socket.io.engine?.close();
+  });
+  window.addEventListener("online", () => {
+    if (socket.connected) return;
+    setState("reconnecting");
+    // Skip the rest of the backoff wait: a forced close resets it, connect() dials at once.
+    socket.disconnect();
+    socket.connect();
+  });
+  if (navigator.onLine === false) setState("offline");
+  return socket;
+}
+
+function onConnect() {
+  const wasReconnect = everConnected;
+  everConnected = true;
+  setState("connected");
+  // Rejoin every followed meeting first (the room must exist before replayed actions
+  // produce events), then replay requests made while offline.
+  const joins = [...meetings.keys()].map((id) => rejoin(id));
+  Promise.allSettled(joins).then(() => flushPending());
+  if (wasReconnect) document.dispatchEvent(new CustomEvent("realtime:reconnected"));
+}
+
+function setState(next) {
+  if (state === next) return;
+  const previous = state;
+  state = next;
+  renderPill(previous);
+  for (const fn of statusListeners) {
+    try {
+      fn(next, previous);
+    } catch (e) {
+      console.error(e);
+    }
+  }
+  document.dispatchEvent(new CustomEvent("realtime:status", { detail: { state: next, previous } }));
+}
+
+function renderPill(previous) {
+  const pill = document.getElementById("conn-pill");
+  if (!pill) return;
+  pill.dataset.state = state;
+  const label = pill.dataset[`label${state[0].toUpperCase()}${state.slice(1)}`] || state;
+  const text = pill.querySelector(".conn-pill__text");
+  if (text) text.textContent = label;
+  // Announce changes, not the first connect of every page load.
+  const announcer = document.getElementById("conn-announcer");
+  if (announcer && !(state === "connected" && previous === "connecting")) {
+    announcer.textContent = label;
+  }
+}
+
+function renderPending() {
+  const badge = document.querySelector("#conn-pill .conn-pill__pending");
+  if (badge) {
+    badge.hidden = pending.length === 0;
+    badge.textContent = String(pending.length);
+  }
+  for (const fn of pendingListeners) fn(pending.length);
+  document.dispatchEvent(new CustomEvent("realtime:pending", { detail: { count: pending.length } }));
+}
+
+function goToSignIn() {
+  const login = document.body.dataset.loginUrl || "/sign-in";
+  const here = window.location.pathname + window.location.search;
+  if (window.location.pathname === new URL(login, window.location.href).pathname) return;
+  window.location.assign(`${login}?next=${encodeURIComponent(here)}`);
+}
+
+/** Current connection state: "connecting" | "connected" | "reconnecting" | "offline". */
+export function status() {
+  return state;
+}
+
+/** Call fn(state, previous) on every connection state change; returns an unsubscribe function. */
+export function onStatus(fn) {
+  statusListeners.add(fn);
+  return () => statusListeners.delete(fn);
+}
+
+/** Call fn(count) whenever the number of queued (unacknowledged, retryable) requests changes. */
+export function onPending(fn) {
+  pendingListeners.add(fn);
+  return () => pendingListeners.delete(fn);
+}
+
+/** Subscribe to a server event; returns an unsubscribe function. */
+export function on(event, fn) {
+  connect().on(event, fn);
+  return () => socket.off(event, fn);
+}
+
+/** Unsubscribe a handler added with on(). */
+export function off(event, fn) {
+  if (socket) socket.off(event, fn);
+}
+
+/** A client id for idempotent requests (crypto.randomUUID needs a secure context; tablets on a
+ * plain-http LAN do not have one, so fall back to getRandomValues, which is always there). */
+export function clientId() {
+  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
+  const b = window.crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** The error a request rejects with: err.code ("vote.closed", "timeout", "offline", …), err.message. */
+export class RequestError extends Error {
+  constructor(code, message, details = {}) {
+    super(message);
+    this.name = "RequestError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+function strings() {
+  try {
+    return JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function emitOnce(event, data, timeout) {
+  return new Promise((resolve, reject) => {
+    socket.timeout(timeout).emit(event, data, (err, ack) => {
+      if (err) {
+        reject(new RequestError("timeout", strings().request_timeout || "timeout"));
+      } else if (ack && ack.ok) {
+        resolve(ack);
+      } else {
+        const e = (ack && ack.error) || {};
+        const { code, message, ...details } = e;
+        reject(new RequestError(code || "error", message || "error", details));
+      }
+    });
+  });
+}
+
+/**
+ * Send a client→server event and wait for its ack.
+ * Resolves with the ack ({ok: true, ...}); rejects with a RequestError carrying the server's
+ * {code, message}, or code "timeout" / "offline".
+ *
+ * options.timeout   ms to wait for the ack (default 10 s)
+ * options.retry     true for actions that must not be lost (votes, check-in): the payload gets a
+ *                   `client_id` (kept across retries, so the server can ignore duplicates), and
+ *                   the request is queued while offline or unanswered and resent after every
+ *                   reconnect until the server answers. Only a server error rejects it.
+ */
+export function request(event, data = {}, options = {}) {
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  connect();
+  if (!options.retry) {
+    if (!socket.connected) {
+      return Promise.reject(new RequestError("offline", strings().offline_request || "offline"));
+    }
+    return emitOnce(event, data, timeout);
+  }
+  const payload = { ...data };
+  if (!payload.client_id) payload.client_id = clientId();
+  return new Promise((resolve, reject) => {
+    const entry = { event, data: payload, timeout, resolve, reject, inflight: false };
+    pending.push(entry);
+    renderPending();
+    if (socket.connected) send(entry);
+  });
+}
+
+/** The queued retryable requests (read-only copies), e.g. to show "your vote is waiting to send". */
+export function pendingRequests() {
+  return pending.map(({ event, data }) => ({ event, data }));
+}
+
+function send(entry) {
+  if (entry.inflight) return;
+  entry.inflight = true;
+  emitOnce(entry.event, entry.data, entry.timeout).then(
+    (ack) => settle(entry, () => entry.resolve(ack)),
+    (err) => {
+      entry.inflight = false;
+      if (err.code === "timeout") {
+        // Unanswered: the server may or may not have it. Resend with the same client id, now
+        // if still connected, otherwise from onConnect after the reconnect.
+        if (socket.connected) window.setTimeout(() => send(entry), 1000);
+        return;
+      }
+      settle(entry, () => entry.reject(err));
+    },
+  );
+}
+
+function settle(entry, fn) {
+  const i = pending.indexOf(entry);
+  if (i >= 0) pending.splice(i, 1);
+  renderPending();
+  fn();
+}
+
+function flushPending() {
+  for (const entry of [...pending]) send(entry);
+}
+
+/**
+ * Follow a meeting: emits meeting.join now and after every reconnect, and calls
+ * onState(state) with the full snapshot each time, so a tablet resyncs without a reload.
+ * Returns {ready: Promise<state>, leave()}. ready rejects with the RequestError of the first
+ * join (e.g. code "forbidden").
+ */
+export function joinMeeting(meetingId, onState) {
+  const id = Number(meetingId);
+  connect();
+  if (!meetings.has(id)) meetings.set(id, new Set());
+  meetings.get(id).add(onState);
+  let firstResolve;
+  let firstReject;
+  const ready = new Promise((resolve, reject) => {
+    firstResolve = resolve;
+    firstReject = reject;
+  });
+  const deliver = (snapshot) => {
+    try {
+      onState(snapshot);
+    } finally {
+      firstResolve(snapshot);
+    }
+  };
+  const handle = { deliver, fail: firstReject };
+  onState.__realtimeHandle = handle;
+  if (socket.connected) {
+    emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT).then(
+      (ack) => deliver(ack.state),
+      (err) => firstReject(err),
+    );
+  }
+  return {
+    ready,
+    leave() {
+      const set = meetings.get(id);
+      if (!set) return;
+      set.delete(onState);
+      if (set.size === 0) {
+        meetings.delete(id);
+        if (socket.connected) socket.emit("meeting.leave", { meeting_id: id });
+      }
+    },
+  };
+}
+
+function rejoin(id) {
+  return emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT).then(
+    (ack) => {
+      for (const fn of meetings.get(id) || []) {
+        const handle = fn.__realtimeHandle;
+        if (handle) handle.deliver(ack.state);
+        else fn(ack.state);
+      }
+      return ack;
+    },
+    (err) => {
+      for (const fn of meetings.get(id) || []) fn.__realtimeHandle?.fail(err);
+      console.warn("realtime: rejoin of meeting", id, "failed:", err.code, err.message);
+    },
+  );
+}
+
+/** Read-only view for tests and debugging: window.__realtime is set by ui.js. */
+export function debugState() {
+  return { state, pending: pending.length, meetings: [...meetings.keys()], connected: !!socket?.connected };
+}
