@@ -125,6 +125,14 @@ def announce_sent(ballot: Ballot, now: datetime) -> None:
         emit_after_commit(
             "ballot.sent", {**payload, "votes": recipient.votes}, room=user_room(user.id)
         )
+        with force_locale(user.locale or "vi"):
+            message = str(_l("Có phiếu lấy ý kiến mới: %(title)s", title=ballot.title))
+        # Every page shows this as a toast (ui.js), not only the ballot list.
+        emit_after_commit(
+            "notification",
+            {"message": message, "kind": "info", "url": payload["url"]},
+            room=user_room(user.id),
+        )
         if _remember(ballot, user, "sent", now):
             _mail(
                 ballot,
@@ -176,9 +184,9 @@ def _row(
     elif now >= ballot.deadline or ballot.status is not BallotStatus.SENT:
         state = "overdue"
     elif response is not None:
-        state = "draft"
+        state = "saved"
     else:
-        state = "waiting"
+        state = "pending"
     choices = {}
     if submitted:
         choices = {str(a.question_id): a.choice.value for a in response.answers if a.choice}
@@ -213,7 +221,7 @@ def board(ballot: Ballot, now: datetime | None = None) -> dict[str, Any]:
     ]
     counts = {
         state: sum(1 for r in rows if r["state"] == state)
-        for state in ("answered", "draft", "waiting", "overdue")
+        for state in ("answered", "saved", "pending", "overdue")
     }
     return {
         "ballot_id": ballot.id,

@@ -147,7 +147,7 @@ class BoardRowSchema(Schema):
     user_id = fields.Integer()
     name = fields.String()
     title = fields.String()
-    state = fields.String(metadata={"enum": ["answered", "draft", "waiting", "overdue"]})
+    state = fields.String(metadata={"enum": ["answered", "saved", "pending", "overdue"]})
     submitted_at = fields.String(allow_none=True)
     revisions = fields.Integer()
     choices = fields.Dict(keys=fields.String(), values=fields.String())

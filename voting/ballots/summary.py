@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from cabinet.config import settings
@@ -186,16 +187,17 @@ def render_summary_pdf(ballot: Ballot) -> bytes:
     from voting.ballots.notify import vn_date, vn_datetime
 
     config = settings()
-    html = render_template(
-        "ballots/summary_pdf.html",
-        ballot=ballot,
-        results=question_results(ballot),
-        outcome_text=outcome_text,
-        nonreply_text=NONREPLY_TEXT[config.nonreply_policy],
-        vn_datetime=vn_datetime,
-        vn_date=vn_date,
-        generated_at=utcnow(),
-    )
+    with force_locale("vi"):  # the record is Vietnamese whatever the reader's language
+        html = render_template(
+            "ballots/summary_pdf.html",
+            ballot=ballot,
+            results=question_results(ballot),
+            outcome_text=outcome_text,
+            nonreply_text=NONREPLY_TEXT[config.nonreply_policy],
+            vn_datetime=vn_datetime,
+            vn_date=vn_date,
+            generated_at=utcnow(),
+        )
     record = json.dumps(ballot_record(ballot), ensure_ascii=False, indent=2).encode()
     return render_pdf(
         html,

@@ -151,6 +151,7 @@ def _render_form(
             members=all_members(),
             others=_others(),
             classifications=CLASSIFICATIONS,
+            deadline_days=settings().ballot_deadline_days,
         ),
         status,
     )
@@ -333,7 +334,7 @@ def _render_show(ballot: Ballot, *, errors=None, entered=None, status: int = 200
             response=response,
             current=current,
             errors=errors or {},
-            choices=list(AnswerChoice),
+            answer_choices=list(AnswerChoice),
             can_answer=recipient is not None and recipient.votes and ballot.is_open(now),
             can_manage=ballot.can_manage(user),
             can_approve=ballot.status is BallotStatus.AWAITING_APPROVAL

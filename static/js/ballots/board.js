@@ -1,0 +1,71 @@
+// The secretariat's live board: join the ballot's room, apply each answer as it arrives, and
+// resync the whole board after a reconnect (the join ack carries the full state).
+import { on, request, status } from "../realtime.js";
+import { markUpdated, localizeTimes } from "../ui.js";
+
+const root = document.querySelector("[data-ballot-board]");
+const ballotId = Number(root?.dataset.ballotBoard);
+const badges = document.getElementById("board-badges");
+
+function badgeFor(state) {
+  const holder = badges?.content.querySelector(`[data-state="${state}"]`);
+  return holder ? holder.firstElementChild.cloneNode(true) : document.createTextNode(state);
+}
+
+function setCount(id, value) {
+  const el = document.querySelector(`#${id} [data-stat-value]`);
+  if (!el) return;
+  const small = el.querySelector("small");
+  el.textContent = `${value}`;
+  if (small) el.append(" ", small);
+}
+
+function applyRow(row, flash) {
+  const tr = root.querySelector(`tr[data-user-id="${row.user_id}"]`);
+  if (!tr) return;
+  tr.className = `board-row board-row--${row.state}`;
+  const state = tr.querySelector('[data-cell="state"]');
+  state.replaceChildren(badgeFor(row.state));
+  const time = tr.querySelector('[data-cell="time"]');
+  if (row.submitted_at) {
+    const t = document.createElement("time");
+    t.dateTime = row.submitted_at;
+    t.dataset.format = "datetime";
+    t.textContent = row.submitted_at;
+    time.replaceChildren(t);
+    localizeTimes(time);
+  }
+  if (row.state === "answered") tr.querySelector('[data-cell="actions"]').replaceChildren();
+  if (flash) {
+    tr.classList.add("board-row--flash");
+    markUpdated(tr);
+  }
+}
+
+function applyCounts(counts) {
+  for (const [state, value] of Object.entries(counts)) setCount(`count-${state}`, value);
+}
+
+async function join() {
+  try {
+    const ack = await request("ballot.join", { ballot_id: ballotId });
+    ack.board.rows.forEach((row) => applyRow(row, false));
+    applyCounts(ack.board.counts);
+  } catch (err) {
+    console.warn("ballot board: join failed", err);
+  }
+}
+
+if (root) {
+  // "connect" fires on the first connection and after every reconnect.
+  on("connect", join);
+  if (status() === "connected") join();
+  on("ballot.answered", (payload) => {
+    if (payload.ballot_id !== ballotId || !payload.row) return;
+    applyRow(payload.row, true);
+    applyCounts(payload.counts);
+  });
+  on("ballot.closed", (payload) => {
+    if (payload.ballot_id === ballotId) window.location.reload();
+  });
+}
