@@ -1,0 +1,28 @@
+"""The live session: attendance and quorum, the current item and its timer, the speakers' list.
+
+Votes live in `voting.polls`; this package's `meeting.join` snapshot part ("live") carries
+both, so a tablet that reconnects resyncs in one message.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Register the live pages, socket events, the deputy read hook and the snapshot part."""
+    from cabinet.realtime import register_snapshot_part
+    from meetings.live import (
+        models,  # noqa: F401  (tables for create_all)
+        views,
+    )
+    from meetings.live.services import deputy_read_hook
+    from meetings.live.snapshot import live_part
+    from meetings.live.sockets import register_sockets
+    from meetings.permissions import READ_HOOKS
+
+    app.register_blueprint(views.bp)
+    register_sockets()
+    if deputy_read_hook not in READ_HOOKS:
+        READ_HOOKS.append(deputy_read_hook)
+    register_snapshot_part("live", live_part)

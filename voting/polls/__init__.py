@@ -1,0 +1,16 @@
+"""Electronic votes in session: open, cast over the socket, close with the rules, announce."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Register the votes API, socket events and the coalescing progress flusher."""
+    from voting.polls import api, models  # noqa: F401  (tables for create_all)
+    from voting.polls.progress import progress_flusher
+    from voting.polls.sockets import register_sockets
+
+    app.register_blueprint(api.bp)
+    register_sockets()
+    progress_flusher.init_app(app)

@@ -1,0 +1,265 @@
+"""In-session electronic votes ("biểu quyết"): the poll, its entitled voters, casts and result.
+
+Open votes keep every cast (voter, choice, time) so changes are visible in the history and
+the last one counts. Secret votes keep two unlinked tables: `SecretVoter` (that a member
+voted) and `SecretBallot` (a choice, a random id, the poll, nothing else: no voter, no time,
+no sequence). SQLite stores the ballots WITHOUT ROWID, ordered by their random ids; on
+PostgreSQL the box is rewritten in random order with fresh ids when the vote closes, so that
+after the close no physical order or transaction id can be matched to the voters' rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from cabinet.db import Base, utcnow
+from cabinet.errors import InvalidState
+from cabinet.users.models import User
+from meetings.models import AgendaItem, Meeting
+from voting.rules import Choice
+
+
+def _enum(cls) -> sa.Enum:
+    return sa.Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+def random_id() -> str:
+    """A random, unordered identifier (UUID4 text)."""
+    return str(uuid.uuid4())
+
+
+class PollKind(StrEnum):
+    """Open (names recorded) or secret (nothing links a member to a choice)."""
+
+    OPEN = "open"
+    SECRET = "secret"
+
+
+class PollState(StrEnum):
+    """A poll is open until the chair closes it; closed is final."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VotingClosed(InvalidState):
+    """The vote is closed; nothing about it may change."""
+
+    code = "vote.closed"
+    default_message = _l("Biểu quyết đã kết thúc; kết quả là cuối cùng.")
+
+
+class Poll(Base):
+    """A vote the chair opened on an agenda item."""
+
+    __tablename__ = "polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    question: Mapped[str] = mapped_column(sa.Text)
+    kind: Mapped[PollKind] = mapped_column(_enum(PollKind), default=PollKind.OPEN)
+    state: Mapped[PollState] = mapped_column(_enum(PollState), default=PollState.OPEN, index=True)
+    # The rule and counts in force when the vote opened: the result is decided with them.
+    rule: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    all_members: Mapped[int]
+    present: Mapped[int]
+    chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    opened_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    meeting: Mapped[Meeting] = relationship()
+    item: Mapped[AgendaItem | None] = relationship()
+    eligible: Mapped[list[PollEligible]] = relationship(
+        back_populates="poll", cascade="all, delete-orphan"
+    )
+    result: Mapped[PollResult | None] = relationship(back_populates="poll", uselist=False)
+
+    @property
+    def is_open(self) -> bool:
+        """True until the chair closes the vote."""
+        return self.state == PollState.OPEN
+
+    @property
+    def is_secret(self) -> bool:
+        """True for a secret vote."""
+        return self.kind == PollKind.SECRET
+
+    def ensure_open(self) -> None:
+        """Raise VotingClosed unless the vote is open."""
+        if not self.is_open:
+            raise VotingClosed(poll_id=self.id)
+
+    def eligible_ids(self) -> set[int]:
+        """Ids of the members entitled to vote (present when the vote opened)."""
+        return {row.user_id for row in self.eligible}
+
+    def can_vote(self, user) -> bool:
+        """May `user` cast a vote now (open, and in the entitled snapshot)?"""
+        return self.is_open and getattr(user, "id", None) in self.eligible_ids()
+
+    def mark_closed(self, user) -> None:
+        """Open → closed; a closed vote never reopens."""
+        self.ensure_open()
+        self.state = PollState.CLOSED
+        self.closed_at = utcnow()
+        self.closed_by_id = getattr(user, "id", None)
+
+
+class PollEligible(Base):
+    """The snapshot of members entitled to vote, taken when the vote opened."""
+
+    __tablename__ = "poll_eligible"
+
+    poll_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    # The name as it was, so the record stays right if the account is renamed later.
+    name: Mapped[str] = mapped_column(sa.String(200))
+
+    poll: Mapped[Poll] = relationship(back_populates="eligible")
+    user: Mapped[User] = relationship()
+
+
+class OpenCast(Base):
+    """One cast in an open vote; a later cast by the same voter replaces the earlier."""
+
+    __tablename__ = "poll_open_casts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"))
+    voter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    choice: Mapped[Choice] = mapped_column(_enum(Choice))
+    client_id: Mapped[str] = mapped_column(sa.String(64))
+    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    voter: Mapped[User] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("poll_id", "client_id"),
+        sa.Index("ix_poll_open_casts_poll_voter", "poll_id", "voter_id"),
+    )
+
+
+class SecretVoter(Base):
+    """That a member voted in a secret vote (never what)."""
+
+    __tablename__ = "poll_secret_voters"
+
+    poll_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    voter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    # The voter's own retry key and receipt time: let a resent cast be acknowledged again.
+    client_id: Mapped[str] = mapped_column(sa.String(64))
+    voted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SecretBallot(Base):
+    """A choice in a secret vote: no voter, no time, a random id."""
+
+    __tablename__ = "poll_secret_ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=random_id)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[Choice] = mapped_column(_enum(Choice))
+
+
+class PollResult(Base):
+    """The immutable result of a closed vote, as announced."""
+
+    __tablename__ = "poll_results"
+
+    poll_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    approve: Mapped[int]
+    disapprove: Mapped[int]
+    abstain: Mapped[int]
+    not_voted: Mapped[int]
+    eligible_count: Mapped[int]
+    base: Mapped[int]
+    required: Mapped[int]
+    passed: Mapped[bool]
+    decided_by: Mapped[str] = mapped_column(sa.String(20))
+    tie_break: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    rule: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    all_members: Mapped[int]
+    present: Mapped[int]
+    # [{"user_id", "name"}] entitled when the vote opened.
+    entitled: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON)
+    # Open votes only: [{"user_id", "name", "choice"}] (the last choice of each voter).
+    choices: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON, nullable=True)
+    computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    poll: Mapped[Poll] = relationship(back_populates="result")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The result as tablets, the API and the minutes receive it."""
+        return {
+            "poll_id": self.poll_id,
+            "approve": self.approve,
+            "disapprove": self.disapprove,
+            "abstain": self.abstain,
+            "not_voted": self.not_voted,
+            "cast": self.approve + self.disapprove + self.abstain,
+            "eligible": self.eligible_count,
+            "base": self.base,
+            "required": self.required,
+            "passed": self.passed,
+            "decided_by": self.decided_by,
+            "tie_break": self.tie_break,
+            "rule": dict(self.rule),
+            "all_members": self.all_members,
+            "present": self.present,
+            "entitled": list(self.entitled),
+            "choices": list(self.choices) if self.choices is not None else None,
+            "computed_at": self.computed_at.isoformat(),
+        }
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_closed_votes(session: Session, flush_context, instances) -> None:
+    """A closed vote and its result are final: refuse any update or delete of them."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, PollResult):
+            raise VotingClosed(poll_id=obj.poll_id)
+        if isinstance(obj, Poll) and obj in session.dirty:
+            state_history = sa.inspect(obj).attrs.state.history
+            was = state_history.deleted[0] if state_history.deleted else obj.state
+            if was == PollState.CLOSED and session.is_modified(obj, include_collections=False):
+                raise VotingClosed(poll_id=obj.id)
+    with session.no_autoflush:
+        for obj in session.new:
+            if isinstance(obj, OpenCast | SecretVoter | SecretBallot):
+                poll = session.get(Poll, obj.poll_id) if obj.poll_id else None
+                if poll is not None and not poll.is_open and not _closing(session, poll):
+                    raise VotingClosed(poll_id=poll.id)
+
+
+def _closing(session: Session, poll: Poll) -> bool:
+    # The close rewrites the secret ballot box in the same flush that closes the poll.
+    return poll.id in session.info.get("ecabinet.polls_closing", set())
