@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -33,7 +33,6 @@ from cabinet.storage import (
 )
 from cabinet.users.models import User
 from meetings.models import (
-    CLASSIFICATION_LABELS,
     Classification,
     Paper,
     PaperRead,
@@ -276,7 +275,7 @@ def last_reads(papers: Iterable[Paper], user: User) -> dict[int, int]:
             PaperRead.user_id == user.id, PaperRead.paper_id.in_(ids)
         )
     )
-    return dict(rows.tuples())
+    return {paper_id: number for paper_id, number in rows}
 
 
 def record_read(paper: Paper, user: User, version: PaperVersion) -> None:
@@ -300,6 +299,14 @@ def record_read(paper: Paper, user: User, version: PaperVersion) -> None:
 def has_endpoint(name: str) -> bool:
     """True when the app has a route with this endpoint (e.g. the reader's)."""
     return name in current_app.view_functions
+
+
+def _url(endpoint: str, **values: Any) -> str:
+    """url_for that also works outside a request (CLI, tests, background emits)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
 
 
 def version_dict(version: PaperVersion) -> dict[str, Any]:
@@ -326,7 +333,6 @@ def paper_dict(paper: Paper, user: User | None, last_read: int | None) -> dict[s
         "item_id": paper.item_id,
         "title": paper.title,
         "classification": str(paper.classification),
-        "classification_label": str(CLASSIFICATION_LABELS[Classification(paper.classification)]),
         "withdrawn": paper.is_withdrawn,
         "current": version_dict(current) if current else None,
         "versions": [version_dict(v) for v in reversed(paper.versions)],
@@ -336,9 +342,9 @@ def paper_dict(paper: Paper, user: User | None, last_read: int | None) -> dict[s
     }
     if not paper.is_withdrawn:
         data["links"] = {
-            "file": url_for("meetings.paper_file", paper_id=paper.id),
-            "download": url_for("meetings.paper_file", paper_id=paper.id, download=1),
-            "reader": url_for("reader.paper", paper_id=paper.id)
+            "file": _url("meetings.paper_file", paper_id=paper.id),
+            "download": _url("meetings.paper_file", paper_id=paper.id, download=1),
+            "reader": _url("reader.paper", paper_id=paper.id)
             if has_endpoint("reader.paper")
             else None,
         }

@@ -47,7 +47,7 @@ class _Ids(fields.List):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class UserRefSchema(Schema):
+class MeetingUserRefSchema(Schema):
     """A person referred to by a meeting."""
 
     id = fields.Integer()
@@ -95,13 +95,13 @@ class MeetingInputSchema(Schema):
             )
 
 
-class StateChangeSchema(Schema):
+class MeetingStateChangeSchema(Schema):
     """Move a meeting to another state."""
 
     state = fields.Enum(MeetingState, by_value=True, required=True)
 
 
-class ItemInputSchema(Schema):
+class AgendaItemInputSchema(Schema):
     """Create or edit an agenda item."""
 
     class Meta:
@@ -134,13 +134,13 @@ class ItemInputSchema(Schema):
         return data
 
 
-class ReorderSchema(Schema):
+class AgendaReorderSchema(Schema):
     """The agenda's item ids in their new order."""
 
     order = fields.List(fields.Integer(strict=True), required=True)
 
 
-class PaperInputSchema(Schema):
+class PaperUploadSchema(Schema):
     """The fields of a paper upload besides the file."""
 
     class Meta:
@@ -159,7 +159,7 @@ class PaperInputSchema(Schema):
         return data
 
 
-class ClassificationSchema(Schema):
+class PaperClassificationSchema(Schema):
     """Change a paper's classification and readers."""
 
     classification = fields.Enum(Classification, by_value=True, required=True)
@@ -175,7 +175,7 @@ class ClassificationSchema(Schema):
         return data
 
 
-class JoinSchema(Schema):
+class MeetingJoinSchema(Schema):
     """`meeting.join` / `meeting.leave` payload."""
 
     meeting_id = fields.Integer(required=True, strict=False)
@@ -196,12 +196,12 @@ class MeetingSchema(Schema):
     place = fields.String()
     form = fields.Enum(MeetingForm, by_value=True)
     state = fields.Enum(MeetingState, by_value=True)
-    chair = fields.Nested(UserRefSchema, allow_none=True)
+    chair = fields.Nested(MeetingUserRefSchema, allow_none=True)
     version = fields.Integer()
     published_at = fields.AwareDateTime(allow_none=True)
 
 
-class VersionSchema(Schema):
+class PaperVersionSchema(Schema):
     """One version of a paper."""
 
     id = fields.Integer()
@@ -215,24 +215,23 @@ class VersionSchema(Schema):
     uploaded_at = fields.String()
 
 
-class PaperSchema(Schema):
+class MeetingPaperSchema(Schema):
     """A paper as one person sees it."""
 
     id = fields.Integer()
     item_id = fields.Integer()
     title = fields.String()
     classification = fields.String()
-    classification_label = fields.String()
     withdrawn = fields.Boolean()
-    current = fields.Nested(VersionSchema, allow_none=True)
-    versions = fields.List(fields.Nested(VersionSchema))
+    current = fields.Nested(PaperVersionSchema, allow_none=True)
+    versions = fields.List(fields.Nested(PaperVersionSchema))
     last_read = fields.Integer(allow_none=True)
     unread = fields.Boolean()
     updated_since_read = fields.Boolean()
     links = fields.Dict()
 
 
-class ItemSchema(Schema):
+class AgendaItemSchema(Schema):
     """An agenda item with the papers the person may see."""
 
     id = fields.Integer()
@@ -244,8 +243,8 @@ class ItemSchema(Schema):
     presenter = fields.String()
     planned_minutes = fields.Integer()
     restricted = fields.Boolean()
-    invitees = fields.List(fields.Nested(UserRefSchema))
-    papers = fields.List(fields.Nested(PaperSchema))
+    invitees = fields.List(fields.Nested(MeetingUserRefSchema))
+    papers = fields.List(fields.Nested(MeetingPaperSchema))
 
 
 class MeetingStateSchema(Schema):
@@ -253,11 +252,11 @@ class MeetingStateSchema(Schema):
 
     meeting = fields.Dict()
     can_manage = fields.Boolean()
-    items = fields.List(fields.Nested(ItemSchema))
+    items = fields.List(fields.Nested(AgendaItemSchema))
     server_time = fields.String()
 
 
-class PublishResultSchema(Schema):
+class MeetingPublishResultSchema(Schema):
     """The meeting after publishing, with the warnings to show."""
 
     meeting = fields.Nested(MeetingSchema)

@@ -113,7 +113,7 @@ def meeting_dict(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _emit(event: str, meeting: Meeting, **payload: Any) -> None:
+def _emit(event: str, meeting: Meeting, /, **payload: Any) -> None:
     emit_after_commit(
         event,
         {"meeting_id": meeting.id, "version": meeting.version, **payload},
@@ -164,32 +164,33 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, actor: User) -> Me
     return meeting
 
 
-def papers_ahead_warning(meeting: Meeting) -> str | None:
+def papers_ahead_warning(meeting: Meeting) -> Any:
     """The papers-ahead rule: a warning when the session is closer than the configured days."""
     days = settings().papers_ahead_days
     left = meeting.starts_at - utcnow()
     if left >= timedelta(days=days):
         return None
     if left < timedelta(0):
-        return str(_l("Thời gian họp đã qua: tài liệu không thể gửi trước cho các thành viên."))
-    return str(
-        _l(
-            "Tài liệu cần gửi tới thành viên ít nhất %(days)s ngày trước phiên họp; "
-            "phiên họp này chỉ còn %(hours)s giờ.",
-            days=days,
-            hours=int(left.total_seconds() // 3600),
-        )
+        return _l("Thời gian họp đã qua: tài liệu không thể gửi trước cho các thành viên.")
+    return _l(
+        "Tài liệu cần gửi tới thành viên ít nhất %(days)s ngày trước phiên họp; "
+        "phiên họp này chỉ còn %(hours)s giờ.",
+        days=days,
+        hours=int(left.total_seconds() // 3600),
     )
 
 
-def publish_meeting(meeting: Meeting, *, actor: User) -> list[str]:
-    """Publish the agenda to participants; returns warnings (papers-ahead rule, empty agenda)."""
-    warnings = []
+def publish_meeting(meeting: Meeting, *, actor: User) -> list[Any]:
+    """Publish the agenda to participants; returns warnings to show (the papers-ahead rule,
+    an empty agenda) — they never block publishing."""
+    warnings, codes = [], []
     if (warning := papers_ahead_warning(meeting)) is not None:
         warnings.append(warning)
+        codes.append("papers_ahead")
     if not meeting.items:
-        warnings.append(str(_l("Chương trình họp chưa có nội dung nào.")))
-    change_state(meeting, MeetingState.PUBLISHED, actor=actor, data={"warnings": warnings})
+        warnings.append(_l("Chương trình họp chưa có nội dung nào."))
+        codes.append("empty_agenda")
+    change_state(meeting, MeetingState.PUBLISHED, actor=actor, data={"warnings": codes})
     return warnings
 
 

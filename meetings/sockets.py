@@ -1,0 +1,40 @@
+"""Socket handlers: following a meeting (`meeting.join` returns the full state) and leaving it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_login import current_user
+from flask_socketio import join_room, leave_room
+
+from cabinet.errors import Forbidden, NotFound
+from cabinet.realtime import meeting_room, snapshot_parts, socket_event
+from meetings import services
+from meetings.schemas import MeetingJoinSchema
+
+
+def full_state(meeting, user) -> dict[str, Any]:
+    """This package's snapshot merged with every registered part (attendance, polls, ...)."""
+    return {**services.meeting_state(meeting, user), **snapshot_parts(meeting, user)}
+
+
+def register_sockets() -> None:
+    """Declare the meeting subscription events on the Socket.IO server."""
+
+    @socket_event("meeting.join", schema=MeetingJoinSchema)
+    def join(data: dict[str, Any]) -> dict[str, Any]:
+        """Follow a meeting: access check, join its room, the state in one message."""
+        meeting = services.load_meeting(data["meeting_id"])
+        if meeting is None:
+            raise NotFound()
+        user = current_user._get_current_object()
+        if not meeting.can_read(user):
+            raise Forbidden()
+        join_room(meeting_room(meeting.id))
+        return {"state": full_state(meeting, user)}
+
+    @socket_event("meeting.leave", schema=MeetingJoinSchema)
+    def leave(data: dict[str, Any]) -> dict[str, Any]:
+        """Stop following a meeting."""
+        leave_room(meeting_room(data["meeting_id"]))
+        return {}
