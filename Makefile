@@ -1,0 +1,57 @@
+# The two commands: `make run` (set up everything, start the app) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+export ECABINET_HOST ?= 127.0.0.1
+export ECABINET_PORT ?= 5000
+
+.PHONY: run test setup lint bench format clean system-deps
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/vendor/.installed: node_modules/.installed scripts/vendor-assets.sh
+	bash scripts/vendor-assets.sh
+	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh
+
+setup: system-deps $(VENV)/.installed static/vendor/.installed
+
+run: setup
+	$(FLASK) cabinet init
+	$(FLASK) cabinet seed-demo --save-logins
+	@$(FLASK) cabinet demo-logins
+	@echo "Open http://$(ECABINET_HOST):$(ECABINET_PORT)/ in a browser."
+	$(PY) app.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: setup lint
+	$(VENV)/bin/pytest
+	@if [ -n "$$ECABINET_TEST_DATABASE_URL" ]; then \
+	  echo "== the same suite on PostgreSQL ($$ECABINET_TEST_DATABASE_URL) =="; \
+	  ECABINET_TEST_BACKEND=postgres $(VENV)/bin/pytest; \
+	fi
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor test-artifacts .pytest_cache .ruff_cache

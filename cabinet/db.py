@@ -1,0 +1,142 @@
+"""The database: declarative base, one scoped session per request/greenlet, and engine set-up.
+
+Business functions flush; the request (view, socket handler, CLI command) commits once.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, scoped_session, sessionmaker
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every engine (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use cabinet.db.utcnow() or an aware value")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return as_utc(value)
+
+
+class Base(DeclarativeBase):
+    """Base class of every model; constraint names are stable so migrations match on both engines."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime (the only kind stored)."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; every stored time is UTC, so make it aware again."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AppSession(Session):
+    """A session that uses the current app's engine unless bound explicitly (tests bind one)."""
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, **kw: Any) -> Any:
+        if self.bind is not None:
+            return self.bind
+        if has_app_context() and "ecabinet.engine" in current_app.extensions:
+            return current_app.extensions["ecabinet.engine"]
+        return db.engine
+
+
+class Database:
+    """Holds the engines (one per app) and the scoped session; bound to an app by `init_app`."""
+
+    def __init__(self) -> None:
+        self._last_engine: Engine | None = None
+        self.session: scoped_session[Session] = scoped_session(
+            sessionmaker(class_=AppSession, expire_on_commit=False)
+        )
+
+    @property
+    def engine(self) -> Engine:
+        """The current app's engine (or the last one created outside an app context)."""
+        if has_app_context() and "ecabinet.engine" in current_app.extensions:
+            return current_app.extensions["ecabinet.engine"]
+        assert self._last_engine is not None, "no application has been created"
+        return self._last_engine
+
+    def init_app(self, app: Flask, url: str) -> None:
+        """Create the engine for `url` and remove the session at the end of each app context."""
+        engine = make_engine(url)
+        app.extensions["ecabinet.engine"] = engine
+        self._last_engine = engine
+
+        @app.teardown_appcontext
+        def remove_session(exc: BaseException | None) -> None:
+            self.session.remove()
+
+    @property
+    def is_postgres(self) -> bool:
+        """True on PostgreSQL (row locks and advisory locks are available)."""
+        return self.engine.dialect.name == "postgresql"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine tuned for the backend: WAL and a busy timeout on SQLite, a pool on PostgreSQL."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+db = Database()
+
+M = TypeVar("M")
+
+
+def get_or_404(model: type[M], ident: Any) -> M:
+    """Load a row by primary key or raise NotFound (rendered as 404 / problem+json)."""
+    from cabinet.errors import NotFound
+
+    obj = db.session.get(model, ident)
+    if obj is None:
+        raise NotFound()
+    return obj

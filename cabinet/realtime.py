@@ -1,0 +1,141 @@
+"""The realtime hub: rooms, the ack envelope, emits that wait for the commit, resync snapshots.
+
+Protocol (docs/protocol.md): events are named `noun.verb`; every client-to-server event is
+acknowledged with `{"ok": true, ...}` or `{"ok": false, "error": {"code", "message"}}`.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_socketio import join_room
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from cabinet.db import db
+from cabinet.errors import DomainError, Unauthorized
+from cabinet.extensions import socketio
+
+log = logging.getLogger(__name__)
+
+_AFTER_COMMIT = "ecabinet.after_commit"
+SnapshotPart = Callable[[Any, Any], dict[str, Any]]
+_snapshot_parts: dict[str, SnapshotPart] = {}
+
+
+def meeting_room(meeting_id: int) -> str:
+    """The room of everyone following a meeting."""
+    return f"meeting:{meeting_id}"
+
+
+def user_room(user_id: int) -> str:
+    """The room of one person's open tabs and tablets."""
+    return f"user:{user_id}"
+
+
+def on_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` after the current session commits; dropped if it rolls back."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def emit_after_commit(event_name: str, payload: dict[str, Any], *, room: str) -> None:
+    """Emit `event_name` to `room` once the data it announces is committed."""
+    on_commit(functools.partial(socketio.emit, event_name, payload, to=room))
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            callback()
+        except Exception:  # an emit failing must not turn a committed request into an error
+            log.exception("after-commit callback failed")
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
+
+
+def register_snapshot_part(name: str, fn: SnapshotPart) -> None:
+    """Add a part to the state a tablet receives when it joins or rejoins a meeting."""
+    _snapshot_parts[name] = fn
+
+
+def snapshot_parts(meeting: Any, user: Any) -> dict[str, Any]:
+    """Every registered part of the meeting state, for this user."""
+    return {name: fn(meeting, user) for name, fn in _snapshot_parts.items()}
+
+
+def revoke_user_sockets(user_id: int) -> None:
+    """After commit: tell the person's sockets the session ended and disconnect them."""
+
+    def revoke() -> None:
+        socketio.emit("session.revoked", {"reason": "deactivated"}, to=user_room(user_id))
+        server = socketio.server
+        if server is None:
+            return
+        for sid, _eio_sid in list(server.manager.get_participants("/", user_room(user_id))):
+            server.disconnect(sid, namespace="/")
+
+    on_commit(revoke)
+
+
+def _error_ack(error: DomainError) -> dict[str, Any]:
+    return {"ok": False, "error": error.to_dict()}
+
+
+def socket_event(name: str, schema: type | None = None) -> Callable:
+    """Declare a client-to-server event: validate, call, commit, then ack (or ack the error)."""
+
+    def decorator(fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Callable:
+        @functools.wraps(fn)
+        def handler(data: Any = None) -> dict[str, Any]:
+            if not (current_user.is_authenticated and current_user.is_active):
+                return _error_ack(Unauthorized())
+            try:
+                payload = data if isinstance(data, dict) else {}
+                if schema is not None:
+                    from cabinet.schemas import load_or_raise
+
+                    payload = load_or_raise(schema(), payload)
+                result = fn(payload) or {}
+                db.session.commit()
+                return {"ok": True, **result}
+            except DomainError as error:
+                db.session.rollback()
+                return _error_ack(error)
+            except Exception:
+                db.session.rollback()
+                log.exception("socket event %s failed", name)
+                return {"ok": False, "error": {"code": "internal", "message": str(_l("Lỗi hệ thống. Vui lòng thử lại."))}}
+
+        socketio.on_event(name, handler)
+        return handler
+
+    return decorator
+
+
+def register_hub() -> None:
+    """Connection handlers: refuse anonymous sockets, put each socket in its person's room."""
+
+    @socketio.on("connect")
+    def on_connect(auth: Any = None) -> None:
+        if not (current_user.is_authenticated and current_user.is_active):
+            raise ConnectionRefusedError("unauthorized")
+        join_room(user_room(current_user.id))
+        log.debug("socket %s connected for user %s", request.sid, current_user.id)  # type: ignore[attr-defined]
+
+    @socketio.on("disconnect")
+    def on_disconnect(reason: Any = None) -> None:
+        db.session.remove()
+
+    @socketio.on("ping.check")
+    def on_ping(data: Any = None) -> dict[str, Any]:
+        return {"ok": True}

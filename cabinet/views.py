@@ -1,0 +1,40 @@
+"""Core pages: the start page that routes each person to their work, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from cabinet.db import db
+from cabinet.permissions import login_required_route, public_route
+from cabinet.users.models import Role
+
+bp = Blueprint("core", __name__)
+
+# Where each role starts, first match wins; endpoints come from the feature packages.
+START_PAGES = [
+    ({Role.SECRETARIAT}, "meetings.index"),
+    ({Role.CHAIR, Role.MEMBER, Role.DEPUTY, Role.INVITEE}, "meetings.my_meetings"),
+    ({Role.ADMIN}, "admin.users"),
+]
+
+
+@bp.route("/")
+@login_required_route
+def index():
+    """Send each person to the page they work from."""
+    from flask import current_app
+
+    for roles, endpoint in START_PAGES:
+        if current_user.has_role(*roles) and endpoint in current_app.view_functions:
+            return redirect(url_for(endpoint))
+    return render_template("home.html")
+
+
+@bp.route("/healthz")
+@public_route
+def healthz():
+    """Liveness and database reachability for the load balancer."""
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

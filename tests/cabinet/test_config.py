@@ -1,0 +1,86 @@
+"""Settings: safe defaults, and a bad value stops start-up with one line naming the variable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from cabinet.config import ConfigError, Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_defaults_follow_the_domain(tmp_path):
+    s = Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path)})
+    assert s.database_url == f"sqlite:///{tmp_path / 'ecabinet.db'}"
+    assert s.async_mode == "gevent"
+    assert s.redis_url is None
+    assert s.locale == "vi"
+    assert s.quorum_fraction == Fraction(2, 3)
+    assert (s.passing_base, s.passing_threshold) == ("all_members", "simple_majority")
+    assert s.ballot_deadline_days == 5
+    assert s.nonreply_policy == "no_reply"
+    assert s.papers_ahead_days == 3
+    assert s.reminder_offsets == (timedelta(days=2), timedelta(hours=4))
+    assert s.storage_dir == tmp_path / "files"
+
+
+def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
+    first = Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path)}).secret_key
+    second = Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path)}).secret_key
+    assert first == second and len(first) >= 32
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    other = Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path / "other")}).secret_key
+    assert other != first
+
+
+def test_postgres_urls_use_psycopg3(tmp_path):
+    s = Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path), "ECABINET_DATABASE_URL": "postgresql://u@h/db"})
+    assert s.database_url == "postgresql+psycopg://u@h/db"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "why"),
+    [
+        ("ASYNC_MODE", "twisted", "must be one of gevent, eventlet, threading"),
+        ("QUORUM_FRACTION", "two thirds", "must be a fraction"),
+        ("QUORUM_FRACTION", "3/2", "greater than 0 and at most 1"),
+        ("PASSING_BASE", "everyone", "must be one of all_members, present, votes_cast"),
+        ("PASSING_THRESHOLD", "unanimous", "must be one of simple_majority, two_thirds"),
+        ("NONREPLY_POLICY", "ignore", "must be one of no_reply, agree, abstain"),
+        ("BALLOT_DEADLINE_DAYS", "five", "must be a whole number"),
+        ("BALLOT_DEADLINE_DAYS", "0", "between 1 and 60"),
+        ("UPLOAD_MAX_MB", "-3", "between 1 and 4096"),
+        ("DATABASE_URL", "mysql://x/y", "must be a sqlite:/// or postgresql:// URL"),
+        ("REDIS_URL", "localhost:6379", "must start with redis://"),
+        ("SECRET_KEY", "short", "at least 32 characters"),
+        ("TIMEZONE", "Mars/Base", "IANA time zone"),
+        ("HOLIDAYS", "2026-02-30", "YYYY-MM-DD"),
+        ("REMINDER_OFFSETS", "two days", "a list like 2d,4h"),
+        ("SMTP_STARTTLS", "maybe", "true or false"),
+        ("LOCALE", "fr", "must be one of vi, en"),
+    ],
+)
+def test_bad_setting_names_the_variable_and_why(tmp_path, name, value, why):
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path), f"ECABINET_{name}": value})
+    message = str(error.value)
+    assert message.startswith(f"ECABINET_{name}: ")
+    assert why in message
+    if name == "SECRET_KEY":
+        assert value not in message  # never echo a secret
+
+
+def test_app_refuses_to_start_with_one_clear_line(tmp_path):
+    env = {"ECABINET_INSTANCE_PATH": str(tmp_path), "ECABINET_QUORUM_FRACTION": "abc", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == ["e-Cabinet cannot start: ECABINET_QUORUM_FRACTION: must be a fraction such as 2/3 (got 'abc')"]

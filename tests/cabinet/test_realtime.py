@@ -1,0 +1,90 @@
+"""The realtime hub: refused without sign-in, per-user rooms, acks, emits only after commit."""
+
+from __future__ import annotations
+
+import pytest
+from marshmallow import Schema, fields
+
+from cabinet.db import db as database
+from cabinet.errors import InvalidState
+from cabinet.extensions import socketio
+from cabinet.realtime import emit_after_commit, socket_event, user_room
+from cabinet.users.models import Role
+from cabinet.users.services import set_user_active
+from tests.conftest import events_named
+
+
+class EchoSchema(Schema):
+    text = fields.String(required=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def test_events(app):
+    @socket_event("test.echo", schema=EchoSchema)
+    def echo(data):
+        if data["text"] == "refuse":
+            raise InvalidState("Không thể thực hiện lúc này.")
+        if data["text"] == "crash":
+            raise RuntimeError("boom")
+        return {"echo": data["text"]}
+
+    yield
+    socketio.handlers = [h for h in socketio.handlers if h[0] != "test.echo"]
+    socketio.server.handlers["/"].pop("test.echo", None)
+
+
+def test_connection_without_sign_in_is_refused(socket_client, db):
+    sio = socket_client(None)
+    assert not sio.is_connected()
+
+
+def test_signed_in_socket_joins_the_persons_room(socket_client, db, make_user):
+    alice, bob = make_user(), make_user()
+    a, b = socket_client(alice), socket_client(bob)
+    assert a.is_connected() and b.is_connected()
+    socketio.emit("notice.sent", {"to": "alice"}, to=user_room(alice.id))
+    assert events_named(a, "notice.sent") == [{"to": "alice"}]
+    assert events_named(b, "notice.sent") == []
+
+
+def test_ack_envelope(socket_client, db, make_user):
+    sio = socket_client(make_user())
+    assert sio.emit("test.echo", {"text": "xin chào"}, callback=True) == {"ok": True, "echo": "xin chào"}
+    refused = sio.emit("test.echo", {"text": "refuse"}, callback=True)
+    assert refused == {"ok": False, "error": {"code": "invalid_state", "message": "Không thể thực hiện lúc này."}}
+    invalid = sio.emit("test.echo", {}, callback=True)
+    assert invalid["ok"] is False and invalid["error"]["code"] == "validation_failed"
+    assert "text" in invalid["error"]["fields"]
+    crashed = sio.emit("test.echo", {"text": "crash"}, callback=True)
+    assert crashed["ok"] is False and crashed["error"]["code"] == "internal"
+
+
+def test_emit_waits_for_the_commit_and_is_dropped_on_rollback(socket_client, db, make_user):
+    user = make_user()
+    sio = socket_client(user)
+    emit_after_commit("thing.changed", {"n": 1}, room=user_room(user.id))
+    assert events_named(sio, "thing.changed") == []
+    database.session.commit()
+    assert events_named(sio, "thing.changed") == [{"n": 1}]
+    emit_after_commit("thing.changed", {"n": 2}, room=user_room(user.id))
+    database.session.rollback()
+    database.session.commit()
+    assert events_named(sio, "thing.changed") == []
+
+
+def test_deactivation_disconnects_the_persons_sockets_at_once(socket_client, db, make_user):
+    user, admin = make_user(), make_user(Role.ADMIN)
+    sio = socket_client(user)
+    assert sio.is_connected()
+    set_user_active(user, False, actor=admin)
+    database.session.commit()
+    assert not sio.is_connected()
+
+
+def test_events_from_a_revoked_session_are_refused(socket_client, db, make_user):
+    user, admin = make_user(), make_user(Role.ADMIN)
+    sio = socket_client(user)
+    user.session_token = "rotated"  # e.g. password changed elsewhere
+    database.session.commit()
+    ack = sio.emit("test.echo", {"text": "x"}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "unauthorized"

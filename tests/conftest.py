@@ -1,0 +1,358 @@
+"""The test harness: app, database with savepoint rollback, clients, factories, sockets, browsers.
+
+Backends: SQLite by default. With ECABINET_TEST_BACKEND=postgres the same suite runs on the
+PostgreSQL at ECABINET_TEST_DATABASE_URL (unreachable = failure, never a skip); Redis at
+ECABINET_TEST_REDIS_URL is used by the tests that exercise the Socket.IO message queue.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import socket
+import threading
+import time
+from collections import namedtuple
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from cabinet import create_app
+from cabinet.db import Base, db
+from cabinet.users.models import CabinetSeat, Role, User
+from cabinet.users.services import hash_password
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENS = ARTIFACTS / "screens"
+PASSWORD = "mat-khau-thu-nghiem"  # the password every factory user gets
+
+BACKEND = os.environ.get("ECABINET_TEST_BACKEND", "sqlite")
+PG_URL = os.environ.get("ECABINET_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("ECABINET_TEST_REDIS_URL")
+
+
+def _database_url(tmp: Path) -> str:
+    if BACKEND == "postgres":
+        if not PG_URL:
+            raise pytest.UsageError("ECABINET_TEST_BACKEND=postgres needs ECABINET_TEST_DATABASE_URL")
+        return PG_URL
+    return f"sqlite:///{tmp / 'test.db'}"
+
+
+def test_environ(tmp: Path, **overrides: str) -> dict[str, str]:
+    """The environment a test app is built from (threading mode, fast sign-in throttle)."""
+    env = {
+        "ECABINET_INSTANCE_PATH": str(tmp / "instance"),
+        "ECABINET_DATABASE_URL": _database_url(tmp),
+        "ECABINET_ASYNC_MODE": "threading",
+        "ECABINET_SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "ECABINET_LOGIN_SLOWDOWN_SECONDS": "0",
+        "ECABINET_TICK_IN_PROCESS": "0",
+        "ECABINET_PUBLIC_URL": "http://ecabinet.test",
+    }
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture(scope="session")
+def app_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ecabinet")
+
+
+@pytest.fixture(scope="session")
+def app(app_tmp: Path):
+    """One application for the session; the schema is created once from the models."""
+    application = create_app(test_environ(app_tmp))
+    application.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+
+    @application.before_request
+    def fresh_request_caches() -> None:
+        # Test requests share the test's app context (and so `g`); in production every request
+        # has its own. Drop what Flask-Login and Flask-Babel cache there so each request is fresh.
+        from flask import g
+
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
+
+    engine = application.extensions["ecabinet.engine"]
+    if engine.dialect.name == "sqlite":
+        _sqlite_savepoint_support(engine)
+    try:
+        with engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            Base.metadata.create_all(conn)
+    except Exception as error:  # PostgreSQL asked for but not reachable: fail, never skip
+        pytest.exit(f"test database unreachable: {error}", returncode=3)
+    with application.app_context():
+        yield application
+
+
+def _sqlite_savepoint_support(engine: Any) -> None:
+    """pysqlite's own transaction handling breaks SAVEPOINT; the SQLAlchemy recipe takes over."""
+
+    @event.listens_for(engine, "connect")
+    def no_pysqlite_begin(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def explicit_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture
+def db_session(app) -> Iterator[Any]:
+    """The scoped session inside an outer transaction rolled back after the test."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    db.session.remove()
+    db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield db.session
+    finally:
+        db.session.remove()
+        outer.rollback()
+        connection.close()
+        db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture(name="db")
+def db_fixture(db_session) -> Any:
+    """`db` (cabinet.db.db) with every change rolled back after the test."""
+    return db
+
+
+def truncate_all() -> None:
+    """Empty every table (after tests that really commit)."""
+    db.session.remove()
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def committed_db(app) -> Iterator[Any]:
+    """Real commits (for parallel writers and live servers); every table emptied afterwards."""
+    db.session.remove()
+    truncate_all()
+    try:
+        yield db
+    finally:
+        truncate_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app, password_hash) -> Callable[..., User]:
+    """Create a user (flushed) with the given roles; password is tests.conftest.PASSWORD."""
+
+    def make(roles: Any = (Role.MEMBER,), **kw: Any) -> User:
+        n = next(_counter)
+        if isinstance(roles, Role):
+            roles = (roles,)
+        user = User(
+            name=kw.pop("name", f"Người dùng {n}"),
+            email=kw.pop("email", f"user{n}@ecabinet.test"),
+            password_hash=password_hash,
+            title=kw.pop("title", "Bộ trưởng"),
+            ministry=kw.pop("ministry", f"Bộ số {n}"),
+            **kw,
+        )
+        user.set_roles(set(roles))
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+Cabinet = namedtuple("Cabinet", "chair members secretariat admin deputies invitee seats")
+
+
+@pytest.fixture
+def make_cabinet(make_user) -> Callable[..., Cabinet]:
+    """A cabinet of `n` members (the chair is member 1), secretariat, admin, deputies, an invitee."""
+
+    def make(n: int = 27, deputies: int = 3) -> Cabinet:
+        chair = make_user((Role.CHAIR, Role.MEMBER), name="Thủ tướng Trần Quốc Hưng", title="Thủ tướng")
+        members = [chair] + [make_user(Role.MEMBER, name=f"Bộ trưởng số {i}") for i in range(2, n + 1)]
+        deputy_users = [make_user(Role.DEPUTY, name=f"Thứ trưởng số {i}", title="Thứ trưởng") for i in range(deputies)]
+        seats = []
+        for position, member in enumerate(members, start=1):
+            deputy = deputy_users[position - 2] if 2 <= position < 2 + deputies else None
+            seat = CabinetSeat(member_id=member.id, deputy_id=deputy.id if deputy else None, position=position)
+            db.session.add(seat)
+            seats.append(seat)
+        secretariat = make_user(Role.SECRETARIAT, name="Thư ký Văn phòng Chính phủ", title="Vụ trưởng")
+        admin = make_user(Role.ADMIN, name="Quản trị viên", title="Quản trị")
+        invitee = make_user(Role.INVITEE, name="Khách mời", title="Chủ tịch")
+        db.session.flush()
+        return Cabinet(chair, members, secretariat, admin, deputy_users, invitee, seats)
+
+    return make
+
+
+def sign_in(client: Any, user: User) -> Any:
+    """Put `user`'s session into a Flask test client (no password round trip)."""
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user.get_id()
+        sess["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def login(client) -> Callable[[User], Any]:
+    """`login(user)` signs the `client` fixture in as `user`."""
+    return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def user_client(app) -> Callable[[User], Any]:
+    """A separate Flask test client signed in as `user` (several people in one test)."""
+    return lambda user: sign_in(app.test_client(), user)
+
+
+@pytest.fixture
+def socket_client(app, user_client) -> Iterator[Callable[..., Any]]:
+    """`socket_client(user)`: a Socket.IO test client carrying that user's login cookie."""
+    from cabinet.extensions import socketio
+
+    clients: list[Any] = []
+
+    def make(user: User | None = None) -> Any:
+        http = user_client(user) if user is not None else app.test_client()
+        sio = socketio.test_client(app, flask_test_client=http)
+        clients.append(sio)
+        return sio
+
+    yield make
+    for sio in clients:
+        if sio.is_connected():
+            sio.disconnect()
+
+
+def events_named(sio: Any, name: str) -> list[Any]:
+    """The payloads of every `name` event this socket test client received so far."""
+    return [msg["args"][0] if msg["args"] else None for msg in sio.get_received() if msg["name"] == name]
+
+
+# ---------------------------------------------------------------- live server and browsers
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> Iterator[str]:
+    """The app served over real HTTP and websockets in a background thread."""
+    from cabinet.extensions import socketio
+
+    port = free_port()
+    thread = threading.Thread(
+        target=socketio.run,
+        kwargs={"app": app, "host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True, "log_output": False, "use_reloader": False},
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    else:
+        raise RuntimeError("live server did not start")
+    yield f"http://127.0.0.1:{port}"
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+TABLET_LANDSCAPE = {"width": 1024, "height": 768}
+TABLET_PORTRAIT = {"width": 768, "height": 1024}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (installed by `make test`)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError("chromium is not installed: run `make test`, which installs it")
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+        )
+        yield instance
+        instance.close()
+
+
+def session_cookie(app: Any, user: User) -> str:
+    """A signed Flask session cookie value for `user` (what signing in would set)."""
+    serializer = app.session_interface.get_signing_serializer(app)
+    return serializer.dumps({"_user_id": user.get_id(), "_fresh": True, "_permanent": True})
+
+
+@pytest.fixture
+def open_page(app, browser, live_server) -> Iterator[Callable[..., Any]]:
+    """`open_page(user, viewport=TABLET_LANDSCAPE, path="/")`: a signed-in page in its own context."""
+    contexts: list[Any] = []
+
+    def make(user: User | None, viewport: dict[str, int] = TABLET_LANDSCAPE, path: str = "/", locale: str = "vi-VN") -> Any:
+        context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Asia/Ho_Chi_Minh", has_touch=viewport is not DESKTOP)
+        contexts.append(context)
+        if user is not None:
+            context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": session_cookie(app, user), "url": live_server}])
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(live_server + path)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tablet_page(open_page) -> Callable[..., Any]:
+    """A member's tablet (1024×768 landscape by default)."""
+    return lambda user, path="/", viewport=TABLET_LANDSCAPE: open_page(user, viewport, path)
+
+
+@pytest.fixture
+def desktop_page(open_page) -> Callable[..., Any]:
+    """The secretariat's desktop browser."""
+    return lambda user, path="/": open_page(user, DESKTOP, path)
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a PNG of the page under test-artifacts/screens/ (kept for review and the README)."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
