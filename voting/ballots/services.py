@@ -318,7 +318,7 @@ def save_response(
     cleaned: dict[int, tuple[AnswerChoice | None, str]] = {}
     for qid in questions:
         given = by_question.get(qid)
-        choice = given.choice if given else None
+        choice = AnswerChoice(given.choice) if given and given.choice else None
         comment = sanitize_comment(given.comment if given else "")
         cleaned[qid] = (choice, comment)
         if not submit:
@@ -465,6 +465,7 @@ def conclude_ballot(
 
     if not ballot.can_conclude(by):
         raise Forbidden(_l("Chỉ Thủ tướng ghi kết luận phiếu lấy ý kiến."))
+    outcome = ConclusionOutcome(outcome)
     ballot.conclude()
     conclusion = BallotConclusion(
         text=sanitize_comment(text),
