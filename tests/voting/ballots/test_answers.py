@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from cabinet.db import db, utcnow
+from cabinet.db import utcnow
 from voting.ballots import services
 from voting.ballots.models import BallotResponseRevision, BallotStatus
 
