@@ -99,6 +99,20 @@ def _common_name(cert: asn1_x509.Certificate) -> str | None:
     return cert.subject.native.get("common_name")
 
 
+def _failure_reason(status) -> str | None:
+    if not status.intact:
+        return "the signed bytes were changed"
+    if not status.valid:
+        return "the signature value does not verify"
+    if not status.trusted:
+        return "the signer's certificate does not chain to a trusted root"
+    if status.modification_level not in ACCEPTABLE_AFTER:
+        return "the document was changed after this signature"
+    if not status.bottom_line:
+        return "timestamp, seed value or certification checks failed"
+    return None
+
+
 def _verify_one(embedded, context: ValidationContext) -> SignatureReport:
     cert = embedded.signer_cert
     docmdp = embedded.docmdp_level
@@ -142,7 +156,7 @@ def _verify_one(embedded, context: ValidationContext) -> SignatureReport:
         changed_fields=changed,
         revision=embedded.signed_revision,
         summary=status.summary(),
-        error=None if status.bottom_line else "signature policy checks failed",
+        error=_failure_reason(status),
     )
 
 

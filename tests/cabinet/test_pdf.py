@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pypdf import PdfReader
-from test_signing_helpers import pdffonts_rows, xmp_pdfa_part
 
 from cabinet.pdf import (
     STATIC_ROOT,
@@ -19,6 +18,8 @@ from cabinet.pdf import (
     render_pdf,
     resolve_static_url,
 )
+
+from .test_signing_helpers import pdffonts_rows, xmp_pdfa_part
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 TITLE = "BIÊN BẢN PHIÊN HỌP CHÍNH PHỦ"

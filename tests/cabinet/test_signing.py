@@ -10,16 +10,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
-from test_signing_helpers import (
-    CHAIR_BOX,
-    CHAIR_SLOT,
-    SECRETARY_BOX,
-    nss_db_trusting,
-    pdffonts_rows,
-    pdfsig,
-    sample_record,
-    xmp_pdfa_part,
-)
 
 from cabinet.signing import (
     KeystoreError,
@@ -37,6 +27,17 @@ from cabinet.signing import (
     verify_pdf,
 )
 from cabinet.signing.cli import keys, set_user_lookup, verify_command
+
+from .test_signing_helpers import (
+    CHAIR_BOX,
+    CHAIR_SLOT,
+    SECRETARY_BOX,
+    nss_db_trusting,
+    pdffonts_rows,
+    pdfsig,
+    sample_record,
+    xmp_pdfa_part,
+)
 
 SECRETARY = "Nguyễn Thị Thư Ký"
 CHAIR = "Phạm Minh Chính"
@@ -344,3 +345,24 @@ def test_pdfsig_is_available():
     # The validators above rely on poppler-utils and libnss3-tools being installed.
     subprocess.run(["pdfsig", "-v"], check=True, capture_output=True)
     subprocess.run(["certutil", "-H"], capture_output=True)
+
+
+def test_stamp_font_widths_are_in_thousandths_of_an_em(signed):
+    # Raw 2048-unit widths (Liberation's own) would spread the stamp's glyphs and clip the text.
+    page = PdfReader(BytesIO(signed["both"])).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object()["/T"] == "chair")
+    appearance = widget["/AP"]["/N"].get_object()
+
+    def fonts(xobject):
+        resources = xobject.get("/Resources", {})
+        for font in resources.get("/Font", {}).values():
+            yield font.get_object()
+        for inner in resources.get("/XObject", {}).values():
+            yield from fonts(inner.get_object())
+
+    widths = []
+    for font in fonts(appearance):
+        cid_font = font["/DescendantFonts"][0].get_object()
+        assert "/FontFile2" in cid_font["/FontDescriptor"]
+        widths += [w for entry in cid_font["/W"] if isinstance(entry, list) for w in entry]
+    assert widths and max(widths) <= 1000 and min(widths) > 100

@@ -6,13 +6,6 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from test_signing_helpers import (
-    CHAIR_BOX,
-    nss_db_trusting,
-    pdfsig,
-    sample_record,
-    xmp_pdfa_part,
-)
 
 from cabinet.signing import (
     Pkcs11Signer,
@@ -21,6 +14,14 @@ from cabinet.signing import (
     issue_user_p12,
     sign_pdf,
     verify_pdf,
+)
+
+from .test_signing_helpers import (
+    CHAIR_BOX,
+    nss_db_trusting,
+    pdfsig,
+    sample_record,
+    xmp_pdfa_part,
 )
 
 MODULE_CANDIDATES = [

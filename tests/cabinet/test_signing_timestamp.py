@@ -12,10 +12,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
-from test_signing_helpers import CHAIR_BOX, nss_db_trusting, pdfsig, sample_record
 
 from cabinet.signing import Pkcs12Signer, create_demo_ca, issue_user_p12, sign_pdf, verify_pdf
 from cabinet.signing.keys import to_asn1
+
+from .test_signing_helpers import CHAIR_BOX, nss_db_trusting, pdfsig, sample_record
 
 
 def _tsa_certificate(ca):
