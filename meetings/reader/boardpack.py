@@ -185,9 +185,9 @@ def assemble(
         default=len(front_reader.pages),
     )
     writer.append(front_reader, pages=(0, first_divider), import_outline=False)
-    writer.add_outline_item("Trang bìa", 0)
+    writer.add_outline_item(title="Trang bìa", page_number=0)
     if "agenda" in dests:
-        writer.add_outline_item("Chương trình phiên họp", dests["agenda"])
+        writer.add_outline_item(title="Chương trình phiên họp", page_number=dests["agenda"])
     total = max(plan.paper_count, 1)
     done = 0
     for index, item in enumerate(plan.items):
@@ -198,14 +198,18 @@ def assemble(
         end = next((p for p in following if p is not None), len(front_reader.pages))
         item_page = len(writer.pages)
         writer.append(front_reader, pages=(start, end), import_outline=False)
-        parent = writer.add_outline_item(f"{item.number}. {item.title}", item_page)
+        parent = writer.add_outline_item(
+            title=f"{item.number}. {item.title}", page_number=item_page
+        )
         for paper in item.papers:
             if paper.sha is None:
                 continue
             paper_page = len(writer.pages)
             writer.append(open_paper(paper.sha), import_outline=False)
             writer.add_outline_item(
-                f"{paper.title} (phiên bản {paper.version_number})", paper_page, parent=parent
+                title=f"{paper.title} (phiên bản {paper.version_number})",
+                page_number=paper_page,
+                parent=parent,
             )
             done += 1
             report(10 + int(80 * done / total))

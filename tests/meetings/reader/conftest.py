@@ -47,6 +47,17 @@ ReaderWorld = namedtuple("ReaderWorld", "cabinet meeting items normal secret oth
 def reader_world(app, db, make_cabinet, make_user):
     """A published meeting of a 5-member cabinet: two items, three normal papers and one
     restricted paper readable only by member 2; plus a user from outside the meeting."""
+    return build_world(app, db, make_cabinet, make_user)
+
+
+@pytest.fixture
+def committed_world(app, committed_db, make_cabinet, make_user):
+    """The same world, really committed (for the live server and background builds)."""
+    return build_world(app, committed_db, make_cabinet, make_user)
+
+
+def build_world(app, db, make_cabinet, make_user) -> ReaderWorld:
+    """Create the reader's test meeting through the meetings services, then commit."""
     cabinet = make_cabinet(n=5, deputies=1)
     outsider = make_user(name="Người ngoài cuộc họp")
     sec = cabinet.secretariat
