@@ -8,13 +8,14 @@ closing result both call `voting.rules.tally` through `_tally`, with the same in
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from cabinet.audit import record
 from cabinet.config import settings
@@ -339,8 +340,11 @@ def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> R
     meeting = poll.meeting
     if poll.is_secret:
         existing_secret = db.session.get(SecretVoter, (poll.id, user.id))
-        if existing_secret is not None and existing_secret.client_id == client_id:
-            return Receipt(poll.id, client_id, existing_secret.voted_at, None, duplicate=True)
+        if existing_secret is not None:
+            if existing_secret.client_id == client_id:
+                return Receipt(poll.id, client_id, existing_secret.voted_at, None, duplicate=True)
+            poll.ensure_open()
+            raise SecretVoteFinal()
     else:
         existing = _open_cast_by_client(poll, client_id)
         if existing is not None:
@@ -352,6 +356,32 @@ def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> R
     if poll.is_secret:
         return _cast_secret(poll, user, choice, client_id)
     return _cast_open(poll, user, choice, client_id)
+
+
+def cast_vote_committed(poll_id: int, user: User, choice: Choice | str, client_id: str) -> Receipt:
+    """Cast and commit (the socket handler's unit of work), retrying SQLite's busy snapshot.
+
+    On SQLite a transaction that read before another writer committed cannot upgrade to a
+    write ("database is locked" at once, the busy timeout does not apply); starting again is
+    safe because the cast is idempotent on its client id. PostgreSQL never takes this path.
+    """
+    for attempt in range(_SQLITE_RETRIES):
+        try:
+            poll = db.session.get(Poll, poll_id)
+            if poll is None:
+                raise NotFound()
+            receipt = cast_vote(poll, user, choice, client_id)
+            db.session.commit()
+            return receipt
+        except OperationalError as error:
+            db.session.rollback()
+            if db.is_postgres or "locked" not in str(error) or attempt == _SQLITE_RETRIES - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_SQLITE_RETRIES = 20
 
 
 def _open_cast_by_client(poll: Poll, client_id: str) -> OpenCast | None:

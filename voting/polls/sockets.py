@@ -39,9 +39,8 @@ def register_sockets() -> None:
     @socket_event("vote.cast", schema=CastSchema)
     def cast(data: dict[str, Any]) -> dict[str, Any]:
         """A member casts; acked with a receipt only once the cast is committed."""
-        poll = get_or_404(Poll, data["poll_id"])
-        receipt = services.cast_vote(
-            poll, current_user._get_current_object(), data["choice"], data["client_id"]
+        receipt = services.cast_vote_committed(
+            data["poll_id"], current_user._get_current_object(), data["choice"], data["client_id"]
         )
         return {"receipt": receipt.as_dict(), "duplicate": receipt.duplicate}
 
