@@ -1,0 +1,108 @@
+"""The summary of opinions as a PDF: opens, and its text carries every answer and the outcome."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from io import BytesIO
+
+from pypdf import PdfReader
+
+from voting.ballots import services
+
+COMMENTS = {
+    "disagree": "Không đồng ý vì chưa đánh giá đủ tác động đến ngân sách địa phương.",
+    "other": "Đề nghị bổ sung quy định chuyển tiếp cho các dự án đang triển khai.",
+}
+
+
+def _text(pdf: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    # Join the lines of wrapped table cells so a sentence can be searched as a whole.
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", result.stdout.decode("utf-8")))
+
+
+def test_summary_pdf_has_every_answer_with_diacritics_and_the_outcome(
+    db, make_ballot, set_settings, login, client
+):
+    set_settings(
+        nonreply_policy="no_reply", passing_base="all_members", passing_threshold="simple_majority"
+    )
+    cabinet, ballot = make_ballot(n=5, questions=1)
+    q = ballot.questions[0]
+    chair, m2, m3, m4, silent = cabinet.members
+    plan = [
+        (chair, "agree", ""),
+        (m2, "agree", ""),
+        (m3, "disagree", COMMENTS["disagree"]),
+        (m4, "other", COMMENTS["other"]),
+    ]
+    for member, choice, comment in plan:
+        services.save_response(
+            ballot, member, [services.AnswerInput(q.id, choice, comment)], submit=True
+        )
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    services.set_proposal(
+        ballot, "Đề nghị Thủ tướng cho ý kiến chỉ đạo hoàn thiện dự thảo.", by=cabinet.secretariat
+    )
+
+    login(cabinet.secretariat)
+    response = client.get(f"/ballots/{ballot.id}/summary.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pdf = response.data
+    reader = PdfReader(BytesIO(pdf))
+    assert len(reader.pages) >= 1
+    text = _text(pdf)
+
+    assert "BÁO CÁO TỔNG HỢP Ý KIẾN THÀNH VIÊN CHÍNH PHỦ" in text.upper()
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    for member in cabinet.members:
+        assert member.name in text
+    assert "Thủ tướng Trần Quốc Hưng" in text
+    for sentence in COMMENTS.values():
+        assert sentence in text
+    assert (
+        "Đồng ý: 2" in text
+        and "Không đồng ý: 1" in text
+        and "Ý kiến khác: 1" in text
+        and "Không trả lời: 1" in text
+    )
+    assert re.search(r"Bộ trưởng số 5 .*Không trả lời", text)
+    # 2 approvals of 5 members; more than half of all members (3) is needed.
+    assert "Không được thông qua: 2/5 ý kiến đồng ý (cần tối thiểu 3)" in text
+    assert "Đề nghị Thủ tướng cho ý kiến chỉ đạo hoàn thiện dự thảo." in text
+    # The machine-readable twin is embedded.
+    assert "tong-hop-y-kien.json" in reader.attachments
+
+
+def test_summary_is_for_the_secretariat_and_the_chair_only(db, make_ballot, login, client):
+    cabinet, ballot = make_ballot(n=3, questions=1)
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    from cabinet.db import db as database
+
+    database.session.commit()
+    login(cabinet.members[1])
+    assert client.get(f"/ballots/{ballot.id}/summary.pdf").status_code == 403
+    login(cabinet.chair)
+    assert client.get(f"/ballots/{ballot.id}/summary").status_code == 200
+
+
+def test_the_chair_concludes_from_the_summary_page(db, make_ballot, login, client):
+    cabinet, ballot = make_ballot(n=3, questions=1)
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    login(cabinet.chair)
+    response = client.post(
+        f"/ballots/{ballot.id}/conclude",
+        data={"outcome": "revise", "text": "Giao Bộ Tư pháp hoàn thiện, trình lại."},
+    )
+    assert response.status_code == 302
+    assert ballot.status.value == "concluded"
+    assert (
+        ballot.conclusion.outcome.value == "revise"
+        and ballot.conclusion.decided_by == cabinet.chair
+    )
+    page = client.get(f"/ballots/{ballot.id}/summary").get_data(as_text=True)
+    assert "Giao Bộ Tư pháp hoàn thiện, trình lại." in page
