@@ -389,7 +389,13 @@ class Paper(TimestampMixin, Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(nullable=True)
     withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     current_version_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("paper_versions.id", use_alter=True, name="fk_papers_current_version"),
+        # SET NULL: the two tables point at each other; a bulk delete of versions must not fail.
+        sa.ForeignKey(
+            "paper_versions.id",
+            use_alter=True,
+            name="fk_papers_current_version",
+            ondelete="SET NULL",
+        ),
         nullable=True,
     )
 
