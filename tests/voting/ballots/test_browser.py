@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 from tests.conftest import TABLET_PORTRAIT, screenshot
 
 
-def test_member_answers_on_a_tablet_and_the_board_updates(committed_db, make_ballot, tablet_page, desktop_page):
+def test_member_answers_on_a_tablet_and_the_board_updates(
+    committed_db, make_ballot, tablet_page, desktop_page
+):
     cabinet, ballot = make_ballot(n=5, questions=2)
     member = cabinet.members[1]
     q1, q2 = ballot.questions
@@ -25,8 +27,8 @@ def test_member_answers_on_a_tablet_and_the_board_updates(committed_db, make_bal
     page.get_by_role("link", name=re.compile(re.escape(ballot.title))).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(ballot.title)
 
-    page.locator(f"#question-{q1.id}").get_by_text("Đồng ý", exact=True).click()
-    page.locator(f"#question-{q2.id}").get_by_text("Không đồng ý", exact=True).click()
+    page.locator(f"#question-{q1.id}").get_by_role("radio", name="Đồng ý", exact=True).check()
+    page.locator(f"#question-{q2.id}").get_by_role("radio", name="Không đồng ý", exact=True).check()
     page.get_by_role("button", name="Gửi ý kiến").click()
 
     comment = page.locator(f'textarea[name="q{q2.id}.comment"]')
