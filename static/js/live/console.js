@@ -1,0 +1,166 @@
+// The chair's console: open/close the session, move the current item, run the speakers'
+// list, open and close votes (with the live count and the provisional tally).
+
+import { joinMeeting, on, request } from "../realtime.js";
+import { toast } from "../ui.js";
+import { S, esc, fmt, renderQuorum, renderTimer, resultHTML } from "./common.js";
+
+const meetingId = Number(document.body.dataset.meetingId);
+const $ = (id) => document.getElementById(id);
+let state = null;
+let live = null;
+
+async function act(event, data) {
+  try {
+    return await request(event, { meeting_id: meetingId, ...data });
+  } catch (err) {
+    toast(err.message, "error");
+    return null;
+  }
+}
+
+function render() {
+  $("session-open").hidden = state.meeting.state !== "published";
+  $("session-close").hidden = !live.in_session;
+  renderQuorum($("quorum"), live.quorum);
+  const current = live.current_item;
+  $("now-banner").hidden = !current;
+  if (current) {
+    const item = state.items.find((i) => i.id === current.item_id);
+    $("now-title").textContent = `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`;
+    renderTimer($("now-timer"), current);
+  }
+  $("agenda").innerHTML = state.items
+    .map(
+      (item, i) => `<li class="agenda__item${item.id === current?.item_id ? " agenda__item--current" : ""}">
+        <span class="agenda__no">${i + 1}</span>
+        <div><p class="agenda__title mb-0">${esc(item.title)}</p><p class="agenda__meta muted small mb-0">${esc(item.ministry || "")} · ${item.planned_minutes}′</p></div>
+        <span class="agenda__end">${item.id === current?.item_id ? "" : `<button class="btn btn--secondary btn--sm" data-goto="${item.id}" ${live.in_session ? "" : "disabled"}>${esc(S.go_to_item)}</button>`}</span>
+      </li>`,
+    )
+    .join("");
+  renderQueue();
+  renderVote();
+}
+
+function renderQueue() {
+  const q = live.speaking;
+  const list = q ? q.queue : [];
+  $("queue").innerHTML = list
+    .map(
+      (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}">
+        <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? fmt("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
+        ${
+          e.status === "speaking"
+            ? `<button class="btn btn--secondary btn--sm" data-finish="${e.id}">${esc(S.finish)}</button>`
+            : `<button class="btn btn--primary btn--sm" data-floor="${e.id}">${esc(S.give_floor)}</button>
+               <button class="btn btn--ghost btn--sm" data-remove="${e.id}">${esc(S.remove)}</button>`
+        }
+      </li>`,
+    )
+    .join("");
+  $("queue-empty").hidden = list.length > 0;
+  $("close-list").disabled = !live.current_item;
+  $("close-list").dataset.closed = q?.closed ? "1" : "";
+  $("close-list").setAttribute("aria-pressed", q?.closed ? "true" : "false");
+}
+
+function renderVote() {
+  const vote = live.vote;
+  $("vote-form").hidden = Boolean(vote) || !live.in_session;
+  $("vote-live").hidden = !vote;
+  if (vote) {
+    $("vote-question").textContent = vote.poll.question;
+    $("vote-progress").textContent = fmt("voted", { n: vote.poll.voted, m: vote.poll.eligible });
+  }
+  $("vote-result").innerHTML = !vote && live.last_result ? resultHTML(live.last_result) : "";
+}
+
+async function refreshTally() {
+  if (!live.vote) return;
+  const ack = await request("vote.tally", { poll_id: live.vote.poll.id }).catch(() => null);
+  if (!ack || !live.vote) return;
+  const t = ack.tally;
+  live.vote.poll.voted = ack.voted;
+  $("vote-progress").textContent = fmt("voted", { n: ack.voted, m: ack.eligible });
+  $("vote-tally").textContent = `${S.live_tally}: ${fmt("result_line", { a: t.approve, d: t.disapprove, x: t.abstain, n: t.not_voted })}`;
+}
+
+function bind() {
+  $("session-open").addEventListener("click", () => act("session.open"));
+  $("session-close").addEventListener("click", () => act("session.close"));
+  document.addEventListener("click", async (ev) => {
+    const t = ev.target.closest("button");
+    if (!t) return;
+    if (t.dataset.goto) await act("session.set_current_item", { item_id: Number(t.dataset.goto) });
+    if (t.dataset.floor) await act("speaking.give_floor", { request_id: Number(t.dataset.floor) });
+    if (t.dataset.finish) await act("speaking.finish", { request_id: Number(t.dataset.finish) });
+    if (t.dataset.remove) await act("speaking.remove", { request_id: Number(t.dataset.remove) });
+  });
+  $("close-list").addEventListener("click", () =>
+    act("speaking.close_list", { item_id: live.current_item.item_id, closed: !$("close-list").dataset.closed }),
+  );
+  $("vote-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    const ack = await act("vote.open", {
+      item_id: live.current_item?.item_id ?? null,
+      question: String(form.get("question") || "").trim(),
+      kind: form.get("kind"),
+    });
+    if (ack) {
+      live.vote = { poll: ack.poll };
+      renderVote();
+    }
+  });
+  $("vote-close").addEventListener("click", async () => {
+    const ack = await request("vote.close", { poll_id: live.vote.poll.id }).catch((err) => toast(err.message, "error"));
+    if (ack) {
+      live.last_result = { ...live.vote.poll, result: ack.result };
+      live.vote = null;
+      renderVote();
+    }
+  });
+  on("attendance.updated", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.quorum = p.quorum;
+    renderQuorum($("quorum"), live.quorum);
+  });
+  on("session.current_item", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.current_item = p;
+    live.speaking = null;
+    request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+  });
+  on("speaking.updated", (p) => {
+    if (p.meeting_id !== meetingId || p.item_id !== live.current_item?.item_id) return;
+    live.speaking = p;
+    renderQueue();
+  });
+  on("vote.opened", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.vote = { poll: p.poll };
+    renderVote();
+  });
+  on("vote.progress", (p) => {
+    if (live.vote && live.vote.poll.id === p.poll_id) refreshTally();
+  });
+  on("vote.closed", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.vote = null;
+    live.last_result = p.poll;
+    renderVote();
+  });
+  on("meeting.state_changed", (p) => {
+    if (p.meeting_id === meetingId) request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+  });
+}
+
+function onState(snapshot) {
+  state = snapshot;
+  live = snapshot.live;
+  render();
+}
+
+bind();
+joinMeeting(meetingId, onState);

@@ -1,0 +1,230 @@
+// A member's tablet in session: now-discussing banner, check-in, agenda, speaking, voting.
+// The full state comes from meeting.join (again after every reconnect); events patch it.
+
+import { joinMeeting, on, request } from "../realtime.js";
+import { toast } from "../ui.js";
+import { S, esc, fmt, renderQuorum, renderTimer, resultHTML } from "./common.js";
+
+const meetingId = Number(document.body.dataset.meetingId);
+const $ = (id) => document.getElementById(id);
+let state = null;
+let live = null;
+const LOCAL_KEY = `ecabinet.secret-cast.${meetingId}`;
+
+function render() {
+  renderAgenda();
+  renderNow();
+  renderQuorum($("quorum"), live.quorum);
+  renderCheckIn();
+  renderQueue();
+  renderVote();
+}
+
+function renderAgenda() {
+  const current = live.current_item?.item_id;
+  $("agenda").innerHTML = state.items
+    .map(
+      (item, i) => `<li class="agenda__item${item.id === current ? " agenda__item--current" : ""}" id="item-${item.id}">
+        <span class="agenda__no">${i + 1}</span>
+        <div><p class="agenda__title mb-0">${esc(item.title)}</p>
+        <p class="agenda__meta muted small mb-0">${esc(item.ministry || "")}</p></div>
+      </li>`,
+    )
+    .join("");
+}
+
+function renderNow() {
+  const current = live.current_item;
+  const banner = $("now-banner");
+  const item = current && state.items.find((i) => i.id === current.item_id);
+  banner.hidden = !current;
+  if (!current) return;
+  $("now-title").textContent = `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`;
+  $("now-jump").href = `#item-${current.item_id}`;
+  renderTimer($("now-timer"), current);
+}
+
+function renderCheckIn() {
+  const card = $("checkin-card");
+  const mine = live.me.attendance;
+  card.hidden = !live.in_session;
+  if (mine && mine.presence === "present") {
+    $("checkin-status").textContent = `${S.checked_in} (${mine.mode === "remote" ? S.remote : S.in_room})`;
+    $("checkin-actions").hidden = true;
+  } else {
+    $("checkin-actions").hidden = false;
+  }
+}
+
+function renderQueue() {
+  const q = live.speaking;
+  const list = q ? q.queue : [];
+  $("queue").innerHTML = list
+    .map(
+      (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}">
+        <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? fmt("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
+        ${e.status === "speaking" ? `<span class="badge badge--ok">${esc(S.speaking)}</span>` : ""}
+      </li>`,
+    )
+    .join("");
+  $("queue-empty").hidden = list.length > 0;
+  const me = Number(document.body.dataset.userId);
+  const mine = list.find((e) => e.user_id === me && e.status === "waiting");
+  $("request-floor").hidden = Boolean(mine) || !live.current_item;
+  $("request-floor").disabled = Boolean(q?.closed);
+  $("request-floor").title = q?.closed ? S.list_closed : "";
+  $("withdraw-floor").hidden = !mine;
+  $("withdraw-floor").dataset.requestId = mine ? mine.id : "";
+}
+
+function renderVote() {
+  const area = $("vote-area");
+  const vote = live.vote;
+  if (!vote) {
+    area.innerHTML = live.last_result ? `<div class="card"><div class="card__body">${resultHTML(live.last_result)}</div></div>` : "";
+    return;
+  }
+  let panel = area.querySelector("[data-poll]");
+  if (!panel || Number(panel.dataset.poll) !== vote.poll.id) {
+    area.innerHTML = "";
+    panel = $("vote-template").content.firstElementChild.cloneNode(true);
+    panel.dataset.poll = vote.poll.id;
+    area.append(panel);
+    panel.querySelectorAll("input[name=choice]").forEach((input) => input.addEventListener("change", () => cast(vote.poll, input.value)));
+  }
+  panel.querySelector("[data-question]").textContent = vote.poll.question;
+  panel.querySelector("[data-kind]").innerHTML = `<span class="badge badge--${vote.poll.kind === "secret" ? "info" : "neutral"}">${esc(vote.poll.kind === "secret" ? S.secret : S.open)}</span>`;
+  panel.querySelector("[data-progress]").textContent = fmt("voted", { n: vote.poll.voted, m: vote.poll.eligible });
+  const note = panel.querySelector("[data-note]");
+  const inputs = panel.querySelectorAll("input[name=choice]");
+  note.hidden = vote.can_vote;
+  note.textContent = vote.can_vote ? "" : S.not_eligible;
+  const secretDone = vote.poll.kind === "secret" && vote.my_cast;
+  inputs.forEach((input) => {
+    input.disabled = !vote.can_vote || Boolean(secretDone);
+  });
+  showReceipt(panel, vote);
+}
+
+function showReceipt(panel, vote) {
+  const box = panel.querySelector("[data-receipt]");
+  const cast = vote.my_cast;
+  if (!cast) {
+    box.hidden = true;
+    return;
+  }
+  // A secret cast's choice never comes back from the server; the tablet remembers its own.
+  const choice = cast.choice || JSON.parse(localStorage.getItem(LOCAL_KEY) || "{}")[cast.client_id];
+  if (choice) {
+    const input = panel.querySelector(`input[value="${choice}"]`);
+    if (input) input.checked = true;
+  }
+  const time = new Date(cast.at).toLocaleTimeString("vi-VN");
+  const line = cast.choice ? fmt("your_choice", { c: S[cast.choice] }) : S.secret_cast;
+  box.hidden = false;
+  box.classList.toggle("receipt--pending", Boolean(cast.pending));
+  box.textContent = cast.pending ? S.sending : `✓ ${line} · ${fmt("receipt", { t: time })}`;
+  box.dataset.receipt = cast.client_id || "";
+}
+
+async function cast(poll, choice) {
+  const vote = live.vote;
+  vote.my_cast = { ...(vote.my_cast || {}), pending: true, choice: poll.kind === "open" ? choice : undefined };
+  renderVote();
+  try {
+    const ack = await request("vote.cast", { poll_id: poll.id, choice }, { retry: true });
+    if (poll.kind === "secret") {
+      const mine = JSON.parse(localStorage.getItem(LOCAL_KEY) || "{}");
+      mine[ack.receipt.client_id] = choice;
+      localStorage.setItem(LOCAL_KEY, JSON.stringify(mine));
+    }
+    if (live.vote && live.vote.poll.id === poll.id) {
+      live.vote.my_cast = ack.receipt;
+      renderVote();
+    }
+  } catch (err) {
+    toast(err.message, "error");
+    if (live.vote) live.vote.my_cast = null;
+    renderVote();
+  }
+}
+
+function bind() {
+  document.querySelectorAll("[data-checkin]").forEach((btn) =>
+    btn.addEventListener("click", async () => {
+      try {
+        const ack = await request("attendance.check_in", { meeting_id: meetingId, mode: btn.dataset.checkin }, { retry: true });
+        live.me.attendance = ack.attendance;
+        renderCheckIn();
+      } catch (err) {
+        toast(err.message, "error");
+      }
+    }),
+  );
+  $("request-floor").addEventListener("click", async () => {
+    try {
+      await request("speaking.request", { meeting_id: meetingId, item_id: live.current_item.item_id });
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  });
+  $("withdraw-floor").addEventListener("click", async () => {
+    try {
+      await request("speaking.withdraw", { meeting_id: meetingId, request_id: Number($("withdraw-floor").dataset.requestId) });
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  });
+  on("attendance.updated", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.quorum = p.quorum;
+    if (p.attendee.user_id === Number(document.body.dataset.userId)) live.me.attendance = p.attendee;
+    renderQuorum($("quorum"), live.quorum);
+    renderCheckIn();
+  });
+  on("session.current_item", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.current_item = p;
+    if (live.speaking && live.speaking.item_id !== p.item_id) live.speaking = null;
+    renderAgenda();
+    renderNow();
+    renderQueue();
+  });
+  on("speaking.updated", (p) => {
+    if (p.meeting_id !== meetingId || p.item_id !== live.current_item?.item_id) return;
+    live.speaking = p;
+    renderQueue();
+  });
+  on("vote.opened", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    // Whether this person may vote is personal: the snapshot says so.
+    resync();
+  });
+  on("vote.progress", (p) => {
+    if (!live.vote || live.vote.poll.id !== p.poll_id) return;
+    live.vote.poll.voted = p.voted;
+    renderVote();
+  });
+  on("vote.closed", (p) => {
+    if (p.meeting_id !== meetingId) return;
+    live.vote = null;
+    live.last_result = p.poll;
+    renderVote();
+  });
+  on("meeting.state_changed", (p) => {
+    if (p.meeting_id === meetingId) resync();
+  });
+}
+
+function resync() {
+  request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+}
+
+function onState(snapshot) {
+  state = snapshot;
+  live = snapshot.live;
+  render();
+}
+
+bind();
+joinMeeting(meetingId, onState);
