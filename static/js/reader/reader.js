@@ -2,11 +2,11 @@
 // so "nghi dinh" finds "Nghị định"), zoom, keyboard shortcuts, private notes, and the live
 // withdrawal of the paper. PDF.js is vendored under /static/vendor/pdfjs (no CDN).
 import * as pdfjsLib from "../../vendor/pdfjs/pdf.mjs";
-import { purgePaper, registerServiceWorker, precacheForUser, isCached } from "./offline.js";
+import { isCached, precacheForUser, purgePaper, registerServiceWorker } from "./offline.js";
 
 const root = document.getElementById("reader");
 const cfg = root.dataset;
-const T = JSON.parse(document.getElementById("reader-i18n").textContent);
+const T = JSON.parse(document.getElementById("pr-i18n").textContent);
 const $ = (sel) => root.querySelector(sel);
 const paperId = Number(cfg.paperId);
 const meetingId = Number(cfg.meetingId);
@@ -707,6 +707,7 @@ window.addEventListener("resize", fitHeight);
 // ------------------------------------------------------------------ withdrawal (live)
 
 async function closeWithdrawn() {
+  if (!$("[data-gone]").hidden) return;
   $("[data-gone]").hidden = false;
   pageObserver.disconnect();
   thumbObserver.disconnect();
@@ -722,15 +723,30 @@ async function closeWithdrawn() {
   $("[data-gone] a")?.focus();
 }
 
+function paperIn(snapshot) {
+  for (const item of snapshot?.items || []) {
+    const found = (item.papers || []).find((p) => Number(p.id) === paperId);
+    if (found) return found;
+  }
+  return null;
+}
+
 async function listenLive() {
+  // The shared realtime client (one socket per tab); it re-joins after every reconnect and
+  // hands over the full snapshot, so a withdrawal missed while offline is still noticed.
   try {
-    const { io } = await import("../../vendor/socket.io/socket.io.esm.min.js");
-    const socket = io({ transports: ["websocket", "polling"] });
-    socket.on("connect", () => socket.emit("meeting.join", { meeting_id: meetingId }, () => {}));
-    socket.on("paper.withdrawn", (data) => {
+    const realtime = await import("../realtime.js");
+    realtime.on("paper.withdrawn", (data) => {
       if (Number(data?.paper_id) === paperId) closeWithdrawn();
     });
-    window.__reader.socket = socket;
+    const follow = realtime.joinMeeting(meetingId, (snapshot) => {
+      root.dataset.live = "joined";
+      const mine = paperIn(snapshot);
+      if (snapshot?.items && (!mine || mine.withdrawn)) closeWithdrawn();
+    });
+    follow.ready.catch(() => {
+      root.dataset.live = "refused";
+    });
   } catch (error) {
     console.warn("live updates unavailable", error);
   }
