@@ -144,17 +144,32 @@ def plan_for(meeting, user) -> PackPlan:
     )
 
 
+def _front_html(plan: PackPlan, timezone: str, start_pages: dict[int, int] | None) -> str:
+    starts = datetime.fromisoformat(plan.starts_at).astimezone(ZoneInfo(timezone))
+    return render_template(
+        "reader/boardpack.html", plan=plan, starts=starts, start_pages=start_pages or {}
+    )
+
+
 def render_front(
     plan: PackPlan, *, timezone: str, start_pages: dict[int, int] | None = None
 ) -> bytes:
     """Cover, agenda and one divider page per item as a PDF (WeasyPrint, Vietnamese fonts)."""
     from cabinet.pdf import render_pdf
 
-    starts = datetime.fromisoformat(plan.starts_at).astimezone(ZoneInfo(timezone))
-    html = render_template(
-        "reader/boardpack.html", plan=plan, starts=starts, start_pages=start_pages or {}
-    )
+    html = _front_html(plan, timezone, start_pages)
     return render_pdf(html, title=f"Tài liệu phiên họp — {plan.title}", lang="vi")
+
+
+def front_layout(plan: PackPlan, *, timezone: str) -> dict[str, int]:
+    """Page index of each anchor of the front matter, from a layout pass (no PDF written)."""
+    from weasyprint import HTML
+
+    from cabinet.pdf import BASE_URL, StaticOnlyFetcher
+
+    html = _front_html(plan, timezone, None)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    return {name: index for index, page in enumerate(document.pages) for name in page.anchors}
 
 
 def _destination_pages(reader: PdfReader) -> dict[str, int]:
@@ -219,9 +234,10 @@ def assemble(
     return len(writer.pages)
 
 
-def paper_start_pages(plan: PackPlan, front: bytes, page_counts: dict[str, int]) -> dict[int, int]:
+def paper_start_pages(
+    plan: PackPlan, dests: dict[str, int], page_counts: dict[str, int]
+) -> dict[int, int]:
     """1-based page of each included paper in the final pack (for the agenda's page column)."""
-    dests = _destination_pages(PdfReader(io.BytesIO(front)))
     pages: dict[int, int] = {}
     offset = 0
     for item in plan.items:
@@ -244,19 +260,20 @@ def build_pack_file(
     timezone: str = "Asia/Ho_Chi_Minh",
     progress: Progress | None = None,
 ) -> int:
-    """Render the front matter (twice: the agenda lists each paper's page in the pack) and
-    assemble the pack into `out`; returns the page count."""
+    """Lay out the front matter (the agenda lists each paper's page in the pack), render it,
+    and assemble the pack into `out`; returns the page count."""
     report = progress or (lambda percent: None)
     report(1)
     counts = {}
     for item in plan.items:
         for paper in item.included:
             if paper.sha not in counts:
-                counts[paper.sha] = _page_count(open_paper(paper.sha))
-    draft = render_front(plan, timezone=timezone)
+                # The upload check already counted the pages; open the file only if it did not.
+                counts[paper.sha] = paper.page_count or _page_count(open_paper(paper.sha))
+    layout = front_layout(plan, timezone=timezone)
     report(5)
     front = render_front(
-        plan, timezone=timezone, start_pages=paper_start_pages(plan, draft, counts)
+        plan, timezone=timezone, start_pages=paper_start_pages(plan, layout, counts)
     )
     report(10)
     pages = assemble(plan, front, open_paper, out, progress=report)
