@@ -8,7 +8,9 @@ import os
 import sys
 
 _MODE = os.environ.get("ECABINET_ASYNC_MODE", "gevent").strip().lower() or "gevent"
-if __name__ == "__main__" and _MODE == "gevent":  # patch before anything imports socket or threading
+if (
+    __name__ == "__main__" and _MODE == "gevent"
+):  # patch before anything imports socket or threading
     from gevent import monkey
 
     monkey.patch_all()
@@ -33,4 +35,6 @@ if __name__ == "__main__":
     host = os.environ.get("ECABINET_HOST", "127.0.0.1")
     port = int(os.environ.get("ECABINET_PORT", "5000"))
     print(f"e-Cabinet serving on http://{host}:{port}  (async mode: {_MODE})", flush=True)
-    socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=_MODE == "threading", log_output=False)
+    socketio.run(
+        app, host=host, port=port, allow_unsafe_werkzeug=_MODE == "threading", log_output=False
+    )

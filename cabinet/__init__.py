@@ -51,7 +51,12 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     app.extensions["ecabinet.settings"] = config
     app.extensions["ecabinet.features"] = FEATURES
     if config.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops, x_proto=config.proxy_hops, x_host=config.proxy_hops)  # type: ignore[method-assign]
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=config.proxy_hops,
+            x_proto=config.proxy_hops,
+            x_host=config.proxy_hops,
+        )  # type: ignore[method-assign]
 
     _init_extensions(app, config)
     _register_core(app)
@@ -68,7 +73,11 @@ def _init_extensions(app: Flask, config: Settings) -> None:
     db.init_app(app, config.database_url)
     csrf.init_app(app)
     i18n.compile_catalogs()
-    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories=";".join(i18n.translation_dirs()))
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=";".join(i18n.translation_dirs()),
+    )
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -101,6 +110,7 @@ def _register_core(app: Flask) -> None:
     from flask_babel import get_locale
 
     from cabinet import api, cli, realtime, views
+    from cabinet import mail as _mail  # noqa: F401  (the outbox table)
     from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
     from cabinet.auth import models as _auth_models  # noqa: F401
     from cabinet.auth import views as auth_views

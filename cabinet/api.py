@@ -207,7 +207,9 @@ def audit_log():
     """
     after = request.args.get("after", 0, type=int)
     limit = min(request.args.get("limit", 200, type=int), 1000)
-    rows = db.session.scalars(select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(limit))
+    rows = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(limit)
+    )
     return jsonify(entries=[describe(e) for e in rows], chain_ok=verify_chain(db.session).ok)
 
 
@@ -234,27 +236,39 @@ def _schema_classes(module_name: str) -> list[type[Schema]]:
 
 def build_spec(app: Flask) -> APISpec:
     """Collect every /api/v1 route and every package schema into one OpenAPI 3 document."""
+    marshmallow_plugin = MarshmallowPlugin()
     spec = APISpec(
         title="e-Cabinet API",
         version="1.0.0",
         openapi_version="3.0.3",
-        plugins=[FlaskPlugin(), MarshmallowPlugin()],
+        plugins=[FlaskPlugin(), marshmallow_plugin],
         info={"description": "Cabinet sessions, votes, opinion ballots and signed records."},
     )
     spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "session", "description": "Signed-in session"}
+        "session",
+        {"type": "apiKey", "in": "cookie", "name": "session", "description": "Signed-in session"},
     )
-    spec.components.schema("Problem", schema=__import__("cabinet.schemas", fromlist=["ProblemSchema"]).ProblemSchema)
+    spec.components.schema(
+        "Problem", schema=__import__("cabinet.schemas", fromlist=["ProblemSchema"]).ProblemSchema
+    )
     spec.components.response(
         "Problem",
-        {"description": "RFC 9457 problem details", "content": {"application/problem+json": {"schema": "Problem"}}},
+        {
+            "description": "RFC 9457 problem details",
+            "content": {"application/problem+json": {"schema": "Problem"}},
+        },
     )
     seen: set[str] = {"ProblemSchema"}
-    modules = ["cabinet.schemas", "cabinet.api", *(f"{pkg}.schemas" for pkg in app.extensions["ecabinet.features"])]
+    modules = [
+        "cabinet.schemas",
+        "cabinet.api",
+        *(f"{pkg}.schemas" for pkg in app.extensions["ecabinet.features"]),
+    ]
     modules += [f"{pkg}.api" for pkg in app.extensions["ecabinet.features"]]
     for module_name in modules:
         for cls in _schema_classes(module_name):
-            if cls.__name__ not in seen:
+            already = any(key[0] is cls for key in marshmallow_plugin.converter.refs)  # nested ones
+            if cls.__name__ not in seen and not already:
                 seen.add(cls.__name__)
                 spec.components.schema(cls.__name__, schema=cls)
     with app.test_request_context():
@@ -266,4 +280,8 @@ def build_spec(app: Flask) -> APISpec:
 
 def api_summary(app: Flask) -> dict[str, Any]:
     """Routes per package, for the README and tests."""
-    return {rule.rule: sorted(rule.methods - {"HEAD", "OPTIONS"}) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    return {
+        rule.rule: sorted(rule.methods - {"HEAD", "OPTIONS"})
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+    }

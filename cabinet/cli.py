@@ -53,7 +53,9 @@ def _logins_file():
 
 
 @cabinet_cli.command("seed-demo")
-@click.option("--save-logins", is_flag=True, help="Also keep the logins in instance/demo-logins.txt (0600).")
+@click.option(
+    "--save-logins", is_flag=True, help="Also keep the logins in instance/demo-logins.txt (0600)."
+)
 def seed_demo_command(save_logins: bool) -> None:
     """Create a realistic Vietnamese cabinet with demo logins (passwords printed once)."""
     import os
@@ -91,10 +93,14 @@ def demo_logins_command() -> None:
 @cabinet_cli.command("create-user")
 @click.option("--name", required=True)
 @click.option("--email", required=True)
-@click.option("--role", "roles", multiple=True, help="chair, member, deputy, invitee, secretariat, admin")
+@click.option(
+    "--role", "roles", multiple=True, help="chair, member, deputy, invitee, secretariat, admin"
+)
 @click.option("--title", default="")
 @click.option("--ministry", default="")
-@click.option("--seat", is_flag=True, help="Give the person a cabinet seat (counts in 'all members').")
+@click.option(
+    "--seat", is_flag=True, help="Give the person a cabinet seat (counts in 'all members')."
+)
 @click.password_option()
 def create_user_command(name, email, roles, title, ministry, seat, password) -> None:
     """Create an account from the shell."""
@@ -107,7 +113,15 @@ def create_user_command(name, email, roles, title, ministry, seat, password) -> 
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--role") from None
     try:
-        user = create_user(name=name, email=email, password=password, roles=chosen, title=title, ministry=ministry, actor=None)
+        user = create_user(
+            name=name,
+            email=email,
+            password=password,
+            roles=chosen,
+            title=title,
+            ministry=ministry,
+            actor=None,
+        )
         if seat:
             add_seat(user)
     except DomainError as error:

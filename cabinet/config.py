@@ -85,11 +85,15 @@ class Settings:
             redis_url=env.optional_url("REDIS_URL", ("redis://", "rediss://")),
             async_mode=env.choice("ASYNC_MODE", ASYNC_MODES, "gevent"),
             secret_key=env.secret_key(instance),
-            upload_max_bytes=env.integer("UPLOAD_MAX_MB", 200, minimum=1, maximum=4096) * 1024 * 1024,
+            upload_max_bytes=env.integer("UPLOAD_MAX_MB", 200, minimum=1, maximum=4096)
+            * 1024
+            * 1024,
             locale=env.choice("LOCALE", LOCALES, "vi"),
             quorum_fraction=env.fraction("QUORUM_FRACTION", "2/3"),
             passing_base=env.choice("PASSING_BASE", PASSING_BASES, "all_members"),
-            passing_threshold=env.choice("PASSING_THRESHOLD", PASSING_THRESHOLDS, "simple_majority"),
+            passing_threshold=env.choice(
+                "PASSING_THRESHOLD", PASSING_THRESHOLDS, "simple_majority"
+            ),
             ballot_deadline_days=env.integer("BALLOT_DEADLINE_DAYS", 5, minimum=1, maximum=60),
             nonreply_policy=env.choice("NONREPLY_POLICY", NONREPLY_POLICIES, "no_reply"),
             papers_ahead_days=env.integer("PAPERS_AHEAD_DAYS", 3, minimum=0, maximum=60),
@@ -208,7 +212,9 @@ class _Env:
 
     def email(self, name: str, default: str) -> str:
         value = self.raw(name) or default
-        if not re.match(r"^[^@\s]+@[^@\s]+$", value) and not re.match(r"^.+<[^@\s]+@[^@\s]+>$", value):
+        if not re.match(r"^[^@\s]+@[^@\s]+$", value) and not re.match(
+            r"^.+<[^@\s]+@[^@\s]+>$", value
+        ):
             raise self.fail(name, "must be an e-mail address", value)
         return value
 
@@ -217,7 +223,9 @@ class _Env:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise self.fail(name, "must be an IANA time zone such as Asia/Ho_Chi_Minh", value) from None
+            raise self.fail(
+                name, "must be an IANA time zone such as Asia/Ho_Chi_Minh", value
+            ) from None
         return value
 
     def dates(self, name: str) -> frozenset[date]:
@@ -231,7 +239,9 @@ class _Env:
             try:
                 result.add(date.fromisoformat(part.strip()))
             except ValueError:
-                raise self.fail(name, "must be a comma-separated list of YYYY-MM-DD dates", part) from None
+                raise self.fail(
+                    name, "must be a comma-separated list of YYYY-MM-DD dates", part
+                ) from None
         return frozenset(result)
 
     def durations(self, name: str, default: str) -> tuple[timedelta, ...]:

@@ -52,10 +52,22 @@ DEPUTIES = [
 ]
 
 STAFF = [
-    ("Nguyễn Thị Hương", "Vụ trưởng Vụ Tổng hợp", "Văn phòng Chính phủ", "thuky", {Role.SECRETARIAT}),
+    (
+        "Nguyễn Thị Hương",
+        "Vụ trưởng Vụ Tổng hợp",
+        "Văn phòng Chính phủ",
+        "thuky",
+        {Role.SECRETARIAT},
+    ),
     ("Trần Đức Minh", "Chuyên viên chính", "Văn phòng Chính phủ", "vanthu", {Role.SECRETARIAT}),
     ("Lê Quản Trị", "Quản trị hệ thống", "Văn phòng Chính phủ", "admin", {Role.ADMIN}),
-    ("Võ Thị Khách", "Chủ tịch Ủy ban Trung ương MTTQ Việt Nam", "MTTQ Việt Nam", "khachmoi", {Role.INVITEE}),
+    (
+        "Võ Thị Khách",
+        "Chủ tịch Ủy ban Trung ương MTTQ Việt Nam",
+        "MTTQ Việt Nam",
+        "khachmoi",
+        {Role.INVITEE},
+    ),
 ]
 
 DOMAIN = "ecabinet.demo"
@@ -72,25 +84,53 @@ def seed_demo(password: str | None = None) -> list[tuple[str, str, str]]:
     for name, title, ministry, local, extra in CABINET:
         secret = password or _password()
         user = create_user(
-            name=name, title=title, ministry=ministry, email=f"{local}@{DOMAIN}", password=secret,
-            roles={Role.MEMBER, *extra}, actor=None,
+            name=name,
+            title=title,
+            ministry=ministry,
+            email=f"{local}@{DOMAIN}",
+            password=secret,
+            roles={Role.MEMBER, *extra},
+            actor=None,
         )
         members.append(user)
-        logins.append(("Chủ tọa (Thủ tướng)" if Role.CHAIR in extra else f"Thành viên — {ministry}", user.email, secret))
+        logins.append(
+            (
+                "Chủ tọa (Thủ tướng)" if Role.CHAIR in extra else f"Thành viên — {ministry}",
+                user.email,
+                secret,
+            )
+        )
     deputies = {}
     for index, name, title, ministry, local in DEPUTIES:
         secret = password or _password()
         deputies[index] = create_user(
-            name=name, title=title, ministry=ministry, email=f"{local}@{DOMAIN}", password=secret,
-            roles={Role.DEPUTY}, actor=None,
+            name=name,
+            title=title,
+            ministry=ministry,
+            email=f"{local}@{DOMAIN}",
+            password=secret,
+            roles={Role.DEPUTY},
+            actor=None,
         )
         logins.append((f"Người dự thay — {ministry}", deputies[index].email, secret))
     for position, user in enumerate(members, start=1):
         add_seat(user, deputy=deputies.get(position - 1), position=position)
     for name, title, ministry, local, roles in STAFF:
         secret = password or _password()
-        user = create_user(name=name, title=title, ministry=ministry, email=f"{local}@{DOMAIN}", password=secret, roles=roles, actor=None)
-        label = {Role.SECRETARIAT: "Văn phòng Chính phủ", Role.ADMIN: "Quản trị", Role.INVITEE: "Khách mời"}[next(iter(roles))]
+        user = create_user(
+            name=name,
+            title=title,
+            ministry=ministry,
+            email=f"{local}@{DOMAIN}",
+            password=secret,
+            roles=roles,
+            actor=None,
+        )
+        label = {
+            Role.SECRETARIAT: "Văn phòng Chính phủ",
+            Role.ADMIN: "Quản trị",
+            Role.INVITEE: "Khách mời",
+        }[next(iter(roles))]
         logins.append((label, user.email, secret))
     for hook in current_app.extensions.get("ecabinet.demo_hooks", []):
         hook()

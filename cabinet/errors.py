@@ -64,7 +64,9 @@ class ValidationFailed(DomainError):
     code = "validation_failed"
     default_message = _l("Dữ liệu gửi lên chưa hợp lệ.")
 
-    def __init__(self, message: Any = None, fields: dict[str, list[Any]] | None = None, **details: Any):
+    def __init__(
+        self, message: Any = None, fields: dict[str, list[Any]] | None = None, **details: Any
+    ):
         super().__init__(message, **details)
         self.fields = fields or {}
         if fields:
@@ -93,7 +95,10 @@ def wants_problem_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def problem(status: int, title: str, detail: str, code: str, **extra: Any) -> Response:
@@ -138,19 +143,26 @@ def register_error_handlers(app: Flask) -> None:
     def handle_domain_error(error: DomainError):
         db.session.rollback()
         if wants_problem_json():
-            return problem(error.status, _title(error.status), str(error.message), error.code, **error.details)
+            return problem(
+                error.status, _title(error.status), str(error.message), error.code, **error.details
+            )
         if error.status == 401:
             return redirect(url_for("auth.login", next=request.full_path))
-        template = f"errors/{error.status}.html" if error.status in (403, 404) else "errors/error.html"
+        template = (
+            f"errors/{error.status}.html" if error.status in (403, 404) else "errors/error.html"
+        )
         return render_template(template, error=error, status=error.status), error.status
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
         if wants_problem_json():
-            code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(
-                status, f"http_{status}"
-            )
+            code = {
+                400: "bad_request",
+                404: "not_found",
+                405: "method_not_allowed",
+                413: "too_large",
+            }.get(status, f"http_{status}")
             detail = error.description or _title(status)
             if status == 413:
                 detail = str(_l("Tệp vượt quá giới hạn dung lượng cho phép."))

@@ -41,6 +41,8 @@ def user_room(user_id: int) -> str:
 
 def on_commit(callback: Callable[[], None]) -> None:
     """Run `callback` after the current session commits; dropped if it rolls back."""
+    if db.session().get_transaction() is None:  # so that a rollback before any SQL still drops it
+        db.session.begin()
     db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
@@ -58,8 +60,9 @@ def _run_after_commit(session: Session) -> None:
             log.exception("after-commit callback failed")
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session: Session, previous_transaction: Any) -> None:
+    # Any rollback (a savepoint's too) drops what was queued: nothing announces undone work.
     session.info.pop(_AFTER_COMMIT, None)
 
 
@@ -114,7 +117,13 @@ def socket_event(name: str, schema: type | None = None) -> Callable:
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", name)
-                return {"ok": False, "error": {"code": "internal", "message": str(_l("Lỗi hệ thống. Vui lòng thử lại."))}}
+                return {
+                    "ok": False,
+                    "error": {
+                        "code": "internal",
+                        "message": str(_l("Lỗi hệ thống. Vui lòng thử lại.")),
+                    },
+                }
 
         socketio.on_event(name, handler)
         return handler

@@ -14,7 +14,9 @@ def load_or_raise(schema: Schema, data: Any) -> Any:
     try:
         return schema.load(data)
     except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        messages = (
+            error.messages if isinstance(error.messages, dict) else {"_schema": error.messages}
+        )
         raise ValidationFailed(fields={k: _as_list(v) for k, v in messages.items()}) from None
 
 

@@ -11,7 +11,9 @@ if app is None:  # plain `alembic` command line: build the app from the environm
     from cabinet import create_app
 
     app = create_app()
-    config.set_main_option("sqlalchemy.url", app.extensions["ecabinet.settings"].database_url.replace("%", "%%"))
+    config.set_main_option(
+        "sqlalchemy.url", app.extensions["ecabinet.settings"].database_url.replace("%", "%%")
+    )
 
 target_metadata = Base.metadata
 # Autogenerate for some tables only: ECABINET_MIGRATE_TABLES=users,user_roles,...
@@ -36,14 +38,20 @@ def include_object(obj, name, type_, reflected, compare_to):
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        render_as_batch=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 
 
 def run_migrations_online() -> None:
     connectable = config.attributes.get("connection") or engine_from_config(
-        config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
     )
     if hasattr(connectable, "connect"):
         with connectable.connect() as connection:
@@ -54,8 +62,12 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     context.configure(
-        connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True,
-        include_object=include_object, render_item=render_item,
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -39,7 +39,9 @@ REDIS_URL = os.environ.get("ECABINET_TEST_REDIS_URL")
 def _database_url(tmp: Path) -> str:
     if BACKEND == "postgres":
         if not PG_URL:
-            raise pytest.UsageError("ECABINET_TEST_BACKEND=postgres needs ECABINET_TEST_DATABASE_URL")
+            raise pytest.UsageError(
+                "ECABINET_TEST_BACKEND=postgres needs ECABINET_TEST_DATABASE_URL"
+            )
         return PG_URL
     return f"sqlite:///{tmp / 'test.db'}"
 
@@ -70,14 +72,18 @@ def app(app_tmp: Path):
     application = create_app(test_environ(app_tmp))
     application.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
 
-    @application.before_request
-    def fresh_request_caches() -> None:
-        # Test requests share the test's app context (and so `g`); in production every request
-        # has its own. Drop what Flask-Login and Flask-Babel cache there so each request is fresh.
-        from flask import g
+    # Test requests and socket events share the test's app context (and so `g`); in production
+    # each has its own. Empty `g` at the start of each, so nothing cached leaks between them.
+    application.before_request(_fresh_g)
+    from cabinet.extensions import socketio
 
-        g.pop("_login_user", None)
-        g.pop("_flask_babel", None)
+    handle_event = socketio._handle_event
+
+    def fresh_event(*args: Any, **kwargs: Any) -> Any:
+        _fresh_g()
+        return handle_event(*args, **kwargs)
+
+    socketio._handle_event = fresh_event  # type: ignore[method-assign]
 
     engine = application.extensions["ecabinet.engine"]
     if engine.dialect.name == "sqlite":
@@ -90,6 +96,23 @@ def app(app_tmp: Path):
         pytest.exit(f"test database unreachable: {error}", returncode=3)
     with application.app_context():
         yield application
+
+
+def _fresh_g() -> None:
+    from flask import g, has_app_context
+
+    if not has_app_context():  # the live server's threads get a fresh context per request anyway
+        return
+    for name in list(vars(g._get_current_object())):
+        g.pop(name)
+
+
+@pytest.fixture(autouse=True)
+def fresh_g(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with an empty `g` (no locale or user cached by an earlier test)."""
+    if "app" in request.fixturenames:
+        _fresh_g()
+    yield
 
 
 def _sqlite_savepoint_support(engine: Any) -> None:
@@ -117,7 +140,7 @@ def db_session(app) -> Iterator[Any]:
         db.session.remove()
         outer.rollback()
         connection.close()
-        db.session.configure(bind=None, join_transaction_mode="conservative_savepoint")
+        db.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture(name="db")
@@ -164,7 +187,7 @@ _counter = itertools.count(1)
 
 @pytest.fixture
 def make_user(app, password_hash) -> Callable[..., User]:
-    """Create a user (flushed) with the given roles; password is tests.conftest.PASSWORD."""
+    """Create a user (committed; rolled back with the test) with the given roles; password is tests.conftest.PASSWORD."""
 
     def make(roles: Any = (Role.MEMBER,), **kw: Any) -> User:
         n = next(_counter)
@@ -180,7 +203,7 @@ def make_user(app, password_hash) -> Callable[..., User]:
         )
         user.set_roles(set(roles))
         db.session.add(user)
-        db.session.flush()
+        db.session.commit()
         return user
 
     return make
@@ -194,19 +217,30 @@ def make_cabinet(make_user) -> Callable[..., Cabinet]:
     """A cabinet of `n` members (the chair is member 1), secretariat, admin, deputies, an invitee."""
 
     def make(n: int = 27, deputies: int = 3) -> Cabinet:
-        chair = make_user((Role.CHAIR, Role.MEMBER), name="Thủ tướng Trần Quốc Hưng", title="Thủ tướng")
-        members = [chair] + [make_user(Role.MEMBER, name=f"Bộ trưởng số {i}") for i in range(2, n + 1)]
-        deputy_users = [make_user(Role.DEPUTY, name=f"Thứ trưởng số {i}", title="Thứ trưởng") for i in range(deputies)]
+        chair = make_user(
+            (Role.CHAIR, Role.MEMBER), name="Thủ tướng Trần Quốc Hưng", title="Thủ tướng"
+        )
+        members = [chair] + [
+            make_user(Role.MEMBER, name=f"Bộ trưởng số {i}") for i in range(2, n + 1)
+        ]
+        deputy_users = [
+            make_user(Role.DEPUTY, name=f"Thứ trưởng số {i}", title="Thứ trưởng")
+            for i in range(deputies)
+        ]
         seats = []
         for position, member in enumerate(members, start=1):
             deputy = deputy_users[position - 2] if 2 <= position < 2 + deputies else None
-            seat = CabinetSeat(member_id=member.id, deputy_id=deputy.id if deputy else None, position=position)
+            seat = CabinetSeat(
+                member_id=member.id, deputy_id=deputy.id if deputy else None, position=position
+            )
             db.session.add(seat)
             seats.append(seat)
-        secretariat = make_user(Role.SECRETARIAT, name="Thư ký Văn phòng Chính phủ", title="Vụ trưởng")
+        secretariat = make_user(
+            Role.SECRETARIAT, name="Thư ký Văn phòng Chính phủ", title="Vụ trưởng"
+        )
         admin = make_user(Role.ADMIN, name="Quản trị viên", title="Quản trị")
         invitee = make_user(Role.INVITEE, name="Khách mời", title="Chủ tịch")
-        db.session.flush()
+        db.session.commit()
         return Cabinet(chair, members, secretariat, admin, deputy_users, invitee, seats)
 
     return make
@@ -253,7 +287,9 @@ def socket_client(app, user_client) -> Iterator[Callable[..., Any]]:
 
 def events_named(sio: Any, name: str) -> list[Any]:
     """The payloads of every `name` event this socket test client received so far."""
-    return [msg["args"][0] if msg["args"] else None for msg in sio.get_received() if msg["name"] == name]
+    return [
+        msg["args"][0] if msg["args"] else None for msg in sio.get_received() if msg["name"] == name
+    ]
 
 
 # ---------------------------------------------------------------- live server and browsers
@@ -273,7 +309,14 @@ def live_server(app) -> Iterator[str]:
     port = free_port()
     thread = threading.Thread(
         target=socketio.run,
-        kwargs={"app": app, "host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True, "log_output": False, "use_reloader": False},
+        kwargs={
+            "app": app,
+            "host": "127.0.0.1",
+            "port": port,
+            "allow_unsafe_werkzeug": True,
+            "log_output": False,
+            "use_reloader": False,
+        },
         daemon=True,
     )
     thread.start()
@@ -305,8 +348,16 @@ def browser():
     with sync_playwright() as pw:
         instance = pw.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
         )
         yield instance
         instance.close()
@@ -323,11 +374,29 @@ def open_page(app, browser, live_server) -> Iterator[Callable[..., Any]]:
     """`open_page(user, viewport=TABLET_LANDSCAPE, path="/")`: a signed-in page in its own context."""
     contexts: list[Any] = []
 
-    def make(user: User | None, viewport: dict[str, int] = TABLET_LANDSCAPE, path: str = "/", locale: str = "vi-VN") -> Any:
-        context = browser.new_context(viewport=viewport, locale=locale, timezone_id="Asia/Ho_Chi_Minh", has_touch=viewport is not DESKTOP)
+    def make(
+        user: User | None,
+        viewport: dict[str, int] = TABLET_LANDSCAPE,
+        path: str = "/",
+        locale: str = "vi-VN",
+    ) -> Any:
+        context = browser.new_context(
+            viewport=viewport,
+            locale=locale,
+            timezone_id="Asia/Ho_Chi_Minh",
+            has_touch=viewport is not DESKTOP,
+        )
         contexts.append(context)
         if user is not None:
-            context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": session_cookie(app, user), "url": live_server}])
+            context.add_cookies(
+                [
+                    {
+                        "name": app.config["SESSION_COOKIE_NAME"],
+                        "value": session_cookie(app, user),
+                        "url": live_server,
+                    }
+                ]
+            )
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(live_server + path)

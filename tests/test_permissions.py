@@ -60,7 +60,9 @@ def test_every_view_declares_its_access_and_it_matches_the_table(app, endpoint):
     if endpoint == "static":
         return
     access = access_of(app.view_functions[endpoint])
-    assert access is not None, f"{endpoint} has no @roles_required / @login_required_route / @public_route"
+    assert access is not None, (
+        f"{endpoint} has no @roles_required / @login_required_route / @public_route"
+    )
     expected = entry["roles"]
     if expected in ("any", "public"):
         assert access.kind == expected
@@ -73,7 +75,9 @@ def _request(client, app, endpoint: str):
     method = entry.get("method", "GET")
     with app.test_request_context():
         url = url_for(endpoint, **entry.get("path_args", {}))
-    return client.open(url, method=method, json={} if url.startswith("/api/") and method != "GET" else None)
+    return client.open(
+        url, method=method, json={} if url.startswith("/api/") and method != "GET" else None
+    )
 
 
 PROTECTED = [e for e in ENDPOINTS if ROUTES.get(e, {}).get("roles") != "public"]

@@ -25,12 +25,16 @@ _CURRENT = object()
 _PENDING = "ecabinet.audit_pending"
 
 
-def record(action: str, obj: Any = None, *, data: dict[str, Any] | None = None, actor: Any = _CURRENT) -> None:
+def record(
+    action: str, obj: Any = None, *, data: dict[str, Any] | None = None, actor: Any = _CURRENT
+) -> None:
     """Queue an audit event (`noun.verb`) about `obj`; it is written when the session commits."""
     from cabinet.db import db
 
     if actor is _CURRENT:
         actor = _current_actor()
+    if db.session().get_transaction() is None:  # so that a rollback before any SQL still drops it
+        db.session.begin()
     db.session.info.setdefault(_PENDING, []).append(
         {
             "at": utcnow(),
@@ -66,7 +70,9 @@ def canonical(entry: AuditEntry) -> bytes:
         "data": entry.data,
         "prev_hash": entry.prev_hash,
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+    return json.dumps(
+        body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    ).encode()
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -94,7 +100,9 @@ def _chain_pending(session: Session) -> None:
     session.flush()  # objects created in this request get their ids before they are referenced
     conn = session.connection()
     head = conn.execute(
-        update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + len(pending))
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(pending))
         .returning(AuditHead.seq, AuditHead.last_hash)
     ).first()
     if head is None:  # first entry ever: create the head (unique id 1 makes a race fail loudly)
@@ -124,8 +132,9 @@ def _chain_pending(session: Session) -> None:
     conn.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction: Any) -> None:
+    # Any rollback (a savepoint's too) drops what was queued: nothing announces undone work.
     session.info.pop(_PENDING, None)
 
 
@@ -151,16 +160,27 @@ def verify_chain(session: Session, batch: int = 2000) -> ChainReport:
     checked = 0
     last_id = 0
     while True:
-        rows = session.scalars(select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)).all()
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        ).all()
         if not rows:
             break
         for entry in rows:
             if entry.seq != expected_seq:
-                return ChainReport(False, checked, expected_seq, f"entry #{expected_seq} is missing (found #{entry.seq})")
+                return ChainReport(
+                    False,
+                    checked,
+                    expected_seq,
+                    f"entry #{expected_seq} is missing (found #{entry.seq})",
+                )
             if entry.prev_hash != prev:
-                return ChainReport(False, checked, entry.seq, "link to the previous entry does not match")
+                return ChainReport(
+                    False, checked, entry.seq, "link to the previous entry does not match"
+                )
             if entry_hash(entry) != entry.hash:
-                return ChainReport(False, checked, entry.seq, "content was changed after it was written")
+                return ChainReport(
+                    False, checked, entry.seq, "content was changed after it was written"
+                )
             prev = entry.hash
             expected_seq += 1
             checked += 1
@@ -168,7 +188,12 @@ def verify_chain(session: Session, batch: int = 2000) -> ChainReport:
         session.expunge_all()
     head = session.get(AuditHead, 1)
     if head is not None and (head.seq != checked or head.last_hash != prev):
-        return ChainReport(False, checked, checked + 1 if head.seq > checked else head.seq, "entries at the end were removed")
+        return ChainReport(
+            False,
+            checked,
+            checked + 1 if head.seq > checked else head.seq,
+            "entries at the end were removed",
+        )
     return ChainReport(True, checked)
 
 

@@ -50,7 +50,9 @@ def _failures(key: str, since: datetime) -> tuple[int, datetime | None]:
     return count or 0, as_utc(last)
 
 
-def state_for(email: str, ip: str | None, config: Settings, now: datetime | None = None) -> ThrottleState:
+def state_for(
+    email: str, ip: str | None, config: Settings, now: datetime | None = None
+) -> ThrottleState:
     """The throttle state for this account and address within the lock window."""
     now = now or utcnow()
     window = timedelta(minutes=config.login_lock_minutes)
@@ -62,7 +64,9 @@ def state_for(email: str, ip: str | None, config: Settings, now: datetime | None
         locked_until = acct_last + window
     if ip_failures >= config.login_ip_max_failures and ip_last:
         locked_until = max(filter(None, (locked_until, ip_last + window)))
-    worst = max(acct_failures, ip_failures * config.login_max_failures // config.login_ip_max_failures)
+    worst = max(
+        acct_failures, ip_failures * config.login_max_failures // config.login_ip_max_failures
+    )
     delay = 0.0
     if worst >= SLOWDOWN_AFTER:
         delay = min(config.login_slowdown_seconds * (worst - SLOWDOWN_AFTER + 1), 5.0)

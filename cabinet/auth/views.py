@@ -59,7 +59,9 @@ def login():
         db.session.commit()
         after = throttle.state_for(email, request.remote_addr, config)
         if after.locked:
-            record("auth.locked", user, data={"email": email, "failures": after.failures}, actor=None)
+            record(
+                "auth.locked", user, data={"email": email, "failures": after.failures}, actor=None
+            )
             db.session.commit()
             return _locked(email, next_url, after.minutes_left(utcnow()))
         left = config.login_max_failures - after.failures
@@ -83,9 +85,12 @@ def login():
 
 def _locked(email: str, next_url: str | None, minutes: int):
     message = _(
-        "Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa, vui lòng thử lại sau %(m)s phút.", m=minutes
+        "Đăng nhập sai quá nhiều lần. Tài khoản tạm khóa, vui lòng thử lại sau %(m)s phút.",
+        m=minutes,
     )
-    return render_template("auth/login.html", error=message, email=email, next=next_url, locked=True), 429
+    return render_template(
+        "auth/login.html", error=message, email=email, next=next_url, locked=True
+    ), 429
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -110,7 +115,11 @@ def password():
             errors = {"password_confirm": [_("Hai mật khẩu mới không khớp nhau.")]}
         else:
             try:
-                change_password(current_user._get_current_object(), request.form.get("current_password") or "", new)
+                change_password(
+                    current_user._get_current_object(),
+                    request.form.get("current_password") or "",
+                    new,
+                )
             except ValidationFailed as error:
                 db.session.rollback()
                 errors = error.fields

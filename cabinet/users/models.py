@@ -41,7 +41,13 @@ ROLE_LABELS = {
 
 def role_enum() -> Enum:
     """The Role column type (a VARCHAR with a CHECK, the same on SQLite and PostgreSQL)."""
-    return Enum(Role, name="role", native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    return Enum(
+        Role,
+        name="role",
+        native_enum=False,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
 
 
 def new_session_token() -> str:

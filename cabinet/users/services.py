@@ -41,7 +41,9 @@ def validate_password(password: str) -> None:
     """Refuse passwords that are too short, with the reason."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            fields={"password": [_l("Mật khẩu phải có ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)]}
+            fields={
+                "password": [_l("Mật khẩu phải có ít nhất %(n)s ký tự.", n=MIN_PASSWORD_LENGTH)]
+            }
         )
 
 
@@ -64,7 +66,10 @@ def create_user(
     """Create an account with roles; refuses a duplicate e-mail."""
     validate_password(password)
     if find_user_by_email(email) is not None:
-        raise Conflict(_l("Đã có tài khoản dùng địa chỉ e-mail này."), fields={"email": [_l("Đã được sử dụng.")]})
+        raise Conflict(
+            _l("Đã có tài khoản dùng địa chỉ e-mail này."),
+            fields={"email": [_l("Đã được sử dụng.")]},
+        )
     user = User(
         name=name.strip(),
         email=email.strip().lower(),
@@ -76,7 +81,9 @@ def create_user(
     user.set_roles(set(roles))
     db.session.add(user)
     db.session.flush()
-    record("user.created", user, data={"email": user.email, "roles": sorted(user.roles)}, actor=actor)
+    record(
+        "user.created", user, data={"email": user.email, "roles": sorted(user.roles)}, actor=actor
+    )
     return user
 
 
@@ -86,7 +93,9 @@ def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
     user.set_roles(roles)
     db.session.flush()
     if before != sorted(roles):
-        record("user.roles_changed", user, data={"before": before, "after": sorted(roles)}, actor=actor)
+        record(
+            "user.roles_changed", user, data={"before": before, "after": sorted(roles)}, actor=actor
+        )
 
 
 def set_user_active(user: User, active: bool, *, actor: User | None) -> None:
@@ -107,7 +116,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ValidationFailed(fields={"current_password": [_l("Mật khẩu hiện tại không đúng.")]})
     validate_password(new)
     if current == new:
-        raise ValidationFailed(fields={"password": [_l("Mật khẩu mới phải khác mật khẩu hiện tại.")]})
+        raise ValidationFailed(
+            fields={"password": [_l("Mật khẩu mới phải khác mật khẩu hiện tại.")]}
+        )
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
@@ -129,7 +140,10 @@ def all_members() -> list[User]:
 
 def member_count() -> int:
     """How many members the cabinet has (active seats)."""
-    return db.session.scalar(select(func.count(CabinetSeat.id)).where(CabinetSeat.active.is_(True))) or 0
+    return (
+        db.session.scalar(select(func.count(CabinetSeat.id)).where(CabinetSeat.active.is_(True)))
+        or 0
+    )
 
 
 def seat_of(user: User) -> CabinetSeat | None:
@@ -146,12 +160,18 @@ def deputy_for(user: User) -> CabinetSeat | None:
     )
 
 
-def add_seat(member: User, *, deputy: User | None = None, position: int | None = None) -> CabinetSeat:
+def add_seat(
+    member: User, *, deputy: User | None = None, position: int | None = None
+) -> CabinetSeat:
     """Give `member` a cabinet seat (optionally with a deputy)."""
     if position is None:
         position = (db.session.scalar(select(func.max(CabinetSeat.position))) or 0) + 1
-    seat = CabinetSeat(member_id=member.id, deputy_id=deputy.id if deputy else None, position=position)
+    seat = CabinetSeat(
+        member_id=member.id, deputy_id=deputy.id if deputy else None, position=position
+    )
     db.session.add(seat)
     db.session.flush()
-    record("seat.created", seat, data={"member": member.id, "deputy": deputy.id if deputy else None})
+    record(
+        "seat.created", seat, data={"member": member.id, "deputy": deputy.id if deputy else None}
+    )
     return seat

@@ -38,7 +38,9 @@ def new_user():
     errors: dict = {}
     if request.method == "POST":
         fields_missing = {
-            name: [_("Trường này là bắt buộc.")] for name in ("name", "email", "password") if not form.get(name, "").strip()
+            name: [_("Trường này là bắt buộc.")]
+            for name in ("name", "email", "password")
+            if not form.get(name, "").strip()
         }
         if fields_missing:
             errors = fields_missing
@@ -61,7 +63,9 @@ def new_user():
                 db.session.commit()
                 flash(_("Đã tạo tài khoản cho %(name)s.", name=user.name), "success")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, errors=errors, roles=list(Role)), 422 if errors else 200
+    return render_template(
+        "admin/user_form.html", form=form, errors=errors, roles=list(Role)
+    ), 422 if errors else 200
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

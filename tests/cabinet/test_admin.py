@@ -14,8 +14,14 @@ def test_admin_creates_a_user_with_roles(client, db, make_user, login):
     assert "Tạo tài khoản" in client.get("/admin/users/new").get_data(as_text=True)
     response = client.post(
         "/admin/users/new",
-        data={"name": "Nguyễn Văn Mới", "email": "moi@ecabinet.test", "password": "mat-khau-ban-dau", "title": "Thứ trưởng",
-              "ministry": "Bộ Tư pháp", "roles": ["deputy", "invitee"]},
+        data={
+            "name": "Nguyễn Văn Mới",
+            "email": "moi@ecabinet.test",
+            "password": "mat-khau-ban-dau",
+            "title": "Thứ trưởng",
+            "ministry": "Bộ Tư pháp",
+            "roles": ["deputy", "invitee"],
+        },
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "moi@ecabinet.test"))
@@ -31,9 +37,13 @@ def test_create_user_errors_are_specific_and_nothing_is_stored(client, db, make_
     before = db.session.query(User).count()
     missing = client.post("/admin/users/new", data={"name": "", "email": "", "password": ""})
     assert missing.status_code == 422 and "Trường này là bắt buộc" in missing.get_data(as_text=True)
-    taken = client.post("/admin/users/new", data={"name": "A", "email": "taken@ecabinet.test", "password": "x" * 12})
+    taken = client.post(
+        "/admin/users/new", data={"name": "A", "email": "taken@ecabinet.test", "password": "x" * 12}
+    )
     assert taken.status_code == 422 and "Đã được sử dụng" in taken.get_data(as_text=True)
-    short = client.post("/admin/users/new", data={"name": "A", "email": "a@ecabinet.test", "password": "short"})
+    short = client.post(
+        "/admin/users/new", data={"name": "A", "email": "a@ecabinet.test", "password": "short"}
+    )
     assert "ít nhất 10 ký tự" in short.get_data(as_text=True)
     assert db.session.query(User).count() == before
 
@@ -42,12 +52,17 @@ def test_role_change_and_deactivation_are_audited(client, db, make_user, login):
     admin = make_user(Role.ADMIN)
     person = make_user(Role.MEMBER)
     login(admin)
-    response = client.post(f"/admin/users/{person.id}", data={"roles": ["member", "chair"], "active": "0"})
+    response = client.post(
+        f"/admin/users/{person.id}", data={"roles": ["member", "chair"], "active": "0"}
+    )
     assert response.status_code == 302
     assert person.roles == {Role.MEMBER, Role.CHAIR} and not person.active
     changed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.roles_changed"))
     assert changed.data == {"before": ["member"], "after": ["chair", "member"]}
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.deactivated")) is not None
+    assert (
+        db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.deactivated"))
+        is not None
+    )
 
 
 def test_admin_cannot_lock_themselves_out(client, db, make_user, login):

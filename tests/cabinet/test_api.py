@@ -22,14 +22,23 @@ def test_admin_creates_and_deactivates_through_the_api(client, db, make_user, lo
     login(make_user(Role.ADMIN))
     created = client.post(
         "/api/v1/users",
-        json={"name": "Lê Văn API", "email": "api@ecabinet.test", "password": "mat-khau-api-2026", "roles": ["member"]},
+        json={
+            "name": "Lê Văn API",
+            "email": "api@ecabinet.test",
+            "password": "mat-khau-api-2026",
+            "roles": ["member"],
+        },
     )
     assert created.status_code == 201
     user_id = created.get_json()["id"]
     assert created.get_json()["roles"] == ["member"]
-    duplicate = client.post("/api/v1/users", json={"name": "X", "email": "API@ecabinet.test", "password": "x" * 12})
+    duplicate = client.post(
+        "/api/v1/users", json={"name": "X", "email": "API@ecabinet.test", "password": "x" * 12}
+    )
     assert duplicate.status_code == 409
-    patched = client.patch(f"/api/v1/users/{user_id}", json={"active": False, "roles": ["member", "chair"]})
+    patched = client.patch(
+        f"/api/v1/users/{user_id}", json={"active": False, "roles": ["member", "chair"]}
+    )
     assert patched.status_code == 200 and patched.get_json()["active"] is False
     assert sorted(patched.get_json()["roles"]) == ["chair", "member"]
 
@@ -61,7 +70,9 @@ def test_api_with_session_needs_the_csrf_header(app, client, db, make_user, logi
     login(make_user(Role.ADMIN))
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = client.post("/api/v1/users", json={"name": "X", "email": "x@ecabinet.test", "password": "x" * 12})
+        response = client.post(
+            "/api/v1/users", json={"name": "X", "email": "x@ecabinet.test", "password": "x" * 12}
+        )
         assert response.status_code == 400 and response.mimetype == "application/problem+json"
     finally:
         app.config["WTF_CSRF_ENABLED"] = False

@@ -23,7 +23,12 @@ def test_entries_are_chained_when_the_session_commits(db, make_user):
     assert (first.seq, second.seq) == (1, 2)
     assert first.prev_hash == GENESIS and second.prev_hash == first.hash
     assert first.hash == entry_hash(first)
-    assert (first.actor_id, first.actor_name, first.object_type, first.object_id) == (user.id, user.name, "users", str(user.id))
+    assert (first.actor_id, first.actor_name, first.object_type, first.object_id) == (
+        user.id,
+        user.name,
+        "users",
+        str(user.id),
+    )
     assert first.data == {"x": 1}
     assert second.actor_id is None
     assert verify_chain(db.session).ok

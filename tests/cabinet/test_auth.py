@@ -49,14 +49,22 @@ def test_sign_in_sets_a_safe_cookie_and_is_audited(client, db, make_user):
 
 def test_next_must_stay_on_this_site(client, db, make_user):
     make_user(email="next@ecabinet.test")
-    assert _sign_in(client, "next@ecabinet.test", next="https://evil.example/x").headers["Location"] == "/"
+    assert (
+        _sign_in(client, "next@ecabinet.test", next="https://evil.example/x").headers["Location"]
+        == "/"
+    )
     client.post("/sign-out")
-    assert _sign_in(client, "next@ecabinet.test", next="/admin/users").headers["Location"] == "/admin/users"
+    assert (
+        _sign_in(client, "next@ecabinet.test", next="/admin/users").headers["Location"]
+        == "/admin/users"
+    )
 
 
 def test_five_wrong_passwords_lock_the_account_with_a_clear_message(client, db, make_user):
     make_user(email="chair@ecabinet.test")
-    statuses = [_sign_in(client, "chair@ecabinet.test", "sai-mat-khau").status_code for _ in range(4)]
+    statuses = [
+        _sign_in(client, "chair@ecabinet.test", "sai-mat-khau").status_code for _ in range(4)
+    ]
     assert statuses == [401, 401, 401, 401]
     fifth = _sign_in(client, "chair@ecabinet.test", "sai-mat-khau")
     assert fifth.status_code == 429
@@ -83,10 +91,15 @@ def test_throttle_slows_then_locks_and_expires(app, db):
     for _ in range(3):
         throttle.note_failure("slow@ecabinet.test", "10.0.0.9")
     state = throttle.state_for("slow@ecabinet.test", "10.0.0.9", config, now=now)
-    assert not state.locked and state.delay_seconds == 0  # slowdown is 0 s in tests; the rule still applies
+    assert (
+        not state.locked and state.delay_seconds == 0
+    )  # slowdown is 0 s in tests; the rule still applies
     slow_config = type(config).__new__(type(config))
     slow_config.__dict__.update(config.__dict__ | {"login_slowdown_seconds": 1.0})
-    assert throttle.state_for("slow@ecabinet.test", "10.0.0.9", slow_config, now=now).delay_seconds == 1.0
+    assert (
+        throttle.state_for("slow@ecabinet.test", "10.0.0.9", slow_config, now=now).delay_seconds
+        == 1.0
+    )
     for _ in range(2):
         throttle.note_failure("slow@ecabinet.test", "10.0.0.9")
     assert throttle.state_for("slow@ecabinet.test", "10.0.0.9", config).locked
@@ -133,7 +146,11 @@ def test_password_change_signs_out_other_sessions(app, db, make_user, user_clien
     here, elsewhere = user_client(user), user_client(user)
     response = here.post(
         "/account/password",
-        data={"current_password": PASSWORD, "password": "mat-khau-moi-2026", "password_confirm": "mat-khau-moi-2026"},
+        data={
+            "current_password": PASSWORD,
+            "password": "mat-khau-moi-2026",
+            "password_confirm": "mat-khau-moi-2026",
+        },
     )
     assert response.status_code == 302
     assert here.get("/api/v1/me").status_code == 200
@@ -143,11 +160,22 @@ def test_password_change_signs_out_other_sessions(app, db, make_user, user_clien
 
 def test_password_change_errors_show_next_to_the_field(client, db, make_user, login):
     login(make_user())
-    wrong = client.post("/account/password", data={"current_password": "sai", "password": "x" * 12, "password_confirm": "x" * 12})
-    assert wrong.status_code == 422 and "Mật khẩu hiện tại không đúng" in wrong.get_data(as_text=True)
-    short = client.post("/account/password", data={"current_password": PASSWORD, "password": "ngan", "password_confirm": "ngan"})
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "sai", "password": "x" * 12, "password_confirm": "x" * 12},
+    )
+    assert wrong.status_code == 422 and "Mật khẩu hiện tại không đúng" in wrong.get_data(
+        as_text=True
+    )
+    short = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "ngan", "password_confirm": "ngan"},
+    )
     assert "ít nhất 10 ký tự" in short.get_data(as_text=True)
-    mismatch = client.post("/account/password", data={"current_password": PASSWORD, "password": "y" * 12, "password_confirm": "z" * 12})
+    mismatch = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "password": "y" * 12, "password_confirm": "z" * 12},
+    )
     assert "không khớp" in mismatch.get_data(as_text=True)
 
 

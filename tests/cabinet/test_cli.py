@@ -46,14 +46,29 @@ def test_audit_verify_passes_then_names_the_edited_entry(app, db):
 def test_create_user_command(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["cabinet", "create-user", "--name", "Trần Thị Mới", "--email", "moi@ecabinet.test", "--role", "member", "--seat"],
+        args=[
+            "cabinet",
+            "create-user",
+            "--name",
+            "Trần Thị Mới",
+            "--email",
+            "moi@ecabinet.test",
+            "--role",
+            "member",
+            "--seat",
+        ],
         input="mat-khau-dai-du\nmat-khau-dai-du\n",
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "moi@ecabinet.test"))
     assert user.roles == {Role.MEMBER}
-    assert db.session.scalar(select(CabinetSeat).where(CabinetSeat.member_id == user.id)) is not None
-    bad = runner.invoke(args=["cabinet", "create-user", "--name", "X", "--email", "x@e.test", "--role", "king"], input="a" * 12 + "\n" + "a" * 12 + "\n")
+    assert (
+        db.session.scalar(select(CabinetSeat).where(CabinetSeat.member_id == user.id)) is not None
+    )
+    bad = runner.invoke(
+        args=["cabinet", "create-user", "--name", "X", "--email", "x@e.test", "--role", "king"],
+        input="a" * 12 + "\n" + "a" * 12 + "\n",
+    )
     assert bad.exit_code != 0 and "king" in bad.output
 
 
@@ -66,8 +81,16 @@ def test_production_entry_serves_the_sign_in_page_with_gevent(tmp_path):
         "ECABINET_TICK_IN_PROCESS": "0",
     }
     flask = [sys.executable, "-m", "flask", "--app", "app", "cabinet"]
-    subprocess.run([*flask, "init"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [*flask, "init"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180
+    )
+    server = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         url = f"http://127.0.0.1:{env['ECABINET_PORT']}/sign-in"
         deadline = time.monotonic() + 60
@@ -78,7 +101,9 @@ def test_production_entry_serves_the_sign_in_page_with_gevent(tmp_path):
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise AssertionError(server.stdout.read().decode() if server.poll() is not None else "no answer") from None
+                    raise AssertionError(
+                        server.stdout.read().decode() if server.poll() is not None else "no answer"
+                    ) from None
                 time.sleep(0.2)
         assert "Đăng nhập" in body
     finally:

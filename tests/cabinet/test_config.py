@@ -40,7 +40,9 @@ def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
 
 
 def test_postgres_urls_use_psycopg3(tmp_path):
-    s = Settings.from_env({"ECABINET_INSTANCE_PATH": str(tmp_path), "ECABINET_DATABASE_URL": "postgresql://u@h/db"})
+    s = Settings.from_env(
+        {"ECABINET_INSTANCE_PATH": str(tmp_path), "ECABINET_DATABASE_URL": "postgresql://u@h/db"}
+    )
     assert s.database_url == "postgresql+psycopg://u@h/db"
 
 
@@ -77,10 +79,21 @@ def test_bad_setting_names_the_variable_and_why(tmp_path, name, value, why):
 
 
 def test_app_refuses_to_start_with_one_clear_line(tmp_path):
-    env = {"ECABINET_INSTANCE_PATH": str(tmp_path), "ECABINET_QUORUM_FRACTION": "abc", "PATH": "/usr/bin:/bin"}
+    env = {
+        "ECABINET_INSTANCE_PATH": str(tmp_path),
+        "ECABINET_QUORUM_FRACTION": "abc",
+        "PATH": "/usr/bin:/bin",
+    }
     result = subprocess.run(
-        [sys.executable, "-c", "import app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", "import app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert lines == ["e-Cabinet cannot start: ECABINET_QUORUM_FRACTION: must be a fraction such as 2/3 (got 'abc')"]
+    assert lines == [
+        "e-Cabinet cannot start: ECABINET_QUORUM_FRACTION: must be a fraction such as 2/3 (got 'abc')"
+    ]

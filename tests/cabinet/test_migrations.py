@@ -20,10 +20,16 @@ def _fresh_database(tmp_path):
         url = f"sqlite:///{tmp_path / 'migrated.db'}"
         return url, lambda: None
     name = f"ecabinet_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        make_url(PG_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_URL).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    url = (
+        make_url(PG_URL)
+        .set(drivername="postgresql+psycopg", database=name)
+        .render_as_string(hide_password=False)
+    )
 
     def drop():
         with admin.connect() as conn:
@@ -41,9 +47,13 @@ def test_migrations_from_empty_match_the_models(app, tmp_path):
         command.upgrade(config, "heads")
         engine = create_engine(url)
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata
+            )
         engine.dispose()
-        assert diff == [], f"models and migrations differ (run alembic revision --autogenerate): {diff}"
+        assert diff == [], (
+            f"models and migrations differ (run alembic revision --autogenerate): {diff}"
+        )
         command.downgrade(config, "base")
     finally:
         drop()

@@ -49,9 +49,15 @@ def test_signed_in_socket_joins_the_persons_room(socket_client, db, make_user):
 
 def test_ack_envelope(socket_client, db, make_user):
     sio = socket_client(make_user())
-    assert sio.emit("test.echo", {"text": "xin chào"}, callback=True) == {"ok": True, "echo": "xin chào"}
+    assert sio.emit("test.echo", {"text": "xin chào"}, callback=True) == {
+        "ok": True,
+        "echo": "xin chào",
+    }
     refused = sio.emit("test.echo", {"text": "refuse"}, callback=True)
-    assert refused == {"ok": False, "error": {"code": "invalid_state", "message": "Không thể thực hiện lúc này."}}
+    assert refused == {
+        "ok": False,
+        "error": {"code": "invalid_state", "message": "Không thể thực hiện lúc này."},
+    }
     invalid = sio.emit("test.echo", {}, callback=True)
     assert invalid["ok"] is False and invalid["error"]["code"] == "validation_failed"
     assert "text" in invalid["error"]["fields"]
@@ -82,7 +88,7 @@ def test_deactivation_disconnects_the_persons_sockets_at_once(socket_client, db,
 
 
 def test_events_from_a_revoked_session_are_refused(socket_client, db, make_user):
-    user, admin = make_user(), make_user(Role.ADMIN)
+    user = make_user()
     sio = socket_client(user)
     user.session_token = "rotated"  # e.g. password changed elsewhere
     database.session.commit()
