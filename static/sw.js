@@ -51,12 +51,26 @@ function storable(response) {
   return !/no-store/i.test(cacheControl);
 }
 
+async function fetchWithRetry(url, attempts = 3) {
+  // Server errors and dropped connections are retried with a short backoff: a tablet on a
+  // flaky network (or a busy server) should still end up with the whole set.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+      if (response.status < 500 || attempt >= attempts) return response;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+  }
+}
+
 async function precache(manifest) {
   const wanted = new Set(manifest.urls.map((u) => new URL(u, self.location.origin).href));
   let cached = 0;
   let failed = 0;
   const queue = [...wanted];
-  // A few at a time: a tablet on hotel Wi-Fi should not open 60 connections at once.
+  // Two at a time: a tablet on hotel Wi-Fi should not open 60 connections at once.
   async function worker() {
     while (queue.length) {
       const url = queue.shift();
@@ -66,7 +80,7 @@ async function precache(manifest) {
         continue; // immutable: versioned paper files and static assets
       }
       try {
-        const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+        const response = await fetchWithRetry(url);
         if (storable(response)) {
           await cache.put(url, response);
           cached++;
@@ -78,7 +92,7 @@ async function precache(manifest) {
       }
     }
   }
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  await Promise.all([worker(), worker()]);
   // Drop pages and papers that are no longer in the manifest (access removed, new version,
   // meeting closed); classified papers can never be here, they are never in a manifest.
   for (const name of [PAGES, PAPERS]) {

@@ -166,3 +166,14 @@ def test_background_build_reports_progress_to_the_user(
         user_client(member).get(f"/api/v1/reader/meetings/{world.meeting.id}/boardpack").get_json()
     )
     assert status["status"] == "ready"
+
+
+def test_meeting_tools_partial_has_the_pack_progress_bar(app, reader_world):
+    from flask import render_template
+
+    with app.test_request_context():
+        html = render_template("reader/_meeting_tools.html", meeting=reader_world.meeting)
+    assert f"/api/v1/reader/meetings/{reader_world.meeting.id}/boardpack" in html
+    assert '<progress id="pack-progress-' in html
+    assert "Tài liệu mật không lưu ngoại tuyến" in html
+    assert "js/reader/meeting-tools.js" in html
