@@ -14,7 +14,9 @@ class LiveMeetingSchema(Schema):
 
 
 class CheckInSchema(LiveMeetingSchema):
-    """A person checks in on their tablet."""
+    """A person checks in on their tablet (resent after a reconnect: check-in is idempotent)."""
+
+    client_id = fields.String(load_default=None, validate=validate.Length(max=64))
 
     mode = fields.String(
         load_default=AttendanceMode.IN_ROOM.value,

@@ -17,7 +17,7 @@ from cabinet.db import db, utcnow
 from cabinet.errors import Forbidden, InvalidState, NotFound, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room, user_room
 from cabinet.users.models import CabinetSeat, User
-from cabinet.users.services import all_members
+from cabinet.users.services import all_members, member_count, seat_of
 from meetings.live.models import (
     Attendance,
     AttendanceMode,
@@ -109,7 +109,12 @@ def present_member_ids(meeting: Meeting) -> set[int]:
 
 def quorum_status(meeting: Meeting) -> QuorumStatus:
     """Present members against the quorum required by the settings."""
-    return quorum(len(present_member_ids(meeting)), len(member_ids()), settings().quorum_fraction)
+    return quorum(len(present_member_ids(meeting)), member_count(), settings().quorum_fraction)
+
+
+def is_member(user: User) -> bool:
+    """True for a holder of an active cabinet seat (one row, not the whole cabinet)."""
+    return seat_of(user) is not None
 
 
 def deputy_seat_for(meeting: Meeting, user: User) -> Attendance | None:
@@ -456,7 +461,7 @@ def capacity_of(meeting: Meeting, item: AgendaItem, user: User) -> SpeakerCapaci
     """In which capacity `user` may speak on `item`, or None if they may not."""
     if meeting.can_chair(user):
         return SpeakerCapacity.CHAIR
-    if user.id in member_ids():
+    if is_member(user):
         return SpeakerCapacity.MEMBER
     if deputy_seat_for(meeting, user) is not None:
         return SpeakerCapacity.DEPUTY
@@ -661,7 +666,7 @@ def live_snapshot(meeting: Meeting, user: User) -> dict[str, Any]:
         "quorum": quorum_status(meeting).as_dict(),
         "me": {
             "attendance": attendance_entry(mine) if mine else None,
-            "is_member": user.id in member_ids(),
+            "is_member": is_member(user),
             "deputy_for": seat_row.user.name if seat_row else None,
             "can_conduct": can_conduct(meeting, user),
             "can_chair": meeting.can_chair(user),

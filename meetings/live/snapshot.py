@@ -15,12 +15,12 @@ def live_part(meeting: Any, user: Any) -> dict[str, Any]:
     poll = polls.open_poll_of(meeting)
     if poll is not None and (poll.item is None or poll.item.can_read(user)):
         vote = {
-            "poll": polls.poll_payload(poll),
+            "poll": polls.poll_payload(poll, names=False),
             "can_vote": poll.can_vote(user),
             "my_cast": polls.own_cast(poll, user),
         }
     data["vote"] = vote
     closed = [p for p in polls.polls_of(meeting) if p.result is not None]
     readable = [p for p in closed if p.item is None or p.item.can_read(user)]
-    data["last_result"] = polls.poll_payload(readable[-1]) if readable else None
+    data["last_result"] = polls.poll_payload(readable[-1], names=False) if readable else None
     return data

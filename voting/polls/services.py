@@ -150,7 +150,7 @@ def progress_payload(poll: Poll) -> dict[str, Any]:
         "meeting_id": poll.meeting_id,
         "poll_id": poll.id,
         "voted": voted_count(poll),
-        "eligible": len(poll.eligible),
+        "eligible": poll.present,  # the entitled snapshot is the members present at opening
     }
 
 
@@ -191,8 +191,13 @@ def own_cast(poll: Poll, user: User) -> dict[str, Any] | None:
     return Receipt(poll.id, cast.client_id, cast.cast_at, Choice(cast.choice)).as_dict()
 
 
-def poll_payload(poll: Poll) -> dict[str, Any]:
-    """A poll as tablets show it (never who chose what in a secret vote)."""
+def poll_payload(poll: Poll, *, names: bool = True) -> dict[str, Any]:
+    """A poll as tablets show it (never who chose what in a secret vote).
+
+    ``names=False`` leaves out the entitled list and the open vote's names: the broadcast to
+    every tablet carries the counts only (a few hundred bytes instead of tens of kB); the
+    names are one API call away (`GET /api/v1/polls/<id>`) and in the minutes.
+    """
     item = poll.item
     return {
         "id": poll.id,
@@ -204,18 +209,28 @@ def poll_payload(poll: Poll) -> dict[str, Any]:
         "state": str(poll.state),
         "opened_at": poll.opened_at.isoformat(),
         "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
-        "eligible": len(poll.eligible),
+        "eligible": poll.present,
         "voted": voted_count(poll),
         "rule": dict(poll.rule),
-        "result": poll.result.as_dict() if poll.result else None,
+        "result": _result(poll, names),
     }
+
+
+def _result(poll: Poll, names: bool) -> dict[str, Any] | None:
+    if poll.result is None:
+        return None
+    result = poll.result.as_dict()
+    if not names:
+        result.pop("entitled")
+        result.pop("choices")
+    return result
 
 
 # -- opening ----------------------------------------------------------------------------------
 
 
 def _is_member(user: User) -> bool:
-    return user.id in live.member_ids()
+    return live.is_member(user)
 
 
 def open_poll(
@@ -267,7 +282,7 @@ def open_poll(
         data={"kind": str(poll.kind), "eligible": sorted(present), "rule": poll.rule},
         actor=actor,
     )
-    _announce(poll, "vote.opened", {"poll": poll_payload(poll)})
+    _announce(poll, "vote.opened", {"poll": poll_payload(poll, names=False)})
     return poll
 
 
@@ -337,7 +352,6 @@ def _lock_poll(poll: Poll, *, exclusive: bool) -> None:
 def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> Receipt:
     """Store a member's choice; a resent `client_id` returns the stored receipt."""
     choice = Choice(choice)
-    meeting = poll.meeting
     if poll.is_secret:
         existing_secret = db.session.get(SecretVoter, (poll.id, user.id))
         if existing_secret is not None:
@@ -350,8 +364,9 @@ def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> R
         if existing is not None:
             return _duplicate_open(existing, user)
     poll.ensure_open()
-    if user.id not in poll.eligible_ids():
-        _refuse_not_eligible(meeting, poll, user)
+    # One row, not the whole snapshot: this runs for every cast.
+    if db.session.get(PollEligible, (poll.id, user.id)) is None:
+        _refuse_not_eligible(poll.meeting, poll, user)
     _lock_poll(poll, exclusive=False)
     if poll.is_secret:
         return _cast_secret(poll, user, choice, client_id)
@@ -507,7 +522,7 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
 
     poll_id = poll.id
     on_commit(lambda: progress_flusher.forget(poll_id))
-    _announce(poll, "vote.closed", {"poll": poll_payload(poll)})
+    _announce(poll, "vote.closed", {"poll": poll_payload(poll, names=False)})
     return result
 
 

@@ -54,7 +54,10 @@ export function resultHTML(poll) {
   const r = poll.result;
   const pct = (n) => (r.eligible ? (100 * n) / r.eligible : 0).toFixed(1);
   let note = "";
-  if (r.decided_by === "chair_tie") note = `<p class="mb-0">${esc(r.tie_break === "secret" ? S.secret_tie : S.chair_tie)}</p>`;
+  if (r.decided_by === "chair_tie") {
+    const why = { secret: S.secret_tie, chair_approve: S.chair_tie, chair_disapprove: S.chair_tie }[r.tie_break] || S.chair_no_side;
+    note = `<p class="mb-0">${esc(why)}</p>`;
+  }
   return `
   <div class="stack" data-result data-passed="${r.passed}">
     <p class="muted mb-0">${esc(poll.question)}</p>

@@ -90,6 +90,7 @@ function renderVote() {
     panel = $("vote-template").content.firstElementChild.cloneNode(true);
     panel.dataset.poll = vote.poll.id;
     area.append(panel);
+    panel.scrollIntoView({ block: "start", behavior: "smooth" });
     panel.querySelectorAll("input[name=choice]").forEach((input) => input.addEventListener("change", () => cast(vote.poll, input.value)));
   }
   panel.querySelector("[data-question]").textContent = vote.poll.question;
