@@ -76,6 +76,7 @@ def test_portrait_tablet_has_a_thumbnail_drawer(committed_world, tablet_page):
     thumbs = page.locator("#pr-thumbs")
     assert thumbs.bounding_box()["x"] < 0  # collapsed off-screen
     screenshot(page, "reader-portrait")
+    page.emulate_media(reduced_motion="reduce")  # no slide-in: the screenshot shows the end state
     page.click('[data-action="thumbs"]')
     expect(page.locator(".pr")).to_have_class("pr pr--thumbs-open")
     page.wait_for_selector(".pr-thumb canvas")
