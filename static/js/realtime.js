@@ -299,9 +299,13 @@ export function joinMeeting(meetingId, onState) {
       firstResolve(snapshot);
     }
   };
+  ready.catch(() => {}); // callers that never await `ready` must not see an unhandled rejection
   const handle = { deliver, fail: firstReject };
   onState.__realtimeHandle = handle;
-  if (socket.connected) {
+  if (socket.connected && meetings.get(id).size === 1) {
+    rejoin(id);
+  } else if (socket.connected) {
+    // Already followed by another part of the page: one more join just for this callback.
     emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT).then(
       (ack) => deliver(ack.state),
       (err) => firstReject(err),
@@ -321,7 +325,10 @@ export function joinMeeting(meetingId, onState) {
   };
 }
 
-function rejoin(id) {
+// Errors that say "not now" rather than "not you": the rejoin is tried again while connected.
+const TRANSIENT = new Set(["timeout", "internal", "error", "offline"]);
+
+function rejoin(id, attempt = 0) {
   return emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT).then(
     (ack) => {
       for (const fn of meetings.get(id) || []) {
@@ -332,8 +339,16 @@ function rejoin(id) {
       return ack;
     },
     (err) => {
+      console.warn("realtime: join of meeting", id, "failed:", err.code, err.message);
+      if (TRANSIENT.has(err.code) && attempt < 6 && meetings.has(id)) {
+        // A tablet must not stay on a stale agenda because one join hit a busy server.
+        const delay = Math.min(8000, 500 * 2 ** attempt);
+        return new Promise((resolve) => window.setTimeout(resolve, delay)).then(() =>
+          socket.connected && meetings.has(id) ? rejoin(id, attempt + 1) : undefined,
+        );
+      }
       for (const fn of meetings.get(id) || []) fn.__realtimeHandle?.fail(err);
-      console.warn("realtime: rejoin of meeting", id, "failed:", err.code, err.message);
+      return undefined;
     },
   );
 }

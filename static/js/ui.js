@@ -131,8 +131,13 @@ export function confirmDialog(message, { confirmLabel, kind = "primary" } = {}) 
   if (!dialog || typeof dialog.showModal !== "function") return Promise.resolve(window.confirm(message));
   dialog.querySelector("[data-confirm-message]").textContent = message;
   const ok = dialog.querySelector("[data-confirm-ok]");
+  const cancel = dialog.querySelector("button[value=cancel]");
   ok.textContent = confirmLabel || t("confirm");
   ok.className = `btn btn--${kind}`;
+  // The dialog's own focusing steps honour [autofocus]; a destructive action starts on "Hủy".
+  const first = kind === "danger" ? cancel : ok;
+  ok.toggleAttribute("autofocus", first === ok);
+  cancel.toggleAttribute("autofocus", first === cancel);
   const opener = document.activeElement;
   return new Promise((resolve) => {
     dialog.addEventListener(
@@ -145,7 +150,7 @@ export function confirmDialog(message, { confirmLabel, kind = "primary" } = {}) 
     );
     dialog.returnValue = "";
     dialog.showModal();
-    ok.focus();
+    first.focus();
   });
 }
 

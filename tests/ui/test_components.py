@@ -131,7 +131,8 @@ def test_confirm_dialog_guards_a_form_and_keeps_keyboard_focus(tablet_page, peop
         dialog.locator("[data-confirm-message]").inner_text() == "Rút tài liệu này khỏi phiên họp?"
     )
     assert dialog.locator("[data-confirm-ok]").inner_text() == "Rút tài liệu"
-    assert page.evaluate("() => document.activeElement.hasAttribute('data-confirm-ok')")
+    # A destructive action starts on "Hủy", so a stray Enter cancels.
+    assert page.evaluate("() => document.activeElement.value") == "cancel"
     screenshot(page, "ui-confirm-dialog")
 
     page.keyboard.press("Escape")
@@ -140,7 +141,9 @@ def test_confirm_dialog_guards_a_form_and_keeps_keyboard_focus(tablet_page, peop
 
     page.keyboard.press("Enter")
     dialog.wait_for(state="visible")
-    page.keyboard.press("Enter")  # the confirm button has focus
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.hasAttribute('data-confirm-ok')")
+    page.keyboard.press("Enter")
     page.wait_for_function("() => window.__submitted === 1")
 
 
