@@ -1,5 +1,20 @@
-"""Feature package; `register(app)` wires its blueprints, sockets and commands."""
+"""Records: minutes and decision records drafted from the session, PDF/A, signed, verifiable."""
+
+from __future__ import annotations
+
+from flask import Flask
 
 
-def register(app):
-    """Register this feature with the application (filled in by its feature)."""
+def register(app: Flask) -> None:
+    """Register the records pages, API, sockets, CLI commands, hooks and the snapshot part."""
+    from cabinet.realtime import register_snapshot_part
+    from meetings.records import api, models, views  # noqa: F401  (models: tables)
+    from meetings.records.cli import register_cli
+    from meetings.records.sockets import records_part, register_sockets
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.verify_bp)
+    app.register_blueprint(api.bp)
+    register_sockets()
+    register_snapshot_part("records", records_part)
+    register_cli(app)

@@ -1,0 +1,132 @@
+"""Shell commands: `cabinet verify FILE`, `cabinet keys ...`, `cabinet signing-identity`, and the
+init/demo hooks that prepare signing keys."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from cabinet.cli import cabinet_cli
+from cabinet.db import db
+from cabinet.signing.cli import keys, set_user_lookup
+
+
+@cabinet_cli.command("verify")
+@click.argument("pdf_file", type=click.Path(dir_okay=False))
+def verify_command(pdf_file: str) -> None:
+    """Verify a signed PDF and look it up in the register; exit 1 unless it is a valid record."""
+    from meetings.records.verify import verify_document
+
+    try:
+        data = Path(pdf_file).read_bytes()
+    except OSError as exc:
+        click.echo(f"cannot read {pdf_file}: {exc}", err=True)
+        sys.exit(2)
+    result = verify_document(data)
+    click.echo(result["text"])
+    register = result["register"]
+    click.echo(f"SHA-256:  {result['sha256']}")
+    if register["status"] == "final":
+        click.echo(f"Register: IN THE REGISTER as {register['number']} ({register['title']})")
+    elif register["status"] == "earlier_version":
+        click.echo("Register: NOT the final record (an earlier, not fully signed version)")
+    else:
+        click.echo("Register: UNKNOWN (no record with this SHA-256)")
+    click.echo("RESULT: OK" if result["ok"] else "RESULT: NOT VERIFIED")
+    if not result["ok"]:
+        sys.exit(1)
+
+
+@cabinet_cli.command("signing-identity")
+@click.argument("user_email")
+@click.option("--pkcs12", "p12_path", type=click.Path(dir_okay=False), help="Path of a .p12 file.")
+@click.option("--pkcs11-module", help="PKCS#11 module (.so) path.")
+@click.option("--token-label", help="Token label.")
+@click.option("--slot", type=int, help="Slot number (instead of the token label).")
+@click.option("--key-label", help="Label of the key (and its certificate) on the token.")
+@click.option("--chain", type=click.Path(dir_okay=False), help="PEM file of the issuing chain.")
+def signing_identity_command(
+    user_email, p12_path, pkcs11_module, token_label, slot, key_label, chain
+):
+    """Set where a person's signing key lives: a .p12 file or a PKCS#11 token."""
+    from cabinet.users.models import User
+    from meetings.records.models import SigningIdentity
+
+    user = db.session.scalar(select(User).where(User.email == user_email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {user_email}")
+    if pkcs11_module and not (key_label and (token_label or slot is not None)):
+        raise click.UsageError("PKCS#11 needs --key-label and --token-label or --slot")
+    ident = db.session.scalar(select(SigningIdentity).where(SigningIdentity.user_id == user.id))
+    ident = ident or SigningIdentity(user_id=user.id)
+    ident.backend = "pkcs11" if pkcs11_module else "pkcs12"
+    ident.p12_path = p12_path
+    ident.pkcs11_module, ident.token_label, ident.slot = pkcs11_module, token_label, slot
+    ident.key_label, ident.chain_path = key_label, chain
+    db.session.add(ident)
+    db.session.commit()
+    click.echo(f"{user.email}: {ident.backend}")
+
+
+def _lookup(email: str) -> tuple[str, str]:
+    from cabinet.users.models import User
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise LookupError(email)
+    return user.name, user.ministry or "Chính phủ"
+
+
+def init_keys() -> None:
+    """`cabinet init`: create the demo CA in keys_dir unless one exists."""
+    from cabinet.config import settings
+    from cabinet.signing import create_demo_ca
+    from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
+
+    keys_dir = Path(settings().keys_dir)
+    if not (keys_dir / CA_DIR / CA_CERT_FILE).exists():
+        ca = create_demo_ca(keys_dir)
+        click.echo(f"Demo signing CA created: {ca.cert_path}")
+
+
+def demo_keystores() -> list[tuple[str, str, str]]:
+    """`seed-demo`: keystores for the demo chair and secretariat; (label, e-mail, passphrase)."""
+    from cabinet.config import settings
+    from cabinet.signing import issue_user_p12, load_demo_ca, user_p12_path
+    from cabinet.users.models import Role, User
+
+    init_keys()
+    keys_dir = Path(settings().keys_dir)
+    ca = load_demo_ca(keys_dir)
+    logins = []
+    for user in db.session.scalars(select(User).order_by(User.id)):
+        if not user.has_role(Role.CHAIR, Role.SECRETARIAT):
+            continue
+        path = user_p12_path(keys_dir, user.email)
+        passphrase = secrets.token_urlsafe(9)
+        issue_user_p12(
+            ca,
+            path,
+            name=user.name,
+            ministry=user.ministry or "Chính phủ",
+            passphrase=passphrase,
+            email=user.email,
+            overwrite=True,
+        )
+        logins.append((f"Mật khẩu ký số — {user.name}", user.email, passphrase))
+    return logins
+
+
+def register_cli(app) -> None:
+    """Add the keys group to `cabinet`, the user lookup, and the init/demo hooks."""
+    if "keys" not in cabinet_cli.commands:
+        cabinet_cli.add_command(keys)
+    set_user_lookup(_lookup)
+    for name, hook in (("ecabinet.init_hooks", init_keys), ("ecabinet.demo_hooks", demo_keystores)):
+        hooks = app.extensions.setdefault(name, [])
+        if hook not in hooks:
+            hooks.append(hook)

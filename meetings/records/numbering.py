@@ -1,0 +1,65 @@
+"""The number register: consecutive numbers per document type and year, no gaps, never reused.
+
+The counter row is created if missing (``INSERT ... ON CONFLICT DO NOTHING``), then incremented
+with ``UPDATE ... RETURNING``: the UPDATE holds the row lock until the issuing transaction
+commits, so two issuances at the same instant on PostgreSQL are serialized, and a rolled-back
+issuance rolls its increment back with it (no gap). On SQLite the write lock serializes them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from cabinet.db import db, utcnow
+from meetings.records.compose import local
+from meetings.records.models import RegisterCounter, RegisterEntry
+
+#: Document type code → symbol suffix (Decree 30/2020: "12/NQ-CP").
+SYMBOLS = {"NQ": "NQ-CP", "BB": "BB-CP"}
+
+
+def _insert(dialect: str):
+    return (postgresql if dialect == "postgresql" else sqlite).insert(RegisterCounter)
+
+
+def next_number(doc_type: str, year: int) -> int:
+    """Take the next number of ``doc_type`` in ``year`` (locks the counter until commit)."""
+    session = db.session
+    dialect = session.get_bind().dialect.name
+    # The first write of the transaction, so SQLite takes its write lock here (no busy snapshot).
+    session.execute(
+        _insert(dialect)
+        .values(doc_type=doc_type, year=year, last_number=0)
+        .on_conflict_do_nothing(index_elements=["doc_type", "year"])
+    )
+    return session.execute(
+        update(RegisterCounter)
+        .where(RegisterCounter.doc_type == doc_type, RegisterCounter.year == year)
+        .values(last_number=RegisterCounter.last_number + 1)
+        .returning(RegisterCounter.last_number)
+    ).scalar_one()
+
+
+def issue_entry(
+    doc_type: str, *, title: str, actor: Any, now: datetime | None = None
+) -> RegisterEntry:
+    """Issue a register entry with the next number for the current year (local time)."""
+    now = now or utcnow()
+    year = local(now).year
+    number = next_number(doc_type, year)
+    entry = RegisterEntry(
+        doc_type=doc_type,
+        year=year,
+        number=number,
+        symbol=f"{number}/{SYMBOLS.get(doc_type, doc_type + '-CP')}",
+        title=title[:500],
+        issued_at=now,
+        issued_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry

@@ -1,0 +1,371 @@
+"""Minutes and decision records: drafting, revisions, circulation, comments, issuance.
+
+Services flush and never commit; the view or socket handler commits once, then the queued
+emits go out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from cabinet.audit import record as audit
+from cabinet.db import db, utcnow
+from cabinet.errors import Forbidden, InvalidState, NotFound, ValidationFailed
+from cabinet.realtime import emit_after_commit, meeting_room
+from cabinet.users.models import User
+from meetings.models import Meeting, MeetingState
+from meetings.records import compose, numbering
+from meetings.records.models import (
+    DecisionKind,
+    DecisionRecord,
+    EditConflict,
+    Minutes,
+    MinutesComment,
+    MinutesRevision,
+    RecordState,
+)
+from meetings.records.render import render_decision, render_minutes
+from meetings.records.signing import store
+
+CLOSED_STATES = (MeetingState.CLOSED, MeetingState.ARCHIVED)
+
+
+class SessionNotClosed(InvalidState):
+    code = "record.session_not_closed"
+    default_message = _l("Biên bản chỉ được lập sau khi phiên họp kết thúc.")
+
+
+# ---- minutes ------------------------------------------------------------------------------
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    """The minutes of a meeting, if drafted."""
+    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+
+
+def ensure_minutes(meeting: Meeting, actor: User | None) -> Minutes:
+    """The minutes of a closed session, generating the draft from the session record if needed."""
+    existing = minutes_of(meeting)
+    if existing is not None:
+        return existing
+    if MeetingState(meeting.state) not in CLOSED_STATES:
+        raise SessionNotClosed(meeting_id=meeting.id)
+    secretary = compose.default_secretary(meeting, fallback=actor)
+    minutes = Minutes(
+        meeting_id=meeting.id,
+        state=RecordState.DRAFT,
+        content=compose.minutes_content(meeting, secretary),
+        secretary_id=secretary.id if secretary is not None else None,
+        chair_id=meeting.chair_id,
+    )
+    db.session.add(minutes)
+    db.session.flush()
+    db.session.add(
+        MinutesRevision(
+            minutes_id=minutes.id,
+            number=minutes.version,
+            author_id=getattr(actor, "id", None),
+            changes=[],
+            note="Dự thảo tạo tự động từ diễn biến phiên họp",
+        )
+    )
+    db.session.flush()
+    audit("minutes.drafted", minutes, actor=actor)
+    return minutes
+
+
+def changes_since(minutes: Minutes, version: int) -> list[dict[str, Any]]:
+    """The saves made after ``version``: who, when, and which fields."""
+    return [
+        {
+            "number": rev.number,
+            "author": rev.author.name if rev.author else None,
+            "at": rev.created_at.isoformat(),
+            "changes": rev.changes,
+        }
+        for rev in minutes.revisions
+        if rev.number > version and rev.changes
+    ]
+
+
+def save_minutes(
+    minutes: Minutes, values: dict[str, str], *, version: int, actor: User
+) -> MinutesRevision | None:
+    """Save edited fields as a new revision; a save based on a stale version is refused (409).
+
+    Only content saves conflict: a version moved by a state change alone (circulation) does not.
+    """
+    if not minutes.can_edit(actor):
+        raise Forbidden()
+    minutes.ensure_editable()
+    others = changes_since(minutes, version)
+    if others:
+        names = sorted({o["author"] or "?" for o in others})
+        raise EditConflict(
+            _l(
+                "Biên bản vừa được %(names)s lưu (phiên bản %(current)s; bạn đang sửa phiên bản "
+                "%(yours)s). Thay đổi của họ: %(fields)s. Hãy xem lại rồi lưu lần nữa.",
+                names=", ".join(names),
+                current=minutes.version,
+                yours=version,
+                fields="; ".join(c["label"] for o in others for c in o["changes"]),
+            ),
+            current_version=minutes.version,
+            their_changes=others,
+        )
+    try:
+        new_content = compose.apply_fields(minutes.content, values)
+    except KeyError as exc:
+        raise ValidationFailed(
+            fields={"changes": [_l("Trường không sửa được: %(f)s", f=str(exc))]}
+        ) from exc
+    changes = compose.diff_fields(minutes.content, new_content)
+    if not changes:
+        return None
+    minutes.content = new_content
+    try:
+        db.session.flush()  # UPDATE ... WHERE version = :seen
+    except StaleDataError as exc:
+        raise EditConflict(current_version=None) from exc
+    revision = MinutesRevision(
+        minutes_id=minutes.id, number=minutes.version, author_id=actor.id, changes=changes
+    )
+    db.session.add(revision)
+    db.session.flush()
+    audit(
+        "minutes.edited",
+        minutes,
+        data={"version": minutes.version, "fields": [c["path"] for c in changes]},
+        actor=actor,
+    )
+    _announce(
+        minutes, "minutes.updated", version=minutes.version, fields=[c["path"] for c in changes]
+    )
+    return revision
+
+
+def _announce(minutes: Minutes, event: str, **payload: Any) -> None:
+    emit_after_commit(
+        event,
+        {"meeting_id": minutes.meeting_id, "minutes_id": minutes.id, **payload},
+        room=meeting_room(minutes.meeting_id),
+    )
+
+
+def present_member_ids(minutes: Minutes) -> set[int]:
+    """Who attended: the members present and deputies present (they correct the minutes)."""
+    attendance = minutes.content["attendance"]
+    ids = {p["id"] for p in attendance["present"]}
+    ids |= {d["deputy"]["id"] for d in attendance["deputies"] if d.get("present")}
+    return ids
+
+
+def can_comment(minutes: Minutes, user: User) -> bool:
+    """Members present, the chair and the secretariat comment while the minutes circulate."""
+    if minutes.state != RecordState.CIRCULATED:
+        return False
+    return (
+        user.id in present_member_ids(minutes)
+        or minutes.meeting.can_chair(user)
+        or minutes.can_edit(user)
+    )
+
+
+def circulate_minutes(minutes: Minutes, *, actor: User) -> Minutes:
+    """Send the draft to the members present for corrections."""
+    if not minutes.can_edit(actor):
+        raise Forbidden()
+    minutes.circulate(utcnow())
+    db.session.flush()
+    audit("minutes.circulated", minutes, actor=actor)
+    _announce(minutes, "minutes.circulated", state=str(minutes.state))
+    return minutes
+
+
+def add_comment(minutes: Minutes, user: User, *, item_id: int | None, text: str) -> MinutesComment:
+    """A member's correction on one item; it appears live in the meeting room."""
+    if not can_comment(minutes, user):
+        if minutes.state != RecordState.CIRCULATED:
+            raise InvalidState(_l("Biên bản không trong thời gian lấy ý kiến góp ý."))
+        raise Forbidden(_l("Chỉ thành viên dự họp góp ý biên bản."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed(fields={"text": [_l("Hãy nhập nội dung góp ý.")]})
+    if item_id is not None and item_id not in {i["item_id"] for i in minutes.content["items"]}:
+        raise NotFound()
+    comment = MinutesComment(
+        minutes_id=minutes.id, item_id=item_id, author_id=user.id, text=text[:4000]
+    )
+    db.session.add(comment)
+    db.session.flush()
+    audit("minutes.commented", minutes, data={"item_id": item_id}, actor=user)
+    _announce(minutes, "minutes.comment_added", comment=comment_dict(comment, user))
+    return comment
+
+
+def comment_dict(comment: MinutesComment, author: User | None = None) -> dict[str, Any]:
+    """A comment as the page and the sockets show it."""
+    author = author or comment.author
+    return {
+        "id": comment.id,
+        "item_id": comment.item_id,
+        "author": author.name,
+        "author_title": author.title or "",
+        "text": comment.text,
+        "created_at": comment.created_at.isoformat(),
+        "resolved": comment.resolved_at is not None,
+    }
+
+
+def resolve_comment(comment: MinutesComment, *, actor: User) -> MinutesComment:
+    """The secretariat marks a correction as taken into account."""
+    if not comment.minutes.can_edit(actor):
+        raise Forbidden()
+    comment.minutes.ensure_editable()
+    comment.resolved_at = utcnow()
+    comment.resolved_by_id = actor.id
+    db.session.flush()
+    _announce(comment.minutes, "minutes.comment_resolved", comment_id=comment.id)
+    return comment
+
+
+def reopen_minutes(minutes: Minutes, *, actor: User) -> Minutes:
+    """Back to draft (from circulation, or from final before anyone signed)."""
+    if not minutes.can_edit(actor):
+        raise Forbidden()
+    minutes.back_to_draft()
+    db.session.flush()
+    audit("minutes.reopened", minutes, actor=actor)
+    _announce(minutes, "minutes.state_changed", state=str(minutes.state))
+    return minutes
+
+
+def finalize_minutes(minutes: Minutes, *, actor: User) -> Minutes:
+    """Freeze the text, take its register number, render the PDF to be signed."""
+    if not minutes.can_edit(actor):
+        raise Forbidden()
+    if minutes.chair_id is None:
+        raise InvalidState(_l("Phiên họp chưa có chủ tọa; không thể chốt biên bản."))
+    minutes.finalize(utcnow())
+    if minutes.secretary_id is None:
+        minutes.secretary_id = actor.id
+    if minutes.register_entry is None:
+        minutes.register_entry = numbering.issue_entry(
+            "BB", title=f"Biên bản {minutes.content['meeting']['title']}", actor=actor
+        )
+    db.session.flush()
+    minutes.pdf_sha256 = store().put_bytes(render_minutes(minutes))
+    db.session.flush()
+    audit("minutes.finalized", minutes, data={"sha256": minutes.pdf_sha256}, actor=actor)
+    _announce(minutes, "minutes.state_changed", state=str(minutes.state))
+    return minutes
+
+
+# ---- decision records ----------------------------------------------------------------------
+
+
+def draft_resolution(meeting: Meeting, *, actor: User) -> DecisionRecord:
+    """Draft the session's resolution from the conclusions and decisions of its items."""
+    if MeetingState(meeting.state) not in CLOSED_STATES:
+        raise SessionNotClosed(meeting_id=meeting.id)
+    minutes = minutes_of(meeting)
+    content = compose.resolution_content(meeting, minutes.content if minutes else None)
+    record = DecisionRecord(
+        kind=DecisionKind.RESOLUTION,
+        meeting_id=meeting.id,
+        doc_type="NQ",
+        title=f"Nghị quyết {content['summary']}",
+        content=content,
+        secretary_id=(minutes.secretary_id if minutes else None) or actor.id,
+        chair_id=meeting.chair_id,
+        created_by_id=actor.id,
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit("decision.drafted", record, data={"meeting_id": meeting.id}, actor=actor)
+    return record
+
+
+def draft_ballot_decision(ballot: Any, *, actor: User) -> DecisionRecord:
+    """Draft the decision record of a concluded opinion ballot."""
+    from voting.ballots.models import BallotStatus
+    from voting.ballots.summary import ballot_record
+
+    if ballot.status != BallotStatus.CONCLUDED or ballot.conclusion is None:
+        raise InvalidState(_l("Phiếu lấy ý kiến chưa có kết luận của Thủ tướng."))
+    chair = ballot.conclusion.decided_by
+    content = compose.ballot_decision_content(ballot_record(ballot), chair)
+    record = DecisionRecord(
+        kind=DecisionKind.BALLOT_DECISION,
+        ballot_id=ballot.id,
+        doc_type="NQ",
+        title=f"Nghị quyết về {ballot.title}",
+        content=content,
+        secretary_id=actor.id,
+        chair_id=chair.id if chair else None,
+        created_by_id=actor.id,
+    )
+    db.session.add(record)
+    db.session.flush()
+    audit("decision.drafted", record, data={"ballot_id": ballot.id}, actor=actor)
+    return record
+
+
+def update_decision(
+    record: DecisionRecord, data: dict[str, Any], *, version: int, actor: User
+) -> DecisionRecord:
+    """Edit a draft decision record (summary, bases, articles, recipients) with a version check."""
+    if not record.can_edit(actor):
+        raise Forbidden()
+    record.ensure_editable()
+    if version != record.version:
+        raise EditConflict(current_version=record.version)
+    content = dict(record.content)
+    for key in ("summary", "bases", "articles", "recipients"):
+        if key in data:
+            content[key] = data[key]
+    if "summary" in data:
+        record.title = f"Nghị quyết {data['summary']}"[:500]
+    record.content = content
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise EditConflict() from exc
+    audit("decision.edited", record, data={"fields": sorted(data)}, actor=actor)
+    return record
+
+
+def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
+    """Give the record its number from the register and render the PDF to be signed."""
+    if not record.can_edit(actor):
+        raise Forbidden()
+    if record.chair_id is None:
+        raise InvalidState(_l("Chưa xác định người ký (chủ tọa)."))
+    record.issue(utcnow())
+    record.register_entry = numbering.issue_entry(record.doc_type, title=record.title, actor=actor)
+    record.secretary_id = record.secretary_id or actor.id
+    db.session.flush()
+    record.pdf_sha256 = store().put_bytes(render_decision(record))
+    db.session.flush()
+    audit(
+        "decision.issued",
+        record,
+        data={"number": record.register_entry.symbol, "sha256": record.pdf_sha256},
+        actor=actor,
+    )
+    return record
+
+
+def decisions_of_meeting(meeting: Meeting) -> list[DecisionRecord]:
+    """The decision records drafted from a meeting."""
+    return list(
+        db.session.scalars(
+            select(DecisionRecord)
+            .where(DecisionRecord.meeting_id == meeting.id)
+            .order_by(DecisionRecord.id)
+        )
+    )

@@ -1,0 +1,240 @@
+"""Signing records from each signer's own session: the right person, in order, with their key.
+
+The secretary signs first with a certification signature that allows only further signatures
+(DocMDP) and reserves the chair's empty field, because a certified document accepts no new
+fields afterwards; the chair then signs that field (approval). Each signed file is stored by its
+SHA-256 in the content store; the chair's signature locks the record and enters its hash in the
+register.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from cabinet.audit import record as audit
+from cabinet.config import settings
+from cabinet.db import db, utcnow
+from cabinet.realtime import emit_after_commit, meeting_room
+from cabinet.signing import (
+    Pkcs11Signer,
+    Pkcs12Signer,
+    SignerBackend,
+    SignerUnavailable,
+    SigningFailed,
+    load_trust_roots,
+    sign_pdf,
+    user_p12_path,
+)
+from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
+from cabinet.signing.sign import SignatureSlot
+from cabinet.storage import ContentStore
+from cabinet.users.models import User
+from meetings.records.models import (
+    DecisionRecord,
+    Minutes,
+    NotTheSigner,
+    RecordState,
+    SignatureEvent,
+    SignerRole,
+    SigningIdentity,
+    SigningOutOfOrder,
+    SigningRefused,
+)
+from meetings.records.render import signature_slots
+
+Record = Minutes | DecisionRecord
+
+CAPACITY = {
+    ("minutes", SignerRole.SECRETARY): "Thư ký phiên họp",
+    ("minutes", SignerRole.CHAIR): "Chủ tọa phiên họp",
+    ("decision", SignerRole.SECRETARY): "Văn phòng Chính phủ (xác thực)",
+    ("decision", SignerRole.CHAIR): "TM. Chính phủ",
+}
+
+
+class WrongPassphrase(SigningRefused):
+    code = "record.wrong_passphrase"
+    default_message = _l(
+        "Không mở được khóa ký: mật khẩu ký số không đúng hoặc thiết bị ký chưa sẵn sàng."
+    )
+
+
+class NoSigningKey(SigningRefused):
+    code = "record.no_signing_key"
+    default_message = _l("Bạn chưa có khóa ký số. Hãy liên hệ quản trị hệ thống để được cấp.")
+
+
+def store() -> ContentStore:
+    """The content store records are kept in."""
+    return ContentStore(settings().storage_dir)
+
+
+def trust_roots() -> list[Any]:
+    """Trusted roots: the demo CA (when created) and every PEM/DER file in ``keys_dir/trust``."""
+    keys_dir = Path(settings().keys_dir)
+    paths = [keys_dir / CA_DIR / CA_CERT_FILE]
+    trust = keys_dir / "trust"
+    if trust.is_dir():
+        paths.extend(sorted(p for p in trust.iterdir() if p.is_file()))
+    return load_trust_roots([p for p in paths if p.is_file()])
+
+
+def identity_of(user: User) -> SigningIdentity | None:
+    """The configured signing identity row of a person, if any."""
+    return db.session.scalar(select(SigningIdentity).where(SigningIdentity.user_id == user.id))
+
+
+def backend_for(user: User, passphrase: str) -> tuple[SignerBackend, str]:
+    """The person's signer back-end opened with their passphrase (or PIN), and its kind."""
+    ident = identity_of(user)
+    if ident is not None and ident.backend == "pkcs11":
+        if not ident.pkcs11_module or not ident.key_label:
+            raise NoSigningKey()
+        return (
+            Pkcs11Signer(
+                module_path=ident.pkcs11_module,
+                key_label=ident.key_label,
+                pin=passphrase,
+                token_label=ident.token_label,
+                slot=ident.slot,
+                chain_files=(Path(ident.chain_path),) if ident.chain_path else (),
+            ),
+            "pkcs11",
+        )
+    path = Path(ident.p12_path) if ident and ident.p12_path else None
+    path = path or user_p12_path(settings().keys_dir, user.email)
+    if not path.is_file():
+        raise NoSigningKey()
+    return Pkcs12Signer(path, passphrase), "pkcs12"
+
+
+def expected_signer(record: Record, role: SignerRole) -> int | None:
+    """The id of the person who must sign in this capacity."""
+    if role == SignerRole.SECRETARY:
+        return record.secretary_id
+    return record.chair_id
+
+
+def signer_role(record: Record, user: User) -> SignerRole | None:
+    """In which capacity ``user`` may sign ``record`` now, if any (used by the pages)."""
+    awaiting = record.awaiting
+    if awaiting is not None and expected_signer(record, awaiting) == user.id:
+        return awaiting
+    return None
+
+
+def _check_turn(record: Record, user: User) -> SignerRole:
+    roles = [r for r in SignerRole if expected_signer(record, r) == user.id]
+    if not roles:
+        raise NotTheSigner(
+            _l(
+                "Bạn không phải người ký văn bản này. Người ký: thư ký %(secretary)s, chủ tọa %(chair)s.",
+                secretary=record.secretary.name if record.secretary else "—",
+                chair=record.chair.name if record.chair else "—",
+            )
+        )
+    awaiting = record.awaiting
+    if awaiting is None:
+        if record.state == RecordState.LOCKED:
+            raise SigningOutOfOrder(_l("Văn bản đã được ký đủ và khóa."))
+        raise SigningOutOfOrder(
+            _l("Văn bản chưa được chốt bản cuối; chưa thể ký."), state=str(record.state)
+        )
+    if awaiting not in roles:
+        if awaiting == SignerRole.SECRETARY:
+            raise SigningOutOfOrder(
+                _l("Thư ký phải ký trước; chủ tọa ký sau khi thư ký đã ký."), awaiting="secretary"
+            )
+        raise SigningOutOfOrder(_l("Bạn đã ký văn bản này; đang chờ chủ tọa ký."), awaiting="chair")
+    return awaiting
+
+
+def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
+    """Sign the record's current PDF as ``user`` in their turn; store the result and advance."""
+    # Two taps of the same button (or two tablets) must not sign the same revision twice.
+    locked = db.session.scalar(
+        select(type(record))
+        .where(type(record).id == record.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    role = _check_turn(locked, user)
+    if not locked.pdf_sha256:
+        raise SigningRefused(_l("Chưa có bản PDF để ký."))
+    content_store = store()
+    with content_store.open(locked.pdf_sha256) as handle:
+        pdf = handle.read()
+    slots = signature_slots(pdf)
+    slot = slots[role]
+    reserve = ()
+    if role == SignerRole.SECRETARY:
+        chair_slot = slots[SignerRole.CHAIR]
+        reserve = (SignatureSlot(SignerRole.CHAIR.value, chair_slot.page, chair_slot.box),)
+    backend, kind = backend_for(user, passphrase)
+    capacity = CAPACITY[(locked.record_type, role)]
+    try:
+        signed = sign_pdf(
+            pdf,
+            backend,
+            field_name=role.value,
+            page=slot.page,
+            box=slot.box,
+            signer_name=user.name,
+            capacity=capacity,
+            certify=role == SignerRole.SECRETARY,
+            timestamp_url=settings().timestamp_url,
+            reserve=reserve,
+        )
+    except SignerUnavailable as exc:
+        raise WrongPassphrase() from exc
+    except SigningFailed as exc:
+        raise SigningRefused(_l("Không ký được văn bản: %(reason)s", reason=str(exc))) from exc
+    sha = content_store.put_bytes(signed)
+    now = utcnow()
+    event = SignatureEvent(
+        record_type=locked.record_type,
+        record_id=locked.id,
+        role=role,
+        signer_id=user.id,
+        field_name=role.value,
+        backend=kind,
+        signed_at=now,
+        sha256_before=locked.pdf_sha256,
+        sha256_after=sha,
+    )
+    db.session.add(event)
+    locked.mark_signed(role)
+    locked.pdf_sha256 = sha
+    if locked.state == RecordState.LOCKED:
+        locked.locked_at = now
+        if locked.register_entry is not None:
+            locked.register_entry.final_sha256 = sha
+    db.session.flush()
+    audit(
+        f"{locked.record_type}.signed", locked, data={"role": role.value, "sha256": sha}, actor=user
+    )
+    meeting_id = getattr(locked, "meeting_id", None)
+    if meeting_id:
+        emit_after_commit(
+            "record.signed",
+            {
+                "meeting_id": meeting_id,
+                "record_type": locked.record_type,
+                "record_id": locked.id,
+                "role": role.value,
+                "state": str(locked.state),
+                "signer": user.name,
+            },
+            room=meeting_room(meeting_id),
+        )
+    return event
+
+
+def sha256_hex(data: bytes) -> str:
+    """SHA-256 of a file's bytes, hex."""
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,294 @@
+"""HTML pages of records: the list, the minutes (editor, comments, signing), decision records,
+and the signature verification page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from cabinet.audit import record as audit
+from cabinet.db import db, get_or_404
+from cabinet.errors import Forbidden, ValidationFailed
+from cabinet.permissions import login_required_route, roles_required
+from cabinet.storage import content_disposition
+from cabinet.users.models import Role
+from meetings.models import Meeting, MeetingState
+from meetings.records import services
+from meetings.records.api import readable_decision, readable_minutes, verify_input
+from meetings.records.compose import editable_fields
+from meetings.records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
+from meetings.records.render import render_decision, render_minutes
+from meetings.records.signing import identity_of, signer_role, store
+from meetings.records.verify import verify_document
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+verify_bp = Blueprint("signing", __name__, url_prefix="/verify")
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.get("/")
+@login_required_route
+def index():
+    """Closed sessions with the state of their minutes, and the decision records."""
+    user = _user()
+    meetings = [
+        m
+        for m in db.session.scalars(
+            select(Meeting)
+            .where(Meeting.state.in_([MeetingState.CLOSED, MeetingState.ARCHIVED]))
+            .order_by(Meeting.starts_at.desc())
+        )
+        if m.has_member_access(user)
+    ]
+    minutes = {
+        m.meeting_id: m
+        for m in db.session.scalars(
+            select(Minutes).where(Minutes.meeting_id.in_([m.id for m in meetings]))
+        )
+    }
+    decisions = [
+        d
+        for d in db.session.scalars(select(DecisionRecord).order_by(DecisionRecord.id.desc()))
+        if d.can_read(user)
+    ]
+    ballots = []
+    if user.has_role(Role.SECRETARIAT):
+        from voting.ballots.models import Ballot, BallotStatus
+
+        drafted = {d.ballot_id for d in decisions if d.ballot_id}
+        ballots = [
+            b
+            for b in db.session.scalars(
+                select(Ballot).where(Ballot.status == BallotStatus.CONCLUDED)
+            )
+            if b.id not in drafted
+        ]
+    return render_template(
+        "records/index.html",
+        meetings=meetings,
+        minutes=minutes,
+        decisions=decisions,
+        ballots=ballots,
+        awaiting=lambda r: signer_role(r, user),
+    )
+
+
+def _signatures(record) -> list[SignatureEvent]:
+    return list(
+        db.session.scalars(
+            select(SignatureEvent)
+            .where(
+                SignatureEvent.record_type == record.record_type,
+                SignatureEvent.record_id == record.id,
+            )
+            .order_by(SignatureEvent.id)
+        )
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/minutes")
+@login_required_route
+def minutes(meeting_id: int):
+    """The minutes of a session: document, editor, comments, signatures."""
+    meeting = get_or_404(Meeting, meeting_id)
+    user = _user()
+    if not meeting.has_member_access(user):
+        raise Forbidden()
+    record = services.ensure_minutes(meeting, user)
+    db.session.commit()
+    comments: dict[int | None, list] = {}
+    for comment in record.comments:
+        comments.setdefault(comment.item_id, []).append(comment)
+    return render_template(
+        "records/minutes.html",
+        meeting=meeting,
+        minutes=record,
+        c=record.content,
+        fields=editable_fields(record.content),
+        can_edit=record.can_edit(user) and record.is_editable,
+        can_comment=services.can_comment(record, user),
+        comments=comments,
+        my_role=signer_role(record, user),
+        has_key=_has_key(user),
+        signatures=_signatures(record),
+        decisions=services.decisions_of_meeting(meeting),
+    )
+
+
+def _has_key(user) -> bool:
+    from pathlib import Path
+
+    from cabinet.config import settings
+    from cabinet.signing import user_p12_path
+
+    ident = identity_of(user)
+    if ident is not None and ident.backend == "pkcs11":
+        return True
+    path = Path(ident.p12_path) if ident and ident.p12_path else None
+    return (path or user_p12_path(settings().keys_dir, user.email)).is_file()
+
+
+def _pdf_response(data: bytes, name: str, download: bool) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = content_disposition(name, as_attachment=download)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _stored_or_rendered(record, render) -> bytes:
+    if record.pdf_sha256 and not record.is_editable:
+        with store().open(record.pdf_sha256) as handle:
+            return handle.read()
+    return render(record)
+
+
+@bp.get("/minutes/<int:minutes_id>/pdf")
+@login_required_route
+def minutes_pdf(minutes_id: int):
+    """The minutes PDF: a fresh draft render while editable, else the stored (signed) file."""
+    record = readable_minutes(minutes_id)
+    data = _stored_or_rendered(record, render_minutes)
+    audit("minutes.downloaded", record, data={"state": str(record.state)})
+    db.session.commit()
+    suffix = "-da-ky" if record.state == RecordState.LOCKED else ""
+    return _pdf_response(
+        data, f"bien-ban-{record.meeting_id}{suffix}.pdf", "download" in request.args
+    )
+
+
+def _minutes_action(minutes_id: int, action, message: str):
+    record = readable_minutes(minutes_id)
+    action(record, actor=_user())
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("records.minutes", meeting_id=record.meeting_id))
+
+
+@bp.post("/minutes/<int:minutes_id>/circulate")
+@roles_required(Role.SECRETARIAT)
+def circulate(minutes_id: int):
+    """Send the draft minutes to the members present for corrections."""
+    return _minutes_action(
+        minutes_id, services.circulate_minutes, _("Đã gửi dự thảo biên bản để thành viên góp ý.")
+    )
+
+
+@bp.post("/minutes/<int:minutes_id>/finalize")
+@roles_required(Role.SECRETARIAT)
+def finalize(minutes_id: int):
+    """Freeze the minutes, number them and render the PDF for signing."""
+    return _minutes_action(
+        minutes_id, services.finalize_minutes, _("Đã chốt bản cuối biên bản; chờ thư ký ký số.")
+    )
+
+
+@bp.post("/minutes/<int:minutes_id>/reopen")
+@roles_required(Role.SECRETARIAT)
+def reopen(minutes_id: int):
+    """Take the minutes back to draft (before any signature)."""
+    return _minutes_action(minutes_id, services.reopen_minutes, _("Biên bản đã trở lại dự thảo."))
+
+
+@bp.post("/meetings/<int:meeting_id>/resolution")
+@roles_required(Role.SECRETARIAT)
+def new_resolution(meeting_id: int):
+    """Draft the resolution of a session from its conclusions."""
+    meeting = get_or_404(Meeting, meeting_id)
+    if not meeting.can_manage(_user()):
+        raise Forbidden()
+    record = services.draft_resolution(meeting, actor=_user())
+    db.session.commit()
+    return redirect(url_for("records.decision", record_id=record.id))
+
+
+@bp.post("/ballots/<int:ballot_id>/decision")
+@roles_required(Role.SECRETARIAT)
+def new_ballot_decision(ballot_id: int):
+    """Draft the decision record of a concluded opinion ballot."""
+    from voting.ballots.models import Ballot
+
+    ballot = get_or_404(Ballot, ballot_id)
+    if not ballot.can_manage(_user()):
+        raise Forbidden()
+    record = services.draft_ballot_decision(ballot, actor=_user())
+    db.session.commit()
+    return redirect(url_for("records.decision", record_id=record.id))
+
+
+@bp.get("/decisions/<int:record_id>")
+@login_required_route
+def decision(record_id: int):
+    """A decision record: preview, editor for a draft, issuance and signatures."""
+    record = readable_decision(record_id)
+    user = _user()
+    return render_template(
+        "records/decision.html",
+        record=record,
+        c=record.content,
+        can_edit=record.can_edit(user) and record.is_editable,
+        my_role=signer_role(record, user),
+        has_key=_has_key(user),
+        signatures=_signatures(record),
+    )
+
+
+@bp.post("/decisions/<int:record_id>/issue")
+@roles_required(Role.SECRETARIAT)
+def issue(record_id: int):
+    """Give the decision record its register number."""
+    record = readable_decision(record_id)
+    services.issue_decision(record, actor=_user())
+    db.session.commit()
+    flash(_("Đã cấp số %(number)s.", number=record.register_entry.symbol), "success")
+    return redirect(url_for("records.decision", record_id=record.id))
+
+
+@bp.get("/decisions/<int:record_id>/pdf")
+@login_required_route
+def decision_pdf(record_id: int):
+    """The decision record PDF (draft render, or the stored numbered/signed file)."""
+    record = readable_decision(record_id)
+    data = _stored_or_rendered(record, render_decision)
+    audit("decision.downloaded", record, data={"state": str(record.state)})
+    db.session.commit()
+    number = record.register_entry.symbol.replace("/", "-") if record.register_entry else "du-thao"
+    return _pdf_response(data, f"nghi-quyet-{number}.pdf", "download" in request.args)
+
+
+@verify_bp.get("/")
+@login_required_route
+def verify():
+    """Upload a PDF, or pick a record, to check its signatures and the register."""
+    return render_template("records/verify.html", result=None, choices=_verify_choices())
+
+
+@verify_bp.post("/")
+@login_required_route
+def verify_upload():
+    """Show the verification report of an uploaded PDF or a chosen record."""
+    try:
+        result = verify_document(verify_input())
+    except ValidationFailed as error:
+        flash(str(error.message), "error")
+        return render_template("records/verify.html", result=None, choices=_verify_choices()), 422
+    return render_template("records/verify.html", result=result, choices=_verify_choices())
+
+
+def _verify_choices() -> list[tuple[str, int, str]]:
+    user = _user()
+    choices = []
+    for m in db.session.scalars(select(Minutes).where(Minutes.pdf_sha256.is_not(None))):
+        if m.can_read(user):
+            choices.append(("minutes", m.id, f"Biên bản — {m.content['meeting']['title']}"))
+    for d in db.session.scalars(
+        select(DecisionRecord).where(DecisionRecord.pdf_sha256.is_not(None))
+    ):
+        if d.can_read(user):
+            number = d.register_entry.symbol if d.register_entry else ""
+            choices.append(("decision", d.id, f"{number} — {d.title}"))
+    return choices
