@@ -116,21 +116,23 @@ def fresh_g(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def _sqlite_savepoint_support(engine: Any) -> None:
-    """pysqlite's own transaction handling breaks SAVEPOINT; the SQLAlchemy recipe takes over."""
-
-    @event.listens_for(engine, "connect")
-    def no_pysqlite_begin(dbapi_connection: Any, record: Any) -> None:
-        dbapi_connection.isolation_level = None
+    """pysqlite's own transaction handling breaks SAVEPOINT; the SQLAlchemy recipe takes over,
+    but only on the connection a `db` test holds (live servers keep pysqlite's real behaviour)."""
 
     @event.listens_for(engine, "begin")
     def explicit_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        if conn.info.get("explicit_begin"):
+            conn.exec_driver_sql("BEGIN")
 
 
 @pytest.fixture
 def db_session(app) -> Iterator[Any]:
     """The scoped session inside an outer transaction rolled back after the test."""
     connection = db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.dbapi_connection.isolation_level = None
+        connection.info["explicit_begin"] = True
     outer = connection.begin()
     db.session.remove()
     db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
@@ -139,6 +141,9 @@ def db_session(app) -> Iterator[Any]:
     finally:
         db.session.remove()
         outer.rollback()
+        if sqlite:
+            connection.info.pop("explicit_begin", None)
+            connection.connection.dbapi_connection.isolation_level = ""
         connection.close()
         db.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
 
@@ -152,13 +157,17 @@ def db_fixture(db_session) -> Any:
 def truncate_all() -> None:
     """Empty every table (after tests that really commit)."""
     db.session.remove()
-    with db.engine.begin() as conn:
+    with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
+        else:  # foreign keys off for the sweep (outside a transaction): some tables point at each other
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+            conn.commit()
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+        conn.commit()
 
 
 @pytest.fixture
