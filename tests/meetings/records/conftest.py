@@ -18,6 +18,7 @@ from meetings.models import MeetingParticipant, ParticipantRole
 from tests.voting.polls.helpers import build_session, check_in
 from voting.polls import services as polls
 from voting.polls.models import PollKind
+from voting.polls.progress import progress_flusher
 
 PASSPHRASES = {"secretary": "thu-ky-ky-so-2026", "chair": "thu-tuong-ky-so-2026"}
 SPEECHES = [
@@ -111,6 +112,16 @@ def hold_session(cab) -> SimpleNamespace:
         speakers=speakers,
         present=present,
     )
+
+
+@pytest.fixture(autouse=True)
+def manual_progress():
+    """Vote progress is flushed by the test, not by a timer thread sharing the test's session."""
+    progress_flusher.autostart = False
+    progress_flusher._dirty.clear()
+    yield progress_flusher
+    progress_flusher._dirty.clear()
+    progress_flusher.autostart = True
 
 
 @pytest.fixture
