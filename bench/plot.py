@@ -51,16 +51,22 @@ def plot_fanout(source: Path = OUT_DIR / "fanout.json", target: Path = DEFAULT_P
                 lw=1.6,
                 label=f"target: {TARGET:g}× bare",
             )
-        for x, y in zip(tablets, app, strict=True):
-            ax.annotate(
-                f"{y:.0f}",
-                (x, y),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=9,
-                color=APP,
-            )
+        # App values above their points, bare ones to the right (below would hit the x axis).
+        for values, color, offset, ha in (
+            (app, APP, (0, 8), "center"),
+            (bare, BARE, (8, -3), "left"),
+        ):
+            for x, y in zip(tablets, values, strict=True):
+                ax.annotate(
+                    f"{y:.0f}",
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=offset,
+                    ha=ha,
+                    va="bottom" if ha == "center" else "top",
+                    fontsize=8.5,
+                    color=color,
+                )
         ax.set_title(f"p{p}: agenda change → last tablet has it", fontsize=12)
         ax.set_xlabel("tablets connected to the meeting")
         ax.set_ylabel("latency (ms)")
@@ -81,8 +87,8 @@ def plot_fanout(source: Path = OUT_DIR / "fanout.json", target: Path = DEFAULT_P
         f"{document.get('at', '')[:10]} · loopback, same run"
     )
     figure.suptitle("Fan-out latency against the number of tablets", fontsize=14, y=0.995)
-    figure.text(0.5, 0.905, subtitle, ha="center", fontsize=9, color="#555a61")
-    figure.tight_layout(rect=(0, 0, 1, 0.9))
+    figure.text(0.5, 0.915, subtitle, ha="center", fontsize=9, color="#555a61")
+    figure.tight_layout(rect=(0, 0, 1, 0.91))
     target.parent.mkdir(parents=True, exist_ok=True)
     # Fixed metadata so an unchanged series gives a byte-identical PNG (clean git diffs).
     figure.savefig(target, dpi=110, metadata={"Software": None})

@@ -256,9 +256,23 @@ def git_revision() -> str:
             check=True,
             timeout=10,
         ).stdout.strip()
+        scripts = subprocess.run(
+            ["git", "status", "--porcelain", "--", "bench/bench_*.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
+        ).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return head + ("+dirty" if dirty else "")
+    # A script measured before its author committed it is worth saying: the commit lacks it.
+    pending = sorted(Path(line[3:]).name for line in scripts if line.strip())
+    return (
+        head
+        + ("+dirty" if dirty else "")
+        + (f" (uncommitted: {', '.join(pending)})" if pending else "")
+    )
 
 
 def main() -> int:
