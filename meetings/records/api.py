@@ -333,8 +333,10 @@ def verify_input() -> bytes:
         if len(data) > MAX_VERIFY_BYTES:
             raise ValidationFailed(fields={"file": [_l("Tệp quá lớn để kiểm tra.")]})
         return data
-    source = request.get_json(silent=True) if request.is_json else request.form
-    data = load_or_raise(VerifyRecordSchema(), dict(source or {}))
+    source = dict((request.get_json(silent=True) if request.is_json else request.form) or {})
+    if "record" in source:  # the page's <select>: "minutes:3"
+        source["record_type"], _sep, source["record_id"] = str(source.pop("record")).partition(":")
+    data = load_or_raise(VerifyRecordSchema(), source)
     if data["record_type"] == "minutes":
         record = readable_minutes(data["record_id"])
     else:

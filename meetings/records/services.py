@@ -87,8 +87,12 @@ def changes_since(minutes: Minutes, version: int) -> list[dict[str, Any]]:
             "at": rev.created_at.isoformat(),
             "changes": rev.changes,
         }
-        for rev in minutes.revisions
-        if rev.number > version and rev.changes
+        for rev in db.session.scalars(
+            select(MinutesRevision)
+            .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.number > version)
+            .order_by(MinutesRevision.number)
+        )
+        if rev.changes
     ]
 
 

@@ -152,7 +152,8 @@ def fill_and_finalize(minutes, cab) -> None:
     }
     services.save_minutes(minutes, changes, version=minutes.version, actor=cab.secretariat)
     services.finalize_minutes(minutes, actor=cab.secretariat)
-    db.session.flush()
+    # Committed (inside the test's outer transaction): an error response's rollback keeps it.
+    db.session.commit()
 
 
 __all__ = ["MeetingParticipant", "ParticipantRole"]

@@ -65,7 +65,10 @@ def test_draft_pdf_shows_attendance_speakers_and_votes(closed_session, tmp_path)
     assert "Thành viên Chính phủ có mặt (26)" in text
     for member in s.present:
         assert member.name in text
-    assert f"{s.absent.name} Bộ trưởng, {s.absent.ministry} Vắng có phép: Đi công tác nước ngoài" in text
+    assert (
+        f"{s.absent.name} Bộ trưởng, {s.absent.ministry} Vắng có phép: Đi công tác nước ngoài"
+        in text
+    )
     assert f"{s.deputy.name}, {s.deputy.title} {s.deputy.ministry}, dự thay {s.absent.name}" in text
     assert s.cab.invitee.name in text
     # every speaker, in order
