@@ -5,7 +5,16 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -101,7 +110,10 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
-    return render_template("auth/signed_out.html")
+    response = make_response(render_template("auth/signed_out.html"))
+    # Papers cached for offline reading must not outlive the session on a shared tablet.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -181,7 +181,9 @@ def test_password_change_errors_show_next_to_the_field(client, db, make_user, lo
 
 def test_sign_out_ends_the_session(client, db, make_user, login):
     login(make_user())
-    assert client.post("/sign-out").status_code == 200
+    response = client.post("/sign-out")
+    assert response.status_code == 200
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'  # offline papers go too
     assert client.get("/api/v1/me").status_code == 401
     assert "auth.logout" in _actions(db)
 
