@@ -140,19 +140,25 @@ export function confirmDialog(message, { confirmLabel, kind = "primary" } = {}) 
   cancel.toggleAttribute("autofocus", first === cancel);
   const opener = document.activeElement;
   return new Promise((resolve) => {
-    dialog.addEventListener(
-      "close",
-      () => {
-        resolve(dialog.returnValue === "ok");
-        opener?.focus?.();
-      },
-      { once: true },
-    );
+    const onClose = () => {
+      // "close" is dispatched from a queued task: one left over from the previous question can
+      // arrive after this one opened. Only a close that leaves the dialog shut answers.
+      if (dialog.open) return;
+      dialog.removeEventListener("close", onClose);
+      const yes = dialog.returnValue === "ok";
+      // Focus goes back only on cancel: after "ok" the form is on its way, and a button that
+      // took focus now would catch the rest of the same Enter press and submit a second time.
+      if (!yes) opener?.focus?.();
+      resolve(yes);
+    };
+    dialog.addEventListener("close", onClose);
     dialog.returnValue = "";
     dialog.showModal();
     first.focus();
   });
 }
+
+const confirming = new WeakSet();
 
 function initConfirmForms() {
   document.addEventListener("submit", async (event) => {
@@ -160,13 +166,23 @@ function initConfirmForms() {
     if (!(form instanceof HTMLFormElement)) return;
     if (form.dataset.confirm && form.dataset.confirmed !== "1") {
       event.preventDefault();
-      const yes = await confirmDialog(form.dataset.confirm, {
-        confirmLabel: form.dataset.confirmLabel,
-        kind: form.dataset.confirmKind || "primary",
-      });
+      // Closing a modal dialog hands focus back to the button that opened it, and the tail of
+      // the same Enter press can activate that button again: ignore submissions while asking.
+      if (confirming.has(form)) return;
+      confirming.add(form);
+      let yes = false;
+      try {
+        yes = await confirmDialog(form.dataset.confirm, {
+          confirmLabel: form.dataset.confirmLabel,
+          kind: form.dataset.confirmKind || "primary",
+        });
+      } finally {
+        window.setTimeout(() => confirming.delete(form), 0);
+      }
       if (yes) {
         form.dataset.confirmed = "1";
-        form.requestSubmit(event.submitter || undefined);
+        form.requestSubmit(event.submitter || undefined); // dispatches "submit" synchronously
+        delete form.dataset.confirmed; // the next submission asks again
       }
       return;
     }

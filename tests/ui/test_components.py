@@ -119,7 +119,7 @@ def test_confirm_dialog_guards_a_form_and_keeps_keyboard_focus(tablet_page, peop
           form.dataset.confirmKind = "danger";
           form.innerHTML = '<button class="btn btn--danger" id="withdraw">Rút</button>';
           window.__submitted = 0;
-          form.addEventListener("submit", (e) => { if (form.dataset.confirmed === "1") { window.__submitted++; e.preventDefault(); } });
+          form.addEventListener("submit", (e) => { if (form.dataset.confirmed === "1") { window.__submitted++; } e.preventDefault(); });
           document.getElementById("main").prepend(form);
         }"""
     )
@@ -145,6 +145,8 @@ def test_confirm_dialog_guards_a_form_and_keeps_keyboard_focus(tablet_page, peop
     assert page.evaluate("() => document.activeElement.hasAttribute('data-confirm-ok')")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.__submitted === 1")
+    dialog.wait_for(state="hidden")
+    assert page.evaluate("() => window.__submitted") == 1  # one Enter, one submission
 
 
 def test_times_are_shown_in_vietnam_time_and_countdowns_tick(tablet_page, people):
