@@ -387,8 +387,9 @@ def write_report(run: dict | None = None, *, plot: Path | None = None, path: Pat
         "",
         "`ECABINET_BENCH_DATABASE_URL` defaults to `postgresql://postgres@127.0.0.1:5432/test`; "
         "the vote benchmark drops and recreates the tables there, so use a database nobody else "
-        "is using. When it does not answer, the PostgreSQL rows say *not run*. Each script also "
-        "runs alone (its `--help` lists the sizes), as run here:",
+        "is using (this run's is named under *The run*). When it does not answer, the "
+        "PostgreSQL rows say *not run*. Each script also runs alone (its `--help` lists the "
+        "sizes; alone, `bench_votes.py` takes PostgreSQL from `BENCH_PG_URL`), as run here:",
         "",
         "```sh",
         *[r["command"] for r in run.get("scripts", {}).values()],

@@ -40,15 +40,15 @@ RESULTS_DIR = OUT_DIR / "run"  # this run's copies of the scripts' results
 # Cheap, CPU-bound scripts first, the 500-socket ones last, so a run interrupted on a busy
 # machine still has the quick numbers. Unknown scripts run after these, alphabetically.
 ORDER = ["records", "minutes", "boardpack", "downloads", "fanout", "votes"]
-# Seconds per script (measured on a shared 2-core machine with headroom for its load);
+# Seconds per script: 5-20× what each took on a shared, loaded 2-core machine;
 # --budget-scale multiplies them.
 BUDGETS = {
-    "records": 600,
+    "records": 300,
     "minutes": 600,
-    "boardpack": 600,
-    "downloads": 600,
-    "fanout": 1500,
-    "votes": 2100,
+    "boardpack": 300,
+    "downloads": 300,
+    "fanout": 900,
+    "votes": 1200,
 }
 DEFAULT_BUDGET = 900
 TAIL_LINES = 25
