@@ -9,9 +9,12 @@ register.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -48,6 +51,7 @@ from meetings.records.models import (
 from meetings.records.render import signature_slots
 
 Record = Minutes | DecisionRecord
+T = TypeVar("T")
 
 CAPACITY = {
     ("minutes", SignerRole.SECRETARY): "Thư ký phiên họp",
@@ -169,21 +173,25 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
     content_store = store()
     with content_store.open(locked.pdf_sha256) as handle:
         pdf = handle.read()
-    slots = signature_slots(pdf)
-    slot = slots[role]
     reserve = ()
     if role == SignerRole.SECRETARY:
+        slots = signature_slots(pdf)
+        page, box = slots[role].page, slots[role].box
         chair_slot = slots[SignerRole.CHAIR]
         reserve = (SignatureSlot(SignerRole.CHAIR.value, chair_slot.page, chair_slot.box),)
+    else:
+        # The chair signs the field the secretary's revision reserved: its place is in the file.
+        page, box = 0, (0.0, 0.0, 0.0, 0.0)
     backend, kind = backend_for(user, passphrase)
     capacity = CAPACITY[(locked.record_type, role)]
     try:
-        signed = sign_pdf(
+        signed = outside_event_loop(
+            sign_pdf,
             pdf,
             backend,
             field_name=role.value,
-            page=slot.page,
-            box=slot.box,
+            page=page,
+            box=box,
             signer_name=user.name,
             capacity=capacity,
             certify=role == SignerRole.SECRETARY,
@@ -233,6 +241,20 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
             room=meeting_room(meeting_id),
         )
     return event
+
+
+def outside_event_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call ``fn`` here, or in a helper thread when this thread runs an asyncio loop.
+
+    pyHanko signs and validates through ``asyncio.run``, which refuses to nest in a running loop
+    (an async server worker, or Playwright's loop in the browser tests).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -10,7 +10,7 @@ from cabinet.db import db
 from cabinet.signing import verify_pdf
 from cabinet.signing.cli import format_report
 from meetings.records.models import DecisionRecord, Minutes, RegisterEntry, SignatureEvent
-from meetings.records.signing import sha256_hex, trust_roots
+from meetings.records.signing import outside_event_loop, sha256_hex, trust_roots
 
 
 def register_status(sha256: str) -> dict[str, Any]:
@@ -45,7 +45,7 @@ def register_status(sha256: str) -> dict[str, Any]:
 def verify_document(data: bytes) -> dict[str, Any]:
     """The full verdict on a PDF: signatures, register status, and the bottom line."""
     sha = sha256_hex(data)
-    report = verify_pdf(data, trust_roots())
+    report = outside_event_loop(verify_pdf, data, trust_roots())
     register = register_status(sha)
     body = report.to_dict()
     body["signatures_ok"] = body.pop("ok")
