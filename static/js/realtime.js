@@ -214,7 +214,8 @@ function emitOnce(event, data, timeout) {
 /**
  * Send a client→server event and wait for its ack.
  * Resolves with the ack ({ok: true, ...}); rejects with a RequestError carrying the server's
- * {code, message}, or code "timeout" / "offline".
+ * {code, message}, or code "timeout" / "offline" ("offline" at once when the device has no
+ * network; while the page is still connecting or reconnecting it waits up to the timeout).
  *
  * options.timeout   ms to wait for the ack (default 10 s)
  * options.retry     true for actions that must not be lost (votes, check-in): the payload gets a
@@ -226,10 +227,13 @@ export function request(event, data = {}, options = {}) {
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   connect();
   if (!options.retry) {
-    if (!socket.connected) {
+    if (socket.connected) return emitOnce(event, data, timeout);
+    if (state === "offline") {
       return Promise.reject(new RequestError("offline", strings().offline_request || "offline"));
     }
-    return emitOnce(event, data, timeout);
+    // Still connecting (page just loaded) or reconnecting: wait for the link within the timeout.
+    const started = Date.now();
+    return waitForConnect(timeout).then(() => emitOnce(event, data, Math.max(1000, timeout - (Date.now() - started))));
   }
   const payload = { ...data };
   if (!payload.client_id) payload.client_id = clientId();
@@ -238,6 +242,20 @@ export function request(event, data = {}, options = {}) {
     pending.push(entry);
     renderPending();
     if (socket.connected) send(entry);
+  });
+}
+
+function waitForConnect(timeout) {
+  return new Promise((resolve, reject) => {
+    const timer = window.setTimeout(() => {
+      socket.off("connect", done);
+      reject(new RequestError("timeout", strings().request_timeout || "timeout"));
+    }, timeout);
+    function done() {
+      window.clearTimeout(timer);
+      resolve();
+    }
+    socket.once("connect", done);
   });
 }
 

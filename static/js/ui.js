@@ -158,8 +158,6 @@ export function confirmDialog(message, { confirmLabel, kind = "primary" } = {}) 
   });
 }
 
-const confirming = new WeakSet();
-
 function initConfirmForms() {
   document.addEventListener("submit", async (event) => {
     const form = event.target;
@@ -168,8 +166,8 @@ function initConfirmForms() {
       event.preventDefault();
       // Closing a modal dialog hands focus back to the button that opened it, and the tail of
       // the same Enter press can activate that button again: ignore submissions while asking.
-      if (confirming.has(form)) return;
-      confirming.add(form);
+      if (form.hasAttribute("data-confirming")) return;
+      form.setAttribute("data-confirming", "");
       let yes = false;
       try {
         yes = await confirmDialog(form.dataset.confirm, {
@@ -177,7 +175,7 @@ function initConfirmForms() {
           kind: form.dataset.confirmKind || "primary",
         });
       } finally {
-        window.setTimeout(() => confirming.delete(form), 0);
+        window.setTimeout(() => form.removeAttribute("data-confirming"), 0);
       }
       if (yes) {
         form.dataset.confirmed = "1";

@@ -38,6 +38,21 @@ def test_request_resolves_on_ok_and_rejects_with_the_server_error(tablet_page, p
     assert error["message"]  # the server's message, shown as is
 
 
+def test_request_made_while_still_connecting_waits_for_the_link(tablet_page, people):
+    page = tablet_page(people[0], "/")
+    connected(page)
+    ack = page.evaluate(
+        """async () => {
+          const socket = window.__realtime.connect();
+          socket.disconnect();  // as if the page had just loaded and not connected yet
+          const pending = window.__realtime.request("ping.check");
+          socket.connect();
+          return await pending;
+        }"""
+    )
+    assert ack == {"ok": True}
+
+
 def test_retry_request_waits_offline_and_is_sent_once_back(tablet_page, people):
     page = tablet_page(people[0], "/")
     connected(page)
@@ -137,6 +152,7 @@ def test_confirm_dialog_guards_a_form_and_keeps_keyboard_focus(tablet_page, peop
 
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
+    page.locator("form[data-confirm]:not([data-confirming])").wait_for(state="attached")
     assert page.evaluate("() => [window.__submitted, document.activeElement.id]") == [0, "withdraw"]
 
     page.keyboard.press("Enter")
