@@ -16,13 +16,15 @@ def register(app: Flask) -> None:
         models,  # noqa: F401  (tables for create_all)
         views,
     )
-    from meetings.live.services import deputy_read_hook
+    from meetings.live.services import deputy_meeting_ids, deputy_read_hook
     from meetings.live.snapshot import live_part
     from meetings.live.sockets import register_sockets
-    from meetings.permissions import READ_HOOKS
+    from meetings.permissions import MEETING_ID_HOOKS, READ_HOOKS
 
     app.register_blueprint(views.bp)
     register_sockets()
     if deputy_read_hook not in READ_HOOKS:
         READ_HOOKS.append(deputy_read_hook)
+    if deputy_meeting_ids not in MEETING_ID_HOOKS:  # the deputy finds the meeting in "My meetings"
+        MEETING_ID_HOOKS.append(deputy_meeting_ids)
     register_snapshot_part("live", live_part)

@@ -133,6 +133,17 @@ def deputy_read_hook(meeting: Meeting, user: Any) -> bool:
     return deputy_seat_for(meeting, user) is not None
 
 
+def deputy_meeting_ids(user: Any) -> list[int]:
+    """The "My meetings" hook: meetings in which attendance names `user` as a member's deputy."""
+    if getattr(user, "id", None) is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Attendance.meeting_id).where(Attendance.deputy_id == user.id).distinct()
+        )
+    )
+
+
 # -- opening and closing --------------------------------------------------------------------
 
 

@@ -46,7 +46,17 @@ def flash(page: Page, text: str) -> None:
     expect(page.locator(".flash, .alert").filter(has_text=text).first).to_be_visible()
 
 
-def test_a_cabinet_month(app, cast, smtp_server, open_page, tablet_page, desktop_page, live_server, longer_expect, tmp_path):
+def test_a_cabinet_month(
+    app,
+    cast,
+    smtp_server,
+    open_page,
+    tablet_page,
+    desktop_page,
+    live_server,
+    longer_expect,
+    tmp_path,
+):
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
 
     # ---------------------------------------------------------------- the members wait
@@ -144,3 +154,133 @@ def test_a_cabinet_month(app, cast, smtp_server, open_page, tablet_page, desktop
     assert response.status == 403
     expect(tab_c.get_by_role("heading", level=1)).to_have_text("Không có quyền truy cập")
     screenshot(tab_c, "story-02-restricted-paper-refused")
+
+    # ------------------------------------------------------- 3. the chair opens the session
+    chair = tablet_page(cast.chair, "/")
+    chair.locator(".card", has_text=MEETING_TITLE).click()
+    chair.get_by_role("link", name="Bàn điều hành của chủ tọa").click()
+    expect(chair.locator("#session-open")).to_be_visible()
+    for tab in (tab_a, tab_b, tab_c):
+        tab.goto(meeting_url)
+        tab.get_by_role("link", name="Phiên họp trực tiếp").click()
+        expect(tab.locator("#agenda .agenda__item")).to_have_count(5)
+    chair.get_by_role("button", name="Khai mạc phiên họp").click()
+    for tab in (tab_a, tab_b, tab_c):
+        expect(tab.locator("#now-banner")).to_contain_text("mục 1")
+    tab_a.get_by_role("button", name="Có mặt tại phòng họp").click()
+    tab_b.get_by_role("button", name="Tham dự trực tuyến").click()
+    tab_c.get_by_role("button", name="Có mặt tại phòng họp").focus()  # by keyboard
+    tab_c.keyboard.press("Enter")
+    expect(tab_a.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh (tại phòng họp)")
+    expect(tab_b.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh (trực tuyến)")
+    expect(tab_c.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh")
+
+    # The secretariat records the chair, the absent minister (with leave) and his deputy.
+    sec.goto(manage_url)
+    sec.get_by_role("link", name="Điểm danh phiên họp").click()
+    board = sec.locator("#quorum")
+    expect(board).to_contain_text("3")
+    sec.locator(f'tr[data-user="{cast.chair.id}"]').get_by_role("button", name="Có mặt").click()
+    expect(sec.locator(f'tr[data-user="{cast.chair.id}"] [data-status]')).to_contain_text("Có mặt")
+    absent_row = sec.locator(f'tr[data-user="{cast.absent.id}"]')
+    sec.once("dialog", lambda dialog: dialog.accept("Đi công tác nước ngoài"))
+    absent_row.get_by_role("button", name="Vắng có phép").click()
+    expect(absent_row.locator("[data-status]")).to_contain_text("Vắng có phép")
+    absent_row.get_by_role("button", name="Người dự thay tham dự").click()
+    expect(absent_row.locator("td[data-deputy] .badge")).to_contain_text(cast.deputy.name)
+    expect(board).to_contain_text("Đủ số thành viên để biểu quyết")
+    screenshot(sec, "story-03-secretariat-attendance")
+
+    deputy = tablet_page(cast.deputy, "/", viewport=TABLET_PORTRAIT)
+    deputy.locator(".card", has_text=MEETING_TITLE).click()
+    deputy.get_by_role("link", name="Phiên họp trực tiếp").click()
+    deputy.get_by_role("button", name="Có mặt tại phòng họp").click()
+    expect(deputy.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh")
+    expect(absent_row.locator("td[data-deputy] .badge")).to_contain_text(cast.deputy.name)
+
+    for page in (chair, tab_a, tab_b, tab_c, deputy):
+        expect(page.locator("#quorum")).to_have_attribute("data-quorum-met", "true")
+        expect(page.locator("#quorum [data-stat-value]")).to_contain_text("4")
+    screenshot(chair, "story-03-chair-console-quorum")
+    screenshot(tab_b, "story-03-member-checked-in-remote-portrait")
+
+    # --------------------------------------------------------------- 4. item by item
+    tablets = (tab_a, tab_b, tab_c)
+    # Item 1: member A asks to speak and gets the floor.
+    tab_a.get_by_role("button", name="Đăng ký phát biểu").click()
+    entry = chair.locator("#queue .queue__entry", has_text=cast.a.name)
+    expect(entry).to_be_visible()
+    entry.get_by_role("button", name="Mời phát biểu").click()
+    for page in (tab_a, tab_b):
+        expect(page.locator("#queue .queue__entry--speaking")).to_contain_text(cast.a.name)
+    screenshot(tab_a, "story-04-member-has-the-floor")
+    chair.locator("#queue .queue__entry", has_text=cast.a.name).get_by_role(
+        "button", name="Kết thúc phát biểu"
+    ).click()
+    expect(tab_a.locator("#queue .queue__entry--speaking")).to_have_count(0)
+
+    def move_to(number: int) -> None:
+        chair.locator("#agenda .agenda__item").nth(number - 1).get_by_role(
+            "button", name="Đến mục này"
+        ).click()
+        for page in (chair, *tablets):
+            expect(page.locator("#now-title")).to_contain_text(
+                f"mục {number} — {AGENDA[number - 1][0]}"
+            )
+
+    def open_vote(question: str, secret: bool) -> None:
+        chair.get_by_label("Nội dung biểu quyết").fill(question)
+        if secret:
+            chair.get_by_label("Bỏ phiếu kín").check()
+        chair.get_by_role("button", name="Mở biểu quyết").click()
+        expect(chair.locator("#vote-question")).to_have_text(question)
+        for page in tablets:
+            expect(page.locator(".vote-panel__question")).to_have_text(question)
+
+    def close_vote(counts: str, outcome: str) -> None:
+        expect(chair.locator("#vote-progress")).to_contain_text("3 / ")
+        chair.get_by_role("button", name="Kết thúc biểu quyết").click()
+        for page in (chair, *tablets, deputy):
+            expect(page.locator("[data-result] [data-counts]")).to_contain_text(counts)
+            expect(page.locator("[data-result] .outcome")).to_have_text(outcome)
+
+    # Item 2: an open vote; member C votes with the keyboard.
+    move_to(2)
+    open_vote("Thông qua dự thảo Nghị định về quản lý nợ công?", secret=False)
+    tab_a.locator("label.choice--approve").click()
+    tab_b.locator("label.choice--approve").click()
+    tab_c.locator("input[name=choice][value=approve]").focus()
+    tab_c.keyboard.press("Space")
+    for page, line in ((tab_a, "Tán thành"), (tab_b, "Tán thành"), (tab_c, "Tán thành")):
+        expect(page.locator("[data-receipt]")).to_contain_text(f"Bạn đã chọn: {line}")
+    screenshot(tab_b, "story-04-open-vote-cast-portrait")
+    close_vote("Tán thành 3 · Không tán thành 0", "Thông qua")
+    screenshot(tab_a, "story-04-open-vote-result")
+
+    # Item 3: a secret vote; member B's tablet loses the network while voting.
+    move_to(3)
+    open_vote("Thông qua Đề án sắp xếp đơn vị hành chính cấp xã?", secret=True)
+    tab_a.locator("label.choice--approve").click()
+    expect(tab_a.locator("[data-receipt]")).to_contain_text("Phiếu kín của bạn đã được ghi nhận")
+    tab_b.context.set_offline(True)
+    expect(tab_b.locator("#conn-pill")).to_have_attribute("data-state", "offline")
+    tab_b.locator("label.choice--approve").click()
+    expect(tab_b.locator("[data-receipt]")).to_contain_text("Đang gửi phiếu")
+    screenshot(tab_b, "story-04-secret-vote-offline-portrait")
+    tab_c.locator("label.choice--disapprove").click()
+    expect(chair.locator("#vote-progress")).to_contain_text("2 / ")
+    tab_b.context.set_offline(False)
+    expect(tab_b.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+    expect(tab_b.locator("[data-receipt]")).to_contain_text("Phiếu kín của bạn đã được ghi nhận")
+    expect(tab_b.locator("label.choice--approve input")).to_be_checked()
+    close_vote("Tán thành 2 · Không tán thành 1", "Không thông qua")
+    screenshot(tab_b, "story-04-secret-vote-result-portrait")
+    screenshot(chair, "story-04-chair-console-result")
+
+    # Items 4 and 5 are discussed without a vote; then the chair closes the session.
+    move_to(4)
+    move_to(5)
+    chair.get_by_role("button", name="Bế mạc phiên họp").click()
+    expect(chair.locator("#session-close")).to_be_hidden()
+    for page in tablets:
+        expect(page.locator("#checkin-card")).to_be_hidden()
