@@ -62,6 +62,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     _register_core(app)
     for name in FEATURES:
         importlib.import_module(name).register(app)
+    importlib.import_module("cabinet.demo_content").register(app)  # after the features' hooks
     return app
 
 
@@ -128,6 +129,7 @@ def _register_core(app: Flask) -> None:
     def has_endpoint(name: str) -> bool:
         return name in app.view_functions
 
+    app.jinja_env.globals["has_endpoint"] = has_endpoint  # also inside imported macros
     @app.context_processor
     def template_globals():
         return {"current_locale": str(get_locale() or "vi"), "has_endpoint": has_endpoint}

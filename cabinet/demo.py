@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
+from flask import current_app, g
 
 from cabinet.users.models import Role
 from cabinet.users.services import add_seat, create_user
@@ -132,6 +132,7 @@ def seed_demo(password: str | None = None) -> list[tuple[str, str, str]]:
             Role.INVITEE: "Khách mời",
         }[next(iter(roles))]
         logins.append((label, user.email, secret))
+    g.demo_logins = logins  # later hooks read earlier ones' logins (the signing passphrases)
     for hook in current_app.extensions.get("ecabinet.demo_hooks", []):
-        hook()
+        logins.extend(hook() or [])
     return logins
