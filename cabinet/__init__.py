@@ -130,6 +130,7 @@ def _register_core(app: Flask) -> None:
         return name in app.view_functions
 
     app.jinja_env.globals["has_endpoint"] = has_endpoint  # also inside imported macros
+
     @app.context_processor
     def template_globals():
         return {"current_locale": str(get_locale() or "vi"), "has_endpoint": has_endpoint}

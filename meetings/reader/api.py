@@ -143,7 +143,7 @@ def export_paper_notes(paper_id: int):
     """Download my notes on a paper with their page references.
     ---
     get:
-      summary: Export my notes on a paper ("Trang 3: ...")
+      summary: "Export my notes on a paper (each with its page: Trang 3 …)"
       tags: [reader]
       parameters:
         - {in: path, name: paper_id, required: true, schema: {type: integer}}

@@ -278,7 +278,10 @@ def test_import_p12_without_key_is_refused(pki, tmp_path):
         import_p12(certs_only, tmp_path / "x.p12", passphrase="passphrase-123")
 
 
-def test_keys_cli_create_issue_import(tmp_path):
+def test_keys_cli_create_issue_import(tmp_path, monkeypatch):
+    import cabinet.signing.cli as signing_cli
+
+    monkeypatch.setattr(signing_cli, "_user_lookup", None)  # the app may have installed one
     runner = CliRunner()
     keys_dir = str(tmp_path / "k")
     result = runner.invoke(keys, ["create-ca", "--keys-dir", keys_dir])
@@ -298,7 +301,7 @@ def test_keys_cli_create_issue_import(tmp_path):
             input="passphrase-42\npassphrase-42\n",
         )
     finally:
-        set_user_lookup(None)
+        set_user_lookup(None)  # monkeypatch restores the app's lookup afterwards
     assert result.exit_code == 0, result.output
     p12 = user_p12_path(tmp_path / "k", "bt@mof.gov.vn")
     info = read_p12(p12.read_bytes(), "passphrase-42")
