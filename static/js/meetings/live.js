@@ -70,7 +70,16 @@ function renderAgenda(changedIds = []) {
   if (!agendaEl || !state) return;
   const manage = agendaEl.dataset.manage === "1";
   const items = state.items;
+  // Re-rendering replaces the buttons: keep keyboard focus on the same control of the same item.
+  const focused = agendaEl.contains(document.activeElement) ? document.activeElement : null;
+  const focusItem = focused?.closest("[data-item-id]")?.id;
+  const focusSel = focused?.hasAttribute("data-move-up") ? "[data-move-up]" : focused?.hasAttribute("data-move-down") ? "[data-move-down]" : null;
   agendaEl.innerHTML = items.map((it, i) => agendaRow(it, i, items.length, manage)).join("");
+  if (focusItem && focusSel) {
+    const again = document.querySelector(`#${focusItem} ${focusSel}:not([disabled])`) ||
+      document.querySelector(`#${focusItem} [data-move-up]:not([disabled]), #${focusItem} [data-move-down]:not([disabled])`);
+    again?.focus();
+  }
   const empty = document.getElementById("agenda-empty");
   if (empty) empty.hidden = items.length > 0;
   for (const id of changedIds) markUpdated(document.getElementById(`item-${id}`));
