@@ -51,10 +51,10 @@ def plot_fanout(source: Path = OUT_DIR / "fanout.json", target: Path = DEFAULT_P
                 lw=1.6,
                 label=f"target: {TARGET:g}× bare",
             )
-        # App values above their points, bare ones to the right (below would hit the x axis).
+        # App values above their points, bare ones above-left (the rising line leaves it free).
         for values, color, offset, ha in (
             (app, APP, (0, 8), "center"),
-            (bare, BARE, (8, -3), "left"),
+            (bare, BARE, (-7, 3), "right"),
         ):
             for x, y in zip(tablets, values, strict=True):
                 ax.annotate(
@@ -63,7 +63,7 @@ def plot_fanout(source: Path = OUT_DIR / "fanout.json", target: Path = DEFAULT_P
                     textcoords="offset points",
                     xytext=offset,
                     ha=ha,
-                    va="bottom" if ha == "center" else "top",
+                    va="bottom",
                     fontsize=8.5,
                     color=color,
                 )
