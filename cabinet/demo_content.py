@@ -485,10 +485,10 @@ def hold_past_session(clock: DemoClock, people: People, day: date) -> Any:
     meetings.publish_meeting(meeting, actor=secretary)
 
     # The session.
-    clock.set(at(day, "07:58"))
+    clock.set(at(day, "08:00"))
     live.open_session(meeting, chair)
     absent_deputy, absent_leave = people["bkhcn"], people["bxd"]
-    clock.set(at(day, "08:00"))
+    clock.set(at(day, "08:01"))
     live.mark_attendance(
         meeting,
         secretary,
@@ -578,7 +578,7 @@ def _build_agenda(clock, meeting, agenda, people, prep: date, secretary) -> list
             clock.set(at(prep, "14:00") + timedelta(minutes=12 * n))
             meetings.add_paper(
                 item,
-                title=f"{spec.doc_type.capitalize()} {spec.subject}"[:300],
+                title=spec.title[:300],
                 upload=upload(spec, prep - timedelta(days=3), filename),
                 classification=Classification.RESTRICTED if readers else Classification.NORMAL,
                 reader_ids=[people[r].id for r in readers or ()],
@@ -837,7 +837,7 @@ def _ballot_paper(ballot, spec: PaperSpec, issued: date, filename: str, secretar
         ballot,
         BytesIO(render_paper(spec, issued)),
         filename,
-        title=f"{spec.doc_type.capitalize()} {spec.subject}"[:300],
+        title=spec.title[:300],
         classification="normal",
         by=secretary,
     )
@@ -1234,6 +1234,12 @@ def sign_records(people: People, meeting: Any, ballot: Any) -> None:
     )
     records.issue_decision(resolution, actor=secretary)
     decision = records.draft_ballot_decision(ballot, actor=secretary)
+    records.update_decision(
+        decision,
+        {"summary": "Về việc ban hành Nghị định quy định giảm thuế giá trị gia tăng"},
+        version=decision.version,
+        actor=secretary,
+    )
     records.issue_decision(decision, actor=secretary)
     passphrases = signing_passphrases()
     if secretary.email not in passphrases or chair.email not in passphrases:

@@ -53,6 +53,13 @@ class PaperSpec:
         default_factory=lambda: ["Như trên;", "Văn phòng Chính phủ;", "Lưu: VT."]
     )
 
+    @property
+    def title(self) -> str:
+        """The paper's name in lists: 'Tờ trình về dự án Luật ...', 'Dự thảo Luật ...'."""
+        if self.doc_type == "DỰ THẢO LUẬT":
+            return f"Dự thảo {self.subject}"
+        return f"{self.doc_type.capitalize()} {self.subject[:1].lower()}{self.subject[1:]}"
+
 
 @lru_cache(maxsize=1)
 def _register_fonts() -> str:
