@@ -149,9 +149,6 @@ class People:
     def __getitem__(self, local: str) -> User:
         return self.by_local[local]
 
-    def __call__(self, *locals_: str) -> list[User]:
-        return [self.by_local[x] for x in locals_]
-
 
 def signing_passphrases() -> dict[str, str]:
     """E-mail → passphrase of the demo keystores issued by the earlier seed-demo hook."""
@@ -507,7 +504,7 @@ def hold_past_session(clock: DemoClock, people: People, day: date) -> Any:
         leave_reason="Kiểm tra công tác khắc phục hậu quả bão lũ tại tỉnh Quảng Ngãi",
     )
     remote = {"ptt.quang", "bng"}
-    present = [u for u in _members(people) if u.id not in (absent_deputy.id, absent_leave.id)]
+    present = [u for u in _members() if u.id not in (absent_deputy.id, absent_leave.id)]
     for n, user in enumerate(present):
         clock.set(at(day, "08:02") + timedelta(seconds=20 * n))
         local = user.email.split("@")[0]
@@ -558,7 +555,8 @@ def hold_past_session(clock: DemoClock, people: People, day: date) -> Any:
     return meeting
 
 
-def _members(people: People) -> list[User]:
+def _members() -> list[User]:
+    """The seat holders in protocol order (the chair included)."""
     from cabinet.users.services import all_members
 
     return all_members()
