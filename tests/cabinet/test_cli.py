@@ -17,7 +17,9 @@ from tests.conftest import free_port
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_seed_demo_creates_a_cabinet_and_prints_the_logins_once(app, db):
+def test_seed_demo_then_audit_verify_passes_and_names_an_edited_entry(app, committed_db):
+    """The demo database (seeded once: it commits for real) verifies; one edited row breaks it."""
+    db = committed_db
     runner = app.test_cli_runner()
     result = runner.invoke(args=["cabinet", "seed-demo"])
     assert result.exit_code == 0, result.output
@@ -31,13 +33,10 @@ def test_seed_demo_creates_a_cabinet_and_prints_the_logins_once(app, db):
     assert "not seeded again" in again.output
     assert db.session.scalar(select(func.count(User.id))) == 35
 
-
-def test_audit_verify_passes_then_names_the_edited_entry(app, db):
-    runner = app.test_cli_runner()
-    runner.invoke(args=["cabinet", "seed-demo"])
     ok = runner.invoke(args=["cabinet", "audit-verify"])
     assert ok.exit_code == 0 and "audit chain OK" in ok.output
     db.session.execute(text("UPDATE audit_log SET actor_name = 'Ai đó' WHERE seq = 7"))
+    db.session.commit()
     broken = runner.invoke(args=["cabinet", "audit-verify"])
     assert broken.exit_code == 1
     assert "BROKEN at entry #7" in broken.output
