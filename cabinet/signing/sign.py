@@ -23,6 +23,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.stamp import TextStampStyle
 
 from cabinet.pdf import pdf_font_path
+from cabinet.signing.loop import off_event_loop
 
 from .backends import SignerBackend
 
@@ -111,6 +112,7 @@ def _local_time(moment: datetime) -> str:
     return local.strftime("%d/%m/%Y %H:%M:%S") + " (GMT+7)"
 
 
+@off_event_loop
 def sign_pdf(
     pdf: bytes,
     signer: signers.Signer | SignerBackend,

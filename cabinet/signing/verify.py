@@ -15,6 +15,8 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from cabinet.signing.loop import off_event_loop
+
 from .keys import to_asn1
 
 #: Changes after a signature that keep it acceptable: none, LTV data, further signatures.
@@ -160,6 +162,7 @@ def _verify_one(embedded, context: ValidationContext) -> SignatureReport:
     )
 
 
+@off_event_loop
 def verify_pdf(
     data: bytes, trust_roots: list[asn1_x509.Certificate | x509.Certificate]
 ) -> VerificationReport:
