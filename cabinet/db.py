@@ -147,3 +147,50 @@ def get_or_404(model: type[M], ident: Any) -> M:
     if obj is None:
         raise NotFound()
     return obj
+
+
+# ---------------------------------------------------------------- work queued until the commit
+# Audit entries and socket emits wait for the commit. A rollback drops them; the rollback of an
+# inner savepoint (begin_nested) drops only what was queued inside it.
+
+_QUEUES = "ecabinet.queues"
+_MARKS = "ecabinet.queue_marks"
+
+
+def commit_queue(name: str) -> list[Any]:
+    """The current session's queue `name` (items are consumed by that queue's commit hook)."""
+    session = db.session()
+    if session.get_transaction() is None:  # so that a rollback before any SQL still drops it
+        session.begin()
+    return session.info.setdefault(_QUEUES, {}).setdefault(name, [])
+
+
+def take_queue(session: Session, name: str) -> list[Any]:
+    """Remove and return everything queued under `name` (at commit)."""
+    return session.info.get(_QUEUES, {}).pop(name, [])
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction: Any) -> None:
+    if transaction.nested and transaction.parent is not None:
+        queues = session.info.get(_QUEUES, {})
+        session.info.setdefault(_MARKS, {})[id(transaction)] = {
+            k: len(v) for k, v in queues.items()
+        }
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queued(session: Session, previous_transaction: Any) -> None:
+    marks = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
+    if previous_transaction.parent is not None and marks is not None:
+        for name, queue in session.info.get(_QUEUES, {}).items():
+            del queue[marks.get(name, 0) :]
+        return
+    if previous_transaction.parent is None:
+        session.info.pop(_QUEUES, None)
+        session.info.pop(_MARKS, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_marks(session: Session) -> None:
+    session.info.pop(_MARKS, None)

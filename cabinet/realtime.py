@@ -18,7 +18,7 @@ from flask_socketio import join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from cabinet.db import db
+from cabinet.db import commit_queue, db, take_queue
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
 
@@ -41,9 +41,7 @@ def user_room(user_id: int) -> str:
 
 def on_commit(callback: Callable[[], None]) -> None:
     """Run `callback` after the current session commits; dropped if it rolls back."""
-    if db.session().get_transaction() is None:  # so that a rollback before any SQL still drops it
-        db.session.begin()
-    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    commit_queue(_AFTER_COMMIT).append(callback)
 
 
 def emit_after_commit(event_name: str, payload: dict[str, Any], *, room: str) -> None:
@@ -53,17 +51,11 @@ def emit_after_commit(event_name: str, payload: dict[str, Any], *, room: str) ->
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
-    for callback in session.info.pop(_AFTER_COMMIT, []):
+    for callback in take_queue(session, _AFTER_COMMIT):
         try:
             callback()
         except Exception:  # an emit failing must not turn a committed request into an error
             log.exception("after-commit callback failed")
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_after_commit(session: Session, previous_transaction: Any) -> None:
-    # Any rollback (a savepoint's too) drops what was queued: nothing announces undone work.
-    session.info.pop(_AFTER_COMMIT, None)
 
 
 def register_snapshot_part(name: str, fn: SnapshotPart) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from cabinet.audit.models import AuditEntry, AuditHead
-from cabinet.db import utcnow
+from cabinet.db import commit_queue, take_queue, utcnow
 
 GENESIS = "0" * 64
 _CURRENT = object()
@@ -29,13 +29,10 @@ def record(
     action: str, obj: Any = None, *, data: dict[str, Any] | None = None, actor: Any = _CURRENT
 ) -> None:
     """Queue an audit event (`noun.verb`) about `obj`; it is written when the session commits."""
-    from cabinet.db import db
 
     if actor is _CURRENT:
         actor = _current_actor()
-    if db.session().get_transaction() is None:  # so that a rollback before any SQL still drops it
-        db.session.begin()
-    db.session.info.setdefault(_PENDING, []).append(
+    commit_queue(_PENDING).append(
         {
             "at": utcnow(),
             "actor_id": getattr(actor, "id", None),
@@ -94,7 +91,7 @@ def _json_safe(value: Any) -> Any:
 
 @event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
-    pending = session.info.pop(_PENDING, None)
+    pending = take_queue(session, _PENDING)
     if not pending:
         return
     session.flush()  # objects created in this request get their ids before they are referenced
@@ -130,12 +127,6 @@ def _chain_pending(session: Session) -> None:
         prev = entry.hash
         session.add(entry)
     conn.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _drop_pending(session: Session, previous_transaction: Any) -> None:
-    # Any rollback (a savepoint's too) drops what was queued: nothing announces undone work.
-    session.info.pop(_PENDING, None)
 
 
 @dataclass

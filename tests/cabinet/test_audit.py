@@ -86,3 +86,18 @@ def test_rehashing_a_forged_row_still_breaks_the_next_link(db, make_user):
     db.session.flush()
     report = verify_chain(db.session)
     assert (report.ok, report.broken_seq) == (False, 3)
+
+
+def test_a_rolled_back_inner_savepoint_drops_only_what_it_recorded(db, make_user):
+    user = make_user()
+    record("test.kept", user, actor=user)
+    try:
+        with db.session.begin_nested():
+            record("test.inner", user, actor=user)
+            raise RuntimeError("the inner step fails")
+    except RuntimeError:
+        pass
+    db.session.commit()
+    record("test.after", user, actor=user)
+    db.session.commit()
+    assert [e.action for e in _entries(db)] == ["test.kept", "test.after"]
