@@ -15,13 +15,16 @@ from cabinet.db import db
 from tests.meetings.records.conftest import PASSPHRASES, demo_ca, issue_keystore
 from tests.voting.ballots.conftest import smtp_server  # noqa: F401  (the real SMTP server)
 
-# Who is who in the story (the factory's people, renamed so the screenshots read naturally).
+# Who is who in the story (the factory's people, renamed so the screenshots read naturally):
+# name, title, ministry.
 NAMES = {
-    "absent": ("Bộ trưởng Nguyễn Văn Bình", "Bộ Ngoại giao"),
-    "a": ("Bộ trưởng Lê Minh An", "Bộ Tài chính"),
-    "b": ("Bộ trưởng Phạm Thu Hà", "Bộ Tư pháp"),
-    "c": ("Bộ trưởng Đỗ Quang Vinh", "Bộ Xây dựng"),
-    "deputy": ("Thứ trưởng Hoàng Thị Lan", "Bộ Ngoại giao"),
+    "chair": ("Trần Quốc Hưng", "Thủ tướng", "Chính phủ"),
+    "absent": ("Nguyễn Văn Bình", "Bộ trưởng", "Bộ Ngoại giao"),
+    "a": ("Lê Minh An", "Bộ trưởng", "Bộ Tài chính"),
+    "b": ("Phạm Thu Hà", "Bộ trưởng", "Bộ Tư pháp"),
+    "c": ("Đỗ Quang Vinh", "Bộ trưởng", "Bộ Xây dựng"),
+    "deputy": ("Hoàng Thị Lan", "Thứ trưởng", "Bộ Ngoại giao"),
+    "secretariat": ("Nguyễn Thị Thu", "Vụ trưởng", "Văn phòng Chính phủ"),
 }
 
 
@@ -38,10 +41,8 @@ def cast(committed_db, make_cabinet) -> SimpleNamespace:
         "deputy": cab.deputies[0],
         "secretariat": cab.secretariat,
     }
-    for key, (name, ministry) in NAMES.items():
-        people[key].name, people[key].ministry = name, ministry
-    cab.chair.ministry = "Chính phủ"
-    cab.secretariat.ministry = "Văn phòng Chính phủ"
+    for key, (name, title, ministry) in NAMES.items():
+        people[key].name, people[key].title, people[key].ministry = name, title, ministry
     db.session.commit()
     issue_keystore(cab.secretariat, PASSPHRASES["secretary"])
     issue_keystore(cab.chair, PASSPHRASES["chair"])

@@ -16,12 +16,17 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from cabinet.audit.models import AuditEntry
 from cabinet.db import db, utcnow
+from cabinet.signing.verify import verify_pdf
+from meetings.records.signing import trust_roots
 from tests.cabinet.test_signing_helpers import nss_db_trusting, pdfsig
 from tests.conftest import TABLET_PORTRAIT, screenshot
 from tests.e2e.conftest import in_thread, run_cli
 from tests.meetings.reader.conftest import make_pdf
+from voting.ballots.models import Ballot
 
 AGENDA = [
     ("Dự án Luật Quy hoạch đô thị và nông thôn", "Bộ Xây dựng", "decision"),
@@ -41,16 +46,23 @@ def confirm(page: Page) -> None:
     dialog.locator("[data-confirm-ok]").click()
 
 
-def flash(page: Page, text: str) -> None:
-    """Wait for the flash message of the last form."""
-    expect(page.locator(".flash, .alert").filter(has_text=text).first).to_be_visible()
+def connected(page: Page) -> None:
+    """Wait until the page's scripts run and its socket is up (buttons act through them)."""
+    expect(page.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+
+
+def save_minutes(page: Page) -> None:
+    """Save the minutes editor and wait until the server has taken the new version."""
+    status = page.locator("[data-save-status]")
+    before = status.text_content()
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(status).not_to_have_text(before)
 
 
 def test_a_cabinet_month(
     app,
     cast,
     smtp_server,
-    open_page,
     tablet_page,
     desktop_page,
     live_server,
@@ -64,7 +76,7 @@ def test_a_cabinet_month(
     tab_b = tablet_page(cast.b, "/", viewport=TABLET_PORTRAIT)
     for tab in (tab_a, tab_b):
         expect(tab.get_by_role("heading", level=1)).to_have_text("Phiên họp của tôi")
-        expect(tab.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+        connected(tab)
 
     # ------------------------------------------- 1. the secretariat prepares the session
     sec = desktop_page(cast.secretariat, "/")
@@ -181,7 +193,7 @@ def test_a_cabinet_month(
     board = sec.locator("#quorum")
     expect(board).to_contain_text("3")
     # The board's buttons act over the page's socket: wait until it is connected.
-    expect(sec.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+    connected(sec)
     sec.locator(f'tr[data-user="{cast.chair.id}"]').get_by_role("button", name="Có mặt").click()
     expect(sec.locator(f'tr[data-user="{cast.chair.id}"] [data-status]')).to_contain_text("Có mặt")
     absent_row = sec.locator(f'tr[data-user="{cast.absent.id}"]')
@@ -311,7 +323,9 @@ def test_a_cabinet_month(
     expect(sec.locator(".page-header")).to_contain_text("Chờ duyệt gửi")
 
     chair.get_by_role("link", name="Phiếu lấy ý kiến").click()
-    chair.locator("#ballots-pending").get_by_role("link", name=re.compile(re.escape(ballot_title))).click()
+    chair.locator("#ballots-pending").get_by_role(
+        "link", name=re.compile(re.escape(ballot_title))
+    ).click()
     chair.get_by_role("button", name="Duyệt và gửi phiếu").click()
     confirm(chair)
     expect(chair.locator(".page-header")).to_contain_text("Đang lấy ý kiến")
@@ -319,17 +333,28 @@ def test_a_cabinet_month(
     assert len(smtp_server.to(cast.c.email)) == 1
 
     # Two members answer remotely, from their tablets.
-    answers = {tab_a: ("Đồng ý", "Đồng ý", ""), tab_b: ("Đồng ý", "Ý kiến khác", "Đề nghị hiệu lực từ ngày 01/01/2027 để địa phương chuẩn bị.")}
+    answers = {
+        tab_a: ("Đồng ý", "Đồng ý", ""),
+        tab_b: (
+            "Đồng ý",
+            "Ý kiến khác",
+            "Đề nghị hiệu lực từ ngày 01/01/2027 để địa phương chuẩn bị.",
+        ),
+    }
     for tab, (first, second, comment) in answers.items():
         tab.get_by_role("link", name="Phiếu lấy ý kiến").click()
-        tab.locator("#open-ballots").get_by_role("link", name=re.compile(re.escape(ballot_title))).click()
+        tab.locator("#open-ballots").get_by_role(
+            "link", name=re.compile(re.escape(ballot_title))
+        ).click()
         questions = tab.locator("section.question")
         questions.nth(0).get_by_role("radio", name=first, exact=True).check()
         questions.nth(1).get_by_role("radio", name=second, exact=True).check()
         if comment:
             questions.nth(1).get_by_label("Ý kiến cụ thể").fill(comment)
         tab.get_by_role("button", name="Gửi ý kiến").click()
-        expect(tab.locator(".alert--success:not(.flash)")).to_contain_text("Anh/chị đã gửi ý kiến lúc")
+        expect(tab.locator(".alert--success:not(.flash)")).to_contain_text(
+            "Anh/chị đã gửi ý kiến lúc"
+        )
     screenshot(tab_b, "story-05-member-answered-ballot-portrait")
 
     # The secretariat reminds member C; the reminder reaches the SMTP server.
@@ -345,8 +370,6 @@ def test_a_cabinet_month(
     assert not [m for m in smtp_server.to(cast.a.email) if m.subject.startswith("Nhắc")]
 
     # The deadline comes (the clock moves on); the scheduler closes the ballot.
-    from voting.ballots.models import Ballot
-
     db.session.remove()
     db.session.get(Ballot, ballot_id).deadline = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -358,10 +381,188 @@ def test_a_cabinet_month(
     sec.get_by_role("button", name="Lưu đề xuất").click()
     expect(sec.locator(".comment-view")).to_contain_text("Đề nghị Thủ tướng kết luận")
     screenshot(sec, "story-05-ballot-summary")
-    summary = sec.request.get(live_server + sec.get_by_role("link", name="Tải PDF").get_attribute("href"))
+    summary = sec.request.get(
+        live_server + sec.get_by_role("link", name="Tải PDF").get_attribute("href")
+    )
     assert summary.ok and summary.headers["content-type"] == "application/pdf"
     summary_pdf = tmp_path / "tong-hop-y-kien.pdf"
     summary_pdf.write_bytes(summary.body())
-    text = subprocess.run(["pdftotext", "-layout", str(summary_pdf), "-"], check=True, capture_output=True, text=True).stdout
-    for expected in (ballot_title, cast.a.name, cast.b.name, cast.c.name, "Đề nghị hiệu lực từ ngày 01/01/2027"):
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(summary_pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    for expected in (
+        ballot_title,
+        cast.a.name,
+        cast.b.name,
+        cast.c.name,
+        "Đề nghị hiệu lực từ ngày 01/01/2027",
+    ):
         assert expected in " ".join(text.split()), expected
+
+    # ------------------------------- 6. the minutes and the resolution, signed in order
+    sec.get_by_role("link", name="Biên bản, nghị quyết").click()
+    sec.locator("#minutes-list").get_by_role("link", name=MEETING_TITLE).click()
+    expect(sec.get_by_role("heading", level=1)).to_have_text("Biên bản phiên họp")
+    connected(sec)
+    minutes_url = sec.url
+    items = sec.locator(".minutes-item")
+    expect(items).to_have_count(5)
+    expect(items.nth(1).locator(".minutes-vote")).to_contain_text("Tán thành 3")
+    expect(items.nth(2).locator(".minutes-vote")).to_contain_text("Bỏ phiếu kín")
+    sec.get_by_label(f"Tóm tắt ý kiến của {cast.a.name}").fill(
+        "Đề nghị làm rõ lộ trình chuyển tiếp đối với các quy hoạch chung đã được phê duyệt."
+    )
+    items.nth(0).get_by_label("Kết luận của chủ tọa").fill(
+        "Chính phủ cơ bản thống nhất; giao Bộ Xây dựng tiếp thu ý kiến, hoàn thiện dự án Luật."
+    )
+    items.nth(1).get_by_label("Kết luận của chủ tọa").fill("Chính phủ thông qua dự thảo Nghị định.")
+    items.nth(1).get_by_label("Quyết định").fill("Thông qua Nghị định về quản lý nợ công.")
+    items.nth(2).get_by_label("Quyết định").fill("Chưa thông qua; Bộ Nội vụ hoàn thiện Đề án.")
+    save_minutes(sec)
+    sec.get_by_role("button", name="Gửi thành viên góp ý").click()
+    expect(sec.locator(".page-header")).to_contain_text("Đang lấy ý kiến góp ý")
+    connected(sec)
+
+    # Member A proposes a correction; the secretariat sees it live and corrects the minutes.
+    correction = "Đề nghị ghi rõ: Nghị định có hiệu lực từ ngày 01/7/2026."
+    tab_a.get_by_role("link", name="Biên bản, nghị quyết").click()
+    tab_a.locator("#minutes-list").get_by_role("link", name=MEETING_TITLE).click()
+    connected(tab_a)
+    tab_a.locator(".minutes-item").nth(1).get_by_label("Góp ý cho mục này").fill(correction)
+    tab_a.locator(".minutes-item").nth(1).get_by_role("button", name="Gửi góp ý").click()
+    expect(tab_a.locator(".minutes-item").nth(1).locator(".minutes-comment")).to_contain_text(
+        correction
+    )
+    screenshot(tab_a, "story-06-member-comments-on-minutes")
+    expect(items.nth(1).locator(".minutes-comment")).to_contain_text(correction)
+    items.nth(1).get_by_label("Kết luận của chủ tọa").fill(
+        "Chính phủ thông qua dự thảo Nghị định; Nghị định có hiệu lực từ ngày 01/7/2026."
+    )
+    save_minutes(sec)
+    sec.get_by_role("button", name="Chốt bản cuối").click()
+    confirm(sec)
+    expect(sec.locator(".page-header")).to_contain_text("Số ")
+
+    def sign(page: Page, passphrase: str) -> None:
+        connected(page)
+        page.get_by_role("button", name="Ký số").click()
+        dialog = page.locator("#sign-dialog")
+        expect(dialog).to_be_visible()
+        dialog.get_by_label("Mật khẩu ký số").fill(passphrase)
+        dialog.get_by_label("Mật khẩu ký số").press("Enter")
+
+    sign(sec, cast.passphrases["secretary"])
+    expect(sec.locator(".sign-step--done")).to_have_count(1)
+    screenshot(sec, "story-06-secretary-signed-minutes")
+
+    chair.get_by_role("link", name="Biên bản, nghị quyết").click()
+    chair.locator("#minutes-list").get_by_role("link", name=MEETING_TITLE).click()
+    expect(chair.locator("#signing")).to_contain_text("Đang chờ ký")
+    sign(chair, cast.passphrases["chair"])
+    expect(chair.locator("#signing")).to_contain_text("Biên bản đã được ký đủ và khóa.")
+    screenshot(chair, "story-06-chair-signed-minutes")
+    with chair.expect_download() as info:
+        chair.get_by_role("link", name="Tải PDF đã ký").click()
+    minutes_pdf = tmp_path / "bien-ban.pdf"
+    info.value.save_as(minutes_pdf)
+
+    # The resolution of the session: drafted from the minutes, numbered, signed in order.
+    sec.goto(minutes_url)
+    sec.get_by_role("button", name="Lập nghị quyết phiên họp").click()
+    expect(sec.locator(".page-header")).to_contain_text("Chưa cấp số")
+    sec.get_by_role("button", name="Cấp số và chốt").click()
+    confirm(sec)
+    number = sec.locator(".page-header__eyebrow")
+    expect(number).to_contain_text(re.compile(r"Số \d+/NQ-CP"))
+    symbol = number.text_content().strip().removeprefix("Số ").strip()
+    sign(sec, cast.passphrases["secretary"])
+    expect(sec.locator(".sign-step--done")).to_have_count(1)
+
+    chair.get_by_role("link", name="Biên bản, nghị quyết").click()
+    chair.locator("#decision-list").get_by_role("link").first.click()
+    expect(chair.locator(".page-header__eyebrow")).to_have_text(f"Số {symbol}")
+    sign(chair, cast.passphrases["chair"])
+    expect(chair.locator(".sign-step--done")).to_have_count(2)
+    screenshot(chair, "story-06-chair-signed-resolution")
+    with chair.expect_download() as info:
+        chair.get_by_role("link", name="Tải PDF").click()
+    resolution_pdf = tmp_path / "nghi-quyet.pdf"
+    info.value.save_as(resolution_pdf)
+
+    # Both PDFs validate: pyHanko against the demo CA, and poppler's pdfsig through NSS.
+
+    nss = nss_db_trusting(tmp_path / "nss", cast.ca.cert)
+    for pdf in (minutes_pdf, resolution_pdf):
+        report = in_thread(app, lambda data: verify_pdf(data, trust_roots()), pdf.read_bytes())
+        assert report.ok, report
+        assert [s.signer_name for s in report.signatures] == [
+            cast.secretariat.name,
+            cast.chair.name,
+        ]
+        checked = pdfsig(pdf, nss)
+        assert len(checked) == 2, checked
+        for fields in checked.values():
+            assert fields["Signature Validation"] == "Signature is Valid."
+            assert fields["Certificate Validation"] == "Certificate is Trusted."
+    text = subprocess.run(
+        ["pdftotext", str(resolution_pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    assert symbol in text and "QUYẾT NGHỊ" in text
+    text = subprocess.run(
+        ["pdftotext", str(minutes_pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = " ".join(text.split())
+    for expected in (
+        cast.deputy.name,  # attending for the absent minister
+        "Đề nghị làm rõ lộ trình chuyển tiếp",  # member A's statement, summarised
+        "Nghị định có hiệu lực từ ngày 01/7/2026",  # the correction
+    ):
+        assert expected in flat, expected
+
+    # The verification page confirms the signed minutes against the register.
+    sec.get_by_role("link", name="Kiểm tra chữ ký").click()
+    sec.locator("#verify-file").set_input_files(str(minutes_pdf))
+    sec.get_by_role("button", name="Kiểm tra", exact=True).click()
+    expect(sec.locator(".alert--success").filter(has_text="Văn bản hợp lệ")).to_be_visible()
+    screenshot(sec, "story-07-verification-valid")
+
+    # --------------------------------------- 7. the audit chain holds over everything
+    result = run_cli(app, "audit-verify")
+    assert result.output.startswith("audit chain OK")
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    db.session.remove()
+    story = {
+        "meeting.created",
+        "agenda.item_added",
+        "paper.added",
+        "meeting.published",
+        "note.created",
+        "meeting.session_opened",
+        "attendance.checked_in",
+        "attendance.marked",
+        "attendance.deputy_assigned",
+        "speaking.requested",
+        "speaking.floor_given",
+        "session.current_item",
+        "vote.opened",
+        "vote.cast",
+        "vote.closed",
+        "meeting.session_closed",
+        "ballot.create",
+        "ballot.submit",
+        "ballot.approve",
+        "ballot.answer",
+        "ballot.remind",
+        "ballot.close",
+        "ballot.summary",
+        "minutes.drafted",
+        "minutes.edited",
+        "minutes.circulated",
+        "minutes.commented",
+        "minutes.finalized",
+        "minutes.signed",
+        "decision.drafted",
+        "decision.issued",
+        "decision.signed",
+    }
+    assert story <= actions, story - actions

@@ -27,7 +27,9 @@ async function send(url, method, data) {
 const form = document.querySelector("[data-minutes-form]");
 if (form) {
   const fields = [...form.querySelectorAll("[data-field]")];
-  fields.forEach((el) => { el.dataset.original = el.value; });
+  // The server's text (defaultValue), not el.value: an edit typed before this module ran must
+  // still count as a change.
+  fields.forEach((el) => { el.dataset.original = el.defaultValue; });
   const status = form.querySelector("[data-save-status]");
   const conflict = document.getElementById("conflict");
 
