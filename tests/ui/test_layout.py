@@ -100,6 +100,29 @@ def test_signed_in_layout(tablet_page, live_server, member, orientation):
     assert_no_serious_axe_violations(page, live_server)
 
 
+NAV_CLIPPED = """() => {
+  const list = document.querySelector(".site-nav__list").getBoundingClientRect();
+  return [...document.querySelectorAll(".site-nav__link")]
+    .filter((a) => {
+      const r = a.getBoundingClientRect();
+      return r.left < list.left - 1 || r.right > list.right + 1 || r.right > window.innerWidth;
+    })
+    .map((a) => a.textContent.trim());
+}"""
+
+
+@pytest.mark.parametrize("orientation", VIEWPORTS)
+def test_every_nav_tab_is_fully_visible(tablet_page, committed_db, make_user, orientation):
+    # The widest nav: every feature tab the roles can reach.
+    user = make_user(roles=[Role.SECRETARIAT, Role.CHAIR, Role.MEMBER, Role.ADMIN])
+    committed_db.session.commit()
+    page = tablet_page(user, "/", viewport=VIEWPORTS[orientation])
+    assert page.locator(".site-nav__link").count() >= 5
+    assert page.evaluate(NAV_CLIPPED) == []
+    assert_fits(page)
+    screenshot(page, f"ui-nav-{orientation}")
+
+
 def test_connection_pill_follows_the_network(tablet_page, member):
     page = tablet_page(member, "/")
     pill = page.locator("#conn-pill")

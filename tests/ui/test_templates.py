@@ -136,6 +136,20 @@ def test_anonymous_layout_has_no_nav_or_socket(client):
     assert 'class="site-nav"' not in html and "conn-pill" not in html and "data-user-id" not in html
 
 
+def test_sign_in_button_is_the_first_submit_and_the_language_switch_follows(client, db):
+    html = client.get("/sign-in").get_data(as_text=True)
+    submits = re.findall(r'<button[^>]*type="submit"[^>]*>.*?</button>', html, re.S)
+    assert "Đăng nhập" in submits[0]
+    header = re.search(r'<header class="site-header".*?</header>', html, re.S).group(0)
+    assert "/locale" not in header
+    switch = re.search(r'<form method="post" action="/locale".*?</form>', html, re.S).group(0)
+    assert 'name="locale" value="en"' in switch and "English" in switch
+    assert html.index('action="/sign-in"') < html.index('action="/locale"')
+    client.post("/locale", data={"locale": "en", "next": "/sign-in"})
+    html = client.get("/sign-in").get_data(as_text=True)
+    assert 'name="locale" value="vi"' in html and "Tiếng Việt" in html
+
+
 def test_not_found_page_uses_the_layout(client, db):
     response = client.get("/khong-co-trang-nay")
     html = response.get_data(as_text=True)
