@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _AFTER_COMMIT = "ecabinet.after_commit"
 SnapshotPart = Callable[[Any, Any], dict[str, Any]]
 _snapshot_parts: dict[str, SnapshotPart] = {}
+_events: dict[str, Callable[..., Any]] = {}
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -117,6 +118,7 @@ def socket_event(name: str, schema: type | None = None) -> Callable:
                     },
                 }
 
+        _events[name] = handler
         socketio.on_event(name, handler)
         return handler
 
@@ -124,7 +126,13 @@ def socket_event(name: str, schema: type | None = None) -> Callable:
 
 
 def register_hub() -> None:
-    """Connection handlers: refuse anonymous sockets, put each socket in its person's room."""
+    """Connection handlers: refuse anonymous sockets, put each socket in its person's room.
+
+    Also attaches every event declared so far to this app's Socket.IO server: a module imported
+    by an earlier app attached its events to that app's server only.
+    """
+    for name, handler in _events.items():
+        socketio.on_event(name, handler)
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:

@@ -29,6 +29,9 @@ def test_events(app):
         return {"echo": data["text"]}
 
     yield
+    from cabinet import realtime
+
+    realtime._events.pop("test.echo", None)
     socketio.handlers = [h for h in socketio.handlers if h[0] != "test.echo"]
     socketio.server.handlers["/"].pop("test.echo", None)
 
