@@ -50,6 +50,8 @@ function renderCheckIn() {
   card.hidden = !live.in_session;
   if (mine && mine.presence === "present") {
     $("checkin-status").textContent = `${S.checked_in} (${mine.mode === "remote" ? S.remote : S.in_room})`;
+    // The pressed button disappears: keep a keyboard or screen-reader user's place on the answer.
+    if ($("checkin-actions").contains(document.activeElement)) $("checkin-status").focus();
     $("checkin-actions").hidden = true;
   } else {
     $("checkin-actions").hidden = false;

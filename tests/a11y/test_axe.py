@@ -1,0 +1,414 @@
+"""Accessibility (issue 7): axe-core finds no serious or critical violation on any main page, and
+a member can check in, vote and answer a ballot with the keyboard alone.
+
+axe-core is the copy vendored from the npm registry (`static/vendor/axe/axe.min.js`, see
+scripts/vendor-assets.sh), injected into each page by the test; the pages never load it.
+Every page is set up through the feature services, in the state a person really meets it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cached_property
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from cabinet.db import db, utcnow
+from meetings import services as meeting_services
+from meetings.live import services as live
+from meetings.live.models import AttendanceMode
+from meetings.models import ItemKind
+from meetings.papers import add_paper
+from meetings.records import services as records
+from tests.conftest import ROOT, TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.meetings.reader.conftest import make_pdf, upload
+from voting.ballots import services as ballots
+from voting.polls import services as polls
+from voting.polls.models import PollKind
+
+AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
+BLOCKING = ("serious", "critical")
+QUESTION = "Thông qua dự án Luật Đất đai (sửa đổi) để trình Quốc hội?"
+
+# Runs every rule axe ships for WCAG 2.0/2.1/2.2 A and AA plus its best practices; only the
+# impact decides what fails the test.
+RUN_AXE = """async () => {
+  const results = await axe.run(document, { resultTypes: ["violations"] });
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map((n) => ({ target: n.target.join(" "), impact: n.impact,
+                                   summary: n.failureSummary })),
+  }));
+}"""
+
+
+class World:
+    """One cabinet and, built on demand, the meetings, votes, ballot and minutes a page needs."""
+
+    def __init__(self, app: Any, cab: Any) -> None:
+        self.app, self.cab = app, cab
+        self.chair, self.sec = cab.chair, cab.secretariat
+        self.member = cab.members[1]  # checked in when a session is open; answers the ballot
+
+    def _commit(self, build: Callable[[], Any]) -> Any:
+        with self.app.test_request_context():
+            result = build()
+            db.session.commit()
+        return result
+
+    @cached_property
+    def meeting(self) -> Any:
+        """A published session with two items, their papers (one restricted) and an invitee."""
+
+        def build() -> Any:
+            meeting = meeting_services.create_meeting(
+                {
+                    "title": "Phiên họp Chính phủ thường kỳ tháng 3 năm 2026",
+                    "number": "03/2026",
+                    "starts_at": utcnow() + timedelta(days=5),
+                    "place": "Phòng họp Chính phủ, 1 Hoàng Hoa Thám, Hà Nội",
+                    "chair_id": self.chair.id,
+                    "invitee_ids": [self.cab.invitee.id],
+                },
+                actor=self.sec,
+            )
+            first = meeting_services.add_item(
+                meeting,
+                {
+                    "title": "Dự án Luật Đất đai (sửa đổi)",
+                    "summary": "Bộ Tài nguyên và Môi trường trình Chính phủ cho ý kiến.",
+                    "kind": ItemKind.DECISION,
+                    "ministry": "Bộ Tài nguyên và Môi trường",
+                    "presenter": "Bộ trưởng Bộ Tài nguyên và Môi trường",
+                    "planned_minutes": 30,
+                },
+                actor=self.sec,
+            )
+            meeting_services.add_item(
+                meeting,
+                {
+                    "title": "Báo cáo tình hình kinh tế - xã hội tháng 2",
+                    "kind": ItemKind.INFORMATION,
+                    "ministry": "Bộ Kế hoạch và Đầu tư",
+                    "planned_minutes": 20,
+                },
+                actor=self.sec,
+            )
+            self.paper = add_paper(
+                first, title="Tờ trình dự án Luật", upload=upload("Tờ trình", 3), actor=self.sec
+            )
+            add_paper(
+                first,
+                title="Báo cáo đánh giá tác động (mật)",
+                upload=upload("Báo cáo mật", 2),
+                classification="restricted",
+                reader_ids=[self.chair.id, self.member.id],
+                actor=self.sec,
+            )
+            meeting_services.publish_meeting(meeting, actor=self.sec)
+            return meeting
+
+        return self._commit(build)
+
+    @cached_property
+    def session(self) -> Any:
+        """The session in progress: four members in, one asking to speak, no vote yet."""
+
+        def build() -> Any:
+            meeting = self.meeting
+            live.open_session(meeting, self.chair)
+            for user in (self.chair, self.member, self.cab.members[2]):
+                live.check_in(meeting, user, AttendanceMode.IN_ROOM)
+            live.check_in(meeting, self.cab.members[3], AttendanceMode.REMOTE)
+            self.floor = live.request_floor(meeting, self.cab.members[2], meeting.items[0])
+            return meeting
+
+        return self._commit(build)
+
+    def open_vote(self) -> Any:
+        """The chair opens an open vote on item 1; the chair has voted already."""
+
+        def build() -> Any:
+            poll = polls.open_poll(
+                self.session,
+                self.chair,
+                item=self.session.items[0],
+                question=QUESTION,
+                kind=PollKind.OPEN,
+            )
+            polls.cast_vote(poll, self.chair, "approve", uuid.uuid4().hex)
+            return poll
+
+        return self._commit(build)
+
+    @cached_property
+    def closed_session(self) -> Any:
+        """The session held to its end (a vote taken and closed): the minutes can be drafted."""
+        poll = self.open_vote()
+
+        def build() -> Any:
+            for n, user in enumerate((self.member, self.cab.members[2], self.cab.members[3])):
+                polls.cast_vote(
+                    poll, user, ("approve", "disapprove", "abstain")[n], uuid.uuid4().hex
+                )
+            polls.close_poll(poll, self.chair)
+            meeting = self.session
+            live.give_floor(meeting, self.chair, self.floor.id)
+            live.finish_speaking(meeting, self.chair, self.floor.id)
+            live.close_session(meeting, self.chair)
+            return meeting
+
+        return self._commit(build)
+
+    @cached_property
+    def minutes(self) -> Any:
+        """Draft minutes of the closed session."""
+        return self._commit(lambda: records.ensure_minutes(self.closed_session, self.sec))
+
+    @cached_property
+    def ballot(self) -> Any:
+        """An opinion ballot, approved and sent, with two questions; one member has answered."""
+
+        def build() -> Any:
+            ballot = ballots.create_ballot(
+                title="Dự thảo Nghị định về quản lý đầu tư công",
+                background="<p>Bộ Kế hoạch và Đầu tư trình dự thảo Nghị định.</p>",
+                questions=[
+                    "Anh/chị có đồng ý thông qua dự thảo Nghị định?",
+                    "Anh/chị có đồng ý hiệu lực thi hành từ ngày 01/7/2026?",
+                ],
+                by=self.sec,
+                deadline=utcnow() + timedelta(days=5),
+            )
+            ballots.submit_for_approval(ballot, by=self.sec)
+            ballots.approve_ballot(ballot, by=self.chair)
+            return ballot
+
+        ballot = self._commit(build)
+        return ballot
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A main page: who opens it, where, what it waits for before axe looks at it."""
+
+    user: Callable[[World], Any]
+    path: Callable[[World], str]
+    ready: Callable[[Page], None] = lambda page: None
+    viewports: tuple[dict[str, int], ...] = (TABLET_LANDSCAPE,)
+
+
+def _connected(page: Page) -> None:
+    expect(page.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+
+
+def _live_ready(page: Page) -> None:
+    _connected(page)
+    expect(page.locator("body")).to_have_attribute("data-live", "ready")
+
+
+def _tablet_ready(page: Page) -> None:
+    _connected(page)
+    expect(page.locator("#agenda .agenda__item")).to_have_count(2)
+    expect(page.locator(".vote-panel__question")).to_have_text(QUESTION)
+
+
+def _console_ready(page: Page) -> None:
+    _connected(page)
+    expect(page.locator("#agenda .agenda__item")).to_have_count(2)
+    expect(page.locator("#vote-question")).to_have_text(QUESTION)
+    expect(page.locator("#queue .queue__entry")).to_have_count(1)
+
+
+def _reader_ready(page: Page) -> None:
+    page.wait_for_selector('.pr-page[data-page="1"][data-rendered="true"]', timeout=20_000)
+
+
+def _verified(page: Page) -> None:
+    page.locator("#verify-file").set_input_files(
+        files=[
+            {"name": "to-trinh.pdf", "mimeType": "application/pdf", "buffer": make_pdf("Tờ trình")}
+        ]
+    )
+    page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    expect(page.locator(".alert")).to_be_visible()
+
+
+def _with_vote(world: World) -> Any:
+    world.open_vote()
+    return world.session
+
+
+BOTH = (TABLET_LANDSCAPE, TABLET_PORTRAIT)
+SCREENS: dict[str, Screen] = {
+    "sign-in": Screen(lambda w: None, lambda w: "/sign-in"),
+    "my-meetings": Screen(
+        lambda w: w.member, lambda w: (w.meeting, "/meetings/my")[1], _connected, BOTH
+    ),
+    "meeting": Screen(lambda w: w.member, lambda w: f"/meetings/{w.meeting.id}", _live_ready, BOTH),
+    "item": Screen(
+        lambda w: w.member, lambda w: f"/meetings/items/{w.meeting.items[0].id}", _live_ready, BOTH
+    ),
+    "paper-reader": Screen(
+        lambda w: w.member,
+        lambda w: f"/papers/{(w.meeting, w.paper)[1].id}/read",
+        _reader_ready,
+        BOTH,
+    ),
+    "live-tablet": Screen(
+        lambda w: w.member, lambda w: f"/meetings/{_with_vote(w).id}/live", _tablet_ready, BOTH
+    ),
+    "chair-console": Screen(
+        lambda w: w.chair,
+        lambda w: f"/meetings/{_with_vote(w).id}/live/console",
+        _console_ready,
+        BOTH,
+    ),
+    "ballot": Screen(lambda w: w.member, lambda w: f"/ballots/{w.ballot.id}", _connected, BOTH),
+    "ballot-board": Screen(lambda w: w.sec, lambda w: f"/ballots/{w.ballot.id}/board", _connected),
+    "minutes-editor": Screen(
+        lambda w: w.sec, lambda w: f"/records/meetings/{w.minutes.meeting_id}/minutes", _connected
+    ),
+    "verify": Screen(lambda w: w.sec, lambda w: "/verify/", _verified),
+}
+CASES = [
+    pytest.param(name, viewport, id=f"{name}-{viewport['width']}x{viewport['height']}")
+    for name, screen in SCREENS.items()
+    for viewport in screen.viewports
+]
+
+
+@pytest.fixture
+def world(app, committed_db, make_cabinet) -> World:
+    """A five-member cabinet (chair included) with secretariat, a deputy and an invitee."""
+    return World(app, make_cabinet(n=5, deputies=1))
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run the vendored axe-core on the page as it is now; the violations it reports."""
+    # The pages' CSP (script-src 'self') refuses inline scripts, which is what `path=` injects;
+    # the vendored file is served by the app itself, so the page loads it from its own origin.
+    assert AXE.exists(), "run scripts/vendor-assets.sh (make test does) to vendor axe-core"
+    page.add_script_tag(url="/static/vendor/axe/axe.min.js")
+    return page.evaluate(RUN_AXE)
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """One paragraph per violation: rule id, impact, help, and the elements it found."""
+    lines = []
+    for v in violations:
+        lines.append(f"[{v['impact']}] {v['id']}: {v['help']}")
+        lines += [
+            f"    {n['target']}  ({n['summary'].splitlines()[-1].strip()})" for n in v["targets"]
+        ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(("name", "viewport"), CASES)
+def test_no_serious_or_critical_violations(world, open_page, name, viewport):
+    screen = SCREENS[name]
+    user, path = screen.user(world), screen.path(world)
+    page = open_page(user, viewport, path)
+    screen.ready(page)
+    violations = axe_violations(page)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    screenshot(page, f"a11y-{name}-{viewport['width']}x{viewport['height']}")
+    assert not blocking, f"axe on {name} ({path}):\n{describe(blocking)}"
+
+
+def test_axe_reports_a_planted_violation(open_page):
+    """The injected axe really checks: an unlabelled field and low-contrast text are caught."""
+    page = open_page(None, TABLET_LANDSCAPE, "/sign-in")
+    page.evaluate(
+        """() => {
+          const form = document.querySelector("form");
+          form.insertAdjacentHTML("beforeend",
+            '<input type="text" name="planted"><p style="color:#ccc;background:#fff">Mờ</p>');
+        }"""
+    )
+    found = {v["id"]: v for v in axe_violations(page)}
+    assert found["label"]["impact"] == "critical"
+    assert found["label"]["targets"][0]["target"] == 'input[type="text"]'
+    assert found["color-contrast"]["impact"] == "serious"
+
+
+# ------------------------------------------------------------------------------ keyboard only
+
+# The focused control's own outline, or for a big radio card the outline of its visible body.
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const shown = el.matches(".choice input") ? el.nextElementSibling : el;
+  const style = getComputedStyle(shown);
+  return style.outlineStyle !== "none" ? parseFloat(style.outlineWidth) : 0;
+}"""
+
+
+def tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until `selector` has the focus (as a keyboard user would); its focus ring shows."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            assert page.evaluate(FOCUS_RING) >= 2, f"no visible focus ring on {selector}"
+            return
+    raise AssertionError(f"{selector} cannot be reached with Tab ({limit} presses)")
+
+
+def test_member_checks_in_and_votes_by_keyboard(world, open_page):
+    meeting = world.session
+    latecomer = world.cab.members[4]
+    page = open_page(latecomer, TABLET_LANDSCAPE, f"/meetings/{meeting.id}/live")
+    _connected(page)
+    expect(page.locator("#agenda .agenda__item")).to_have_count(2)
+
+    tab_to(page, '[data-checkin="in_room"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#checkin-status")).to_have_text("Bạn đã điểm danh (tại phòng họp)")
+    # The buttons go away once checked in; the focus stays on the answer, not lost on <body>.
+    expect(page.locator("#checkin-status")).to_be_focused()
+
+    world.open_vote()  # the chair opens the vote; the tablet shows it
+    expect(page.locator(".vote-panel__question")).to_have_text(QUESTION)
+    tab_to(page, 'input[name="choice"][value="approve"]')
+    page.keyboard.press("Space")
+    receipt = page.locator("[data-receipt]")
+    expect(receipt).to_contain_text("Bạn đã chọn: Tán thành")
+    page.keyboard.press("ArrowRight")  # an open vote may be changed until it closes
+    expect(receipt).to_contain_text("Bạn đã chọn: Không tán thành")
+    expect(page.locator('input[name="choice"][value="disapprove"]')).to_be_checked()
+
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    screenshot(page, "a11y-keyboard-vote-cast")
+    assert not blocking, f"axe on the tablet after voting:\n{describe(blocking)}"
+
+
+def test_member_answers_a_ballot_by_keyboard(world, open_page):
+    ballot = world.ballot
+    first, second = ballot.questions
+    page = open_page(world.member, TABLET_LANDSCAPE, f"/ballots/{ballot.id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ballot.title)
+
+    tab_to(page, f'input[name="q{first.id}.choice"][value="agree"]')
+    page.keyboard.press("Space")
+    tab_to(page, f'input[name="q{second.id}.choice"]')
+    page.keyboard.press("ArrowRight")  # "Không đồng ý": a comment becomes required
+    expect(page.locator(f'input[name="q{second.id}.choice"][value="disagree"]')).to_be_checked()
+    tab_to(page, 'button[value="submit"]')
+    page.keyboard.press("Enter")
+
+    # Refused without the comment: the focus lands in the field that needs it.
+    comment = page.locator(f'textarea[name="q{second.id}.comment"]')
+    expect(comment).to_be_focused()
+    expect(comment).to_have_attribute("aria-invalid", "true")
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, f"axe on the ballot with an error:\n{describe(blocking)}"
+    page.keyboard.type("Đề nghị làm rõ nguồn vốn đối ứng của địa phương.")
+    tab_to(page, 'button[value="submit"]')
+    page.keyboard.press("Enter")
+    expect(page.locator(".alert--success:not(.flash)")).to_contain_text("Anh/chị đã gửi ý kiến lúc")
+    expect(page.locator(f'input[name="q{second.id}.choice"][value="disagree"]')).to_be_checked()
+    screenshot(page, "a11y-keyboard-ballot-answered")
