@@ -400,7 +400,16 @@ def attendance_board(meeting: Meeting) -> dict[str, Any]:
         )
         members.append(entry)
     others = [attendance_entry(row) for row in rows.values()]
-    return {"members": members, "others": others, "quorum": quorum_status(meeting).as_dict()}
+    state = MeetingState(meeting.state)
+    return {
+        "members": members,
+        "others": others,
+        "quorum": quorum_status(meeting).as_dict(),
+        "state": str(state),
+        # The same rules mark_attendance and assign_deputy enforce, so the page offers only these.
+        "can_mark_present": state == MeetingState.IN_SESSION,
+        "can_mark_absent": state in (MeetingState.PUBLISHED, MeetingState.IN_SESSION),
+    }
 
 
 # -- the current item and its timer -----------------------------------------------------------

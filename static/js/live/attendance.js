@@ -42,4 +42,9 @@ on("attendance.updated", async (p) => {
   if (fresh && row) row.replaceWith(fresh);
 });
 
+// Opening or closing the session changes which marks are allowed: show the board for the new state.
+on("meeting.state_changed", (p) => {
+  if (p.meeting_id === meetingId) window.location.reload();
+});
+
 joinMeeting(meetingId, () => {});

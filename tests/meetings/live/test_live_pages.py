@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import g
 
-from tests.voting.polls.helpers import check_in
+from tests.voting.polls.helpers import build_session, check_in
 
 
 @pytest.fixture
@@ -49,3 +51,34 @@ def test_outsider_cannot_open_the_tablet_page(session, get_as, make_user):
 
     outsider = make_user(Role.MEMBER, name="Người ngoài")
     assert get_as(outsider, f"/meetings/{session.meeting.id}/live").status_code == 403
+
+
+def _board(get_as, session):
+    html = get_as(
+        session.cab.secretariat, f"/meetings/{session.meeting.id}/live/attendance"
+    ).get_data(as_text=True)
+    marks = set(re.findall(r'data-mark="(\w+)"', html))
+    return html, marks
+
+
+def test_attendance_board_offers_only_the_marks_the_state_allows(db, session, get_as):
+    from meetings.models import MeetingState
+    from meetings.services import change_state
+
+    html, marks = _board(get_as, session)
+    assert marks == {"present", "leave", "absent"}
+    assert 'id="attendance-note"' not in html
+
+    change_state(session.meeting, MeetingState.CLOSED, actor=session.cab.chair)
+    db.session.flush()
+    html, marks = _board(get_as, session)
+    assert marks == set() and "data-deputy=" not in html and "Thao tác" not in html
+    assert "Phiên họp đã kết thúc" in html
+    assert session.cab.members[26].name in html  # the record is still shown
+
+
+def test_attendance_board_before_the_opening_marks_absence_only(db, make_cabinet, get_as):
+    published = build_session(make_cabinet(27), open_session=False)
+    html, marks = _board(get_as, published)
+    assert marks == {"leave", "absent"}
+    assert "ghi nhận có mặt khi phiên họp bắt đầu" in html
