@@ -32,10 +32,13 @@ AGENDA = [
     ("Dự án Luật Quy hoạch đô thị và nông thôn", "Bộ Xây dựng", "decision"),
     ("Dự thảo Nghị định về quản lý nợ công", "Bộ Tài chính", "decision"),
     ("Đề án sắp xếp đơn vị hành chính cấp xã", "Bộ Nội vụ", "decision"),
-    ("Tình hình kinh tế - xã hội tháng 2 năm 2026", "Bộ Kế hoạch và Đầu tư", "discussion"),
+    (
+        "Tình hình kinh tế - xã hội và giải ngân vốn đầu tư công",
+        "Bộ Kế hoạch và Đầu tư",
+        "discussion",
+    ),
     ("Báo cáo công tác chỉ đạo, điều hành của Chính phủ", "Văn phòng Chính phủ", "information"),
 ]
-MEETING_TITLE = "Phiên họp Chính phủ thường kỳ tháng 2 năm 2026"
 NOTE = "Hỏi Bộ Xây dựng về lộ trình chuyển tiếp của quy hoạch chung"
 
 
@@ -70,6 +73,8 @@ def test_a_cabinet_month(
     tmp_path,
 ):
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    today = utcnow().astimezone(zone)  # the session is held today: the records say so
+    meeting_title = f"Phiên họp Chính phủ thường kỳ tháng {today.month} năm {today.year}"
 
     # ---------------------------------------------------------------- the members wait
     tab_a = tablet_page(cast.a, "/")
@@ -83,14 +88,14 @@ def test_a_cabinet_month(
     expect(sec.get_by_role("heading", level=1)).to_have_text("Chuẩn bị phiên họp")
     sec.get_by_role("link", name="Tạo phiên họp").first.click()
     starts = (utcnow() + timedelta(days=5)).astimezone(zone).replace(hour=8, minute=30)
-    sec.get_by_label("Tên phiên họp").fill(MEETING_TITLE)
-    sec.get_by_label("Số phiên họp").fill("02/2026")
+    sec.get_by_label("Tên phiên họp").fill(meeting_title)
+    sec.get_by_label("Số phiên họp").fill(f"{today.month:02d}/{today.year}")
     sec.get_by_label("Bắt đầu").fill(starts.strftime("%Y-%m-%dT%H:%M"))
     sec.get_by_label("Địa điểm").fill("Phòng họp Chính phủ, 1 Hoàng Hoa Thám, Hà Nội")
     sec.get_by_label("Hình thức").select_option("hybrid")
     sec.get_by_label("Chủ tọa").select_option(str(cast.chair.id))
     sec.get_by_role("button", name="Tạo phiên họp (dự thảo)").click()
-    expect(sec.get_by_role("heading", level=1)).to_have_text(MEETING_TITLE)
+    expect(sec.get_by_role("heading", level=1)).to_have_text(meeting_title)
     manage_url = sec.url
 
     for n, (title, ministry, kind) in enumerate(AGENDA, start=1):
@@ -129,11 +134,11 @@ def test_a_cabinet_month(
 
     # ------------------------------------------------ 2. the tablets show the agenda
     for tab in (tab_a, tab_b):
-        card = tab.locator(".card", has_text=MEETING_TITLE)
+        card = tab.locator(".card", has_text=meeting_title)
         expect(card).to_be_visible()
     screenshot(tab_b, "story-02-member-my-meetings-portrait")
     for tab in (tab_a, tab_b):
-        tab.locator(".card", has_text=MEETING_TITLE).click()
+        tab.locator(".card", has_text=meeting_title).click()
         expect(tab.locator("body")).to_have_attribute("data-live", "ready")
         expect(tab.locator("#agenda .agenda__item")).to_have_count(5)
     meeting_url = tab_a.url
@@ -157,7 +162,7 @@ def test_a_cabinet_month(
     restricted_reader = secret.get_by_role("link", name="Đọc").get_attribute("href")
 
     tab_c = tablet_page(cast.c, "/")
-    tab_c.locator(".card", has_text=MEETING_TITLE).click()
+    tab_c.locator(".card", has_text=meeting_title).click()
     tab_c.get_by_role("link", name=AGENDA[2][0]).click()
     expect(tab_c.locator("body")).to_have_attribute("data-live", "ready")
     expect(tab_c.locator("#papers-empty")).to_be_visible()
@@ -169,7 +174,7 @@ def test_a_cabinet_month(
 
     # ------------------------------------------------------- 3. the chair opens the session
     chair = tablet_page(cast.chair, "/")
-    chair.locator(".card", has_text=MEETING_TITLE).click()
+    chair.locator(".card", has_text=meeting_title).click()
     chair.get_by_role("link", name="Bàn điều hành của chủ tọa").click()
     expect(chair.locator("#session-open")).to_be_visible()
     for tab in (tab_a, tab_b, tab_c):
@@ -206,7 +211,7 @@ def test_a_cabinet_month(
     screenshot(sec, "story-03-secretariat-attendance")
 
     deputy = tablet_page(cast.deputy, "/", viewport=TABLET_PORTRAIT)
-    deputy.locator(".card", has_text=MEETING_TITLE).click()
+    deputy.locator(".card", has_text=meeting_title).click()
     deputy.get_by_role("link", name="Phiên họp trực tiếp").click()
     deputy.get_by_role("button", name="Có mặt tại phòng họp").click()
     expect(deputy.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh")
@@ -401,7 +406,7 @@ def test_a_cabinet_month(
 
     # ------------------------------- 6. the minutes and the resolution, signed in order
     sec.get_by_role("link", name="Biên bản, nghị quyết").click()
-    sec.locator("#minutes-list").get_by_role("link", name=MEETING_TITLE).click()
+    sec.locator("#minutes-list").get_by_role("link", name=meeting_title).click()
     expect(sec.get_by_role("heading", level=1)).to_have_text("Biên bản phiên họp")
     connected(sec)
     minutes_url = sec.url
@@ -426,7 +431,7 @@ def test_a_cabinet_month(
     # Member A proposes a correction; the secretariat sees it live and corrects the minutes.
     correction = "Đề nghị ghi rõ: Nghị định có hiệu lực từ ngày 01/7/2026."
     tab_a.get_by_role("link", name="Biên bản, nghị quyết").click()
-    tab_a.locator("#minutes-list").get_by_role("link", name=MEETING_TITLE).click()
+    tab_a.locator("#minutes-list").get_by_role("link", name=meeting_title).click()
     connected(tab_a)
     tab_a.locator(".minutes-item").nth(1).get_by_label("Góp ý cho mục này").fill(correction)
     tab_a.locator(".minutes-item").nth(1).get_by_role("button", name="Gửi góp ý").click()
@@ -453,13 +458,15 @@ def test_a_cabinet_month(
 
     sign(sec, cast.passphrases["secretary"])
     expect(sec.locator(".sign-step--done")).to_have_count(1)
+    connected(sec)
     screenshot(sec, "story-06-secretary-signed-minutes")
 
     chair.get_by_role("link", name="Biên bản, nghị quyết").click()
-    chair.locator("#minutes-list").get_by_role("link", name=MEETING_TITLE).click()
+    chair.locator("#minutes-list").get_by_role("link", name=meeting_title).click()
     expect(chair.locator("#signing")).to_contain_text("Đang chờ ký")
     sign(chair, cast.passphrases["chair"])
     expect(chair.locator("#signing")).to_contain_text("Biên bản đã được ký đủ và khóa.")
+    connected(chair)
     screenshot(chair, "story-06-chair-signed-minutes")
     with chair.expect_download() as info:
         chair.get_by_role("link", name="Tải PDF đã ký").click()
@@ -483,6 +490,7 @@ def test_a_cabinet_month(
     expect(chair.locator(".page-header__eyebrow")).to_have_text(f"Số {symbol}")
     sign(chair, cast.passphrases["chair"])
     expect(chair.locator(".sign-step--done")).to_have_count(2)
+    connected(chair)
     screenshot(chair, "story-06-chair-signed-resolution")
     with chair.expect_download() as info:
         chair.get_by_role("link", name="Tải PDF").click()

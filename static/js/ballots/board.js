@@ -49,6 +49,11 @@ function applyCounts(counts) {
 async function join() {
   try {
     const ack = await request("ballot.join", { ballot_id: ballotId });
+    // Closed (or reopened) while this page was loading or offline: the page's actions changed.
+    if (ack.board.status !== root.dataset.ballotStatus) {
+      window.location.reload();
+      return;
+    }
     ack.board.rows.forEach((row) => applyRow(row, false));
     applyCounts(ack.board.counts);
   } catch (err) {
