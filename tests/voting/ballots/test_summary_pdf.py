@@ -106,3 +106,23 @@ def test_the_chair_concludes_from_the_summary_page(db, make_ballot, login, clien
     )
     page = client.get(f"/ballots/{ballot.id}/summary").get_data(as_text=True)
     assert "Giao Bộ Tư pháp hoàn thiện, trình lại." in page
+
+
+def test_summary_page_shows_each_outcome_as_one_labelled_panel(db, make_ballot, login, client):
+    cabinet, ballot = make_ballot(n=3, questions=1)
+    q = ballot.questions[0]
+    for member in cabinet.members[:2]:
+        services.save_response(
+            ballot, member, [services.AnswerInput(q.id, "agree", "")], submit=True
+        )
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    login(cabinet.secretariat)
+    page = client.get(f"/ballots/{ballot.id}/summary").get_data(as_text=True)
+    outcome = re.search(
+        r'<div class="outcome outcome--(\w+) q-result__outcome">(.*?)</div>', page, re.S
+    )
+    assert outcome and outcome.group(1) == "passed"
+    # The label and the sentence are one paragraph (not two flex columns).
+    assert re.search(r"<p[^>]*><strong>Kết quả:</strong> Được thông qua: 2/3", outcome.group(2))
+    # Answer cells are table cells, not the ballot form's radio-card component.
+    assert 'class="choice ' not in page and 'class="choice-agree"' in page
