@@ -181,6 +181,28 @@ def committed_db(app) -> Iterator[Any]:
         truncate_all()
 
 
+@pytest.fixture(scope="session")
+def softhsm_conf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One SoftHSM2 token directory for the whole session.
+
+    The PKCS#11 library reads SOFTHSM2_CONF once, when a process first loads it; every test
+    that creates a token creates it here (with its own label), so later tests still see theirs.
+    """
+    base = tmp_path_factory.mktemp("softhsm")
+    (base / "tokens").mkdir()
+    conf = base / "softhsm2.conf"
+    conf.write_text(
+        f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
+    )
+    previous = os.environ.get("SOFTHSM2_CONF")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    yield conf
+    if previous is None:
+        os.environ.pop("SOFTHSM2_CONF", None)
+    else:
+        os.environ["SOFTHSM2_CONF"] = previous
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

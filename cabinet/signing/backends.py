@@ -76,9 +76,19 @@ class Pkcs11Signer:
         """Log in to the token and yield a signer that signs on it; logs out afterwards."""
         criteria = pkcs11.TokenCriteria(label=self.token_label) if self.token_label else None
         try:
-            session = pkcs11.open_pkcs11_session(
-                self.module_path, slot_no=self.slot, token_criteria=criteria, user_pin=self.pin
-            )
+            try:
+                session = pkcs11.open_pkcs11_session(
+                    self.module_path, slot_no=self.slot, token_criteria=criteria, user_pin=self.pin
+                )
+            except pkcs11.PKCS11Error as exc:
+                if "No token matching" not in str(exc):
+                    raise
+                # A token plugged in (or created) after the library was initialised in this
+                # process is invisible until the library is initialised again.
+                _reinitialize(self.module_path)
+                session = pkcs11.open_pkcs11_session(
+                    self.module_path, slot_no=self.slot, token_criteria=criteria, user_pin=self.pin
+                )
         except Exception as exc:  # python-pkcs11 raises many unrelated types (PinIncorrect, ...)
             raise SignerUnavailable(f"cannot open PKCS#11 token: {exc!r}") from exc
         try:
@@ -94,3 +104,10 @@ class Pkcs11Signer:
             yield signer
         finally:
             session.close()
+
+
+def _reinitialize(module_path: str) -> None:
+    """Finalize and initialise the PKCS#11 library again so that it rescans its slots."""
+    import pkcs11 as p11
+
+    p11.lib(module_path).reinitialize()

@@ -44,15 +44,9 @@ def softhsm_module() -> str:
 
 
 @pytest.fixture(scope="module")
-def token(tmp_path_factory):
-    base = tmp_path_factory.mktemp("softhsm")
-    (base / "tokens").mkdir()
-    conf = base / "softhsm2.conf"
-    conf.write_text(
-        f"directories.tokendir = {base / 'tokens'}\nobjectstore.backend = file\nlog.level = ERROR\n"
-    )
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOFTHSM2_CONF", str(conf))
+def token(tmp_path_factory, softhsm_conf):
+    base = tmp_path_factory.mktemp("softhsm-keys")
+    if True:  # the token lives in the session's SoftHSM2 directory (see conftest.softhsm_conf)
         module = softhsm_module()
         subprocess.run(
             ["softhsm2-util", "--init-token", "--free", "--label", TOKEN]

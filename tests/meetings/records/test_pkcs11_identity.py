@@ -24,13 +24,9 @@ PIN = "135790"
 
 
 @pytest.fixture
-def chair_token(closed_session, tmp_path, monkeypatch):
+def chair_token(closed_session, tmp_path, softhsm_conf):
     """A SoftHSM2 token holding the chair's demo-CA key and certificate, and his identity row."""
     chair = closed_session.cab.chair
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
     module = softhsm_module()
     subprocess.run(
         [
