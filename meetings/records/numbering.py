@@ -55,7 +55,7 @@ def issue_entry(
         doc_type=doc_type,
         year=year,
         number=number,
-        symbol=f"{number}/{SYMBOLS.get(doc_type, doc_type + '-CP')}",
+        symbol=f"{number:02d}/{SYMBOLS.get(doc_type, doc_type + '-CP')}",  # Decree 30: below 10 with a leading 0
         title=title[:500],
         issued_at=now,
         issued_by_id=getattr(actor, "id", None),

@@ -175,7 +175,7 @@ def test_resolution_numbered_from_the_register_and_signed(closed_session, keysto
     second = services.draft_resolution(s.meeting, actor=s.cab.secretariat)
     services.issue_decision(second, actor=s.cab.secretariat)
     n1, n2 = record.register_entry.number, second.register_entry.number
-    assert n2 == n1 + 1 and record.register_entry.symbol == f"{n1}/NQ-CP"
+    assert n2 == n1 + 1 and record.register_entry.symbol == f"{n1:02d}/NQ-CP"
     sign_record(record, s.cab.secretariat, PASSPHRASES["secretary"])
     sign_record(record, s.cab.chair, PASSPHRASES["chair"])
     db.session.commit()
@@ -186,7 +186,7 @@ def test_resolution_numbered_from_the_register_and_signed(closed_session, keysto
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        f"Số: {n1}/NQ-CP",
+        f"Số: {n1:02d}/NQ-CP",
         "NGHỊ QUYẾT",
         "Căn cứ Luật Tổ chức Chính phủ",
         "QUYẾT NGHỊ:",
@@ -199,7 +199,7 @@ def test_resolution_numbered_from_the_register_and_signed(closed_session, keysto
     akn = ET.fromstring(reader.attachments["nghi-quyet.akn.xml"][0])
     statement = akn.find(f"{AKN}statement")
     assert statement is not None
-    assert statement.find(f".//{AKN}docNumber").text == f"{n1}/NQ-CP"
+    assert statement.find(f".//{AKN}docNumber").text == f"{n1:02d}/NQ-CP"
     assert statement.find(f"{AKN}mainBody/{AKN}article/{AKN}num").text == "Điều 1."
     page = user_client(s.cab.members[3]).get(f"/records/decisions/{record.id}")
     assert page.status_code == 200

@@ -45,7 +45,7 @@ def test_twenty_parallel_issuances_get_consecutive_numbers(app, committed_db):
     assert sorted(numbers) == list(range(1, 21))
     year = local(utcnow()).year
     entries = db.session.scalars(select(RegisterEntry).order_by(RegisterEntry.number)).all()
-    assert [e.symbol for e in entries] == [f"{n}/NQ-CP" for n in range(1, 21)]
+    assert [e.symbol for e in entries] == [f"{n:02d}/NQ-CP" for n in range(1, 21)]
     assert db.session.get(RegisterCounter, ("NQ", year)).last_number == 20
 
 
