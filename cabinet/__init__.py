@@ -131,6 +131,23 @@ def _register_core(app: Flask) -> None:
 
     app.jinja_env.globals["has_endpoint"] = has_endpoint  # also inside imported macros
 
+    @app.template_filter("local_time")
+    def local_time(value):
+        """A UTC time (datetime or ISO text) as Hà Nội time: "07:40:23 27/11/2026"."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from cabinet.config import settings
+
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                return value
+        if value is None:
+            return ""
+        return value.astimezone(ZoneInfo(settings().timezone)).strftime("%H:%M:%S %d/%m/%Y")
+
     @app.context_processor
     def template_globals():
         return {"current_locale": str(get_locale() or "vi"), "has_endpoint": has_endpoint}
