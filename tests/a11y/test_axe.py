@@ -463,8 +463,55 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# What a keyboard user lands on with Tab: its focus ring (its own outline or box-shadow ring, a
+# card link's ::after, a radio card's body) and the size of what a finger would tap (a check's
+# label).
+FOCUSED = r"""() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  if (el.dataset.a11yWalked) return { again: true };
+  el.dataset.a11yWalked = "1";
+  const shown = el.matches(".choice input") ? el.nextElementSibling : el;
+  // An outline, or a box-shadow ring (its spread), as scroll containers draw theirs inside.
+  const spread = (shadow) => Math.max(0, ...shadow.split(/,(?![^(]*\))/).map((one) => {
+    const px = one.match(/-?[\d.]+px/g) || [];
+    return px.length === 4 ? parseFloat(px[3]) : 0;
+  }));
+  const ring = (style) => Math.max(
+    style.outlineStyle !== "none" ? parseFloat(style.outlineWidth) : 0, spread(style.boxShadow));
+  const box = (el.closest("label") || shown).getBoundingClientRect();
+  const name = (el.getAttribute("aria-label") || el.textContent || el.value || "").trim();
+  return {
+    what: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} “${name.slice(0, 40)}”`,
+    ring: Math.max(ring(getComputedStyle(shown)), ring(getComputedStyle(shown, "::after"))),
+    width: box.width, height: box.height,
+  };
+}"""
+MIN_TARGET = 44  # px: docs/ui.md's small buttons; everything else is 48
+
+
+def walk_focus(page: Page, limit: int = 80) -> list[str]:
+    """Tab through the whole page once; what has no visible focus ring or is too small to tap."""
+    problems = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            continue
+        if focused.get("again"):
+            return problems
+        if focused["ring"] < 2:
+            problems.append(f"    {focused['what']}: no visible focus ring")
+        if min(focused["width"], focused["height"]) < MIN_TARGET:
+            size = f"{focused['width']:.0f}×{focused['height']:.0f}"
+            problems.append(f"    {focused['what']}: a {size} px target")
+    return problems + [f"    Tab never came back round after {limit} presses"]
+
+
 @pytest.mark.parametrize(("name", "viewport"), CASES)
 def test_no_serious_or_critical_violations(world, open_page, name, viewport):
+    """axe finds nothing serious or critical, in each state; (landscape) every control Tab reaches
+    shows its focus ring and is big enough to tap."""
     screen = SCREENS[name]
     user, path = screen.user(world), screen.path(world)
     page = open_page(user, viewport, path)
@@ -472,6 +519,9 @@ def test_no_serious_or_critical_violations(world, open_page, name, viewport):
     size = f"{viewport['width']}x{viewport['height']}"
     found = {"loaded": blocking(page)}
     screenshot(page, f"a11y-{name}-{size}")
+    if viewport is TABLET_LANDSCAPE:
+        problems = walk_focus(page)
+        assert not problems, f"keyboard walk on {name} ({path}):\n" + "\n".join(problems)
     for state, reach in screen.then:
         reach(world, page)
         found[state] = blocking(page)
@@ -482,20 +532,26 @@ def test_no_serious_or_critical_violations(world, open_page, name, viewport):
     assert not report, report
 
 
-def test_axe_reports_a_planted_violation(open_page):
-    """The injected axe really checks: an unlabelled field and low-contrast text are caught."""
+def test_the_checks_catch_planted_faults(open_page):
+    """The injected axe and the keyboard walk really check: an unlabelled field, low-contrast
+    text, and a small button without a focus ring are all caught."""
     page = open_page(None, TABLET_LANDSCAPE, "/sign-in")
     page.evaluate(
         """() => {
           const form = document.querySelector("form");
           form.insertAdjacentHTML("beforeend",
-            '<input type="text" name="planted"><p style="color:#ccc;background:#fff">Mờ</p>');
+            '<input type="text" name="planted"><p style="color:#ccc;background:#fff">Mờ</p>' +
+            '<button type="button" style="outline:none;width:30px;height:30px">x</button>');
         }"""
     )
     found = {v["id"]: v for v in axe_violations(page)}
     assert found["label"]["impact"] == "critical"
     assert found["label"]["targets"][0]["target"] == 'input[type="text"]'
     assert found["color-contrast"]["impact"] == "serious"
+    assert [p for p in walk_focus(page) if "button" in p] == [
+        "    button “x”: no visible focus ring",
+        "    button “x”: a 30×30 px target",
+    ]
 
 
 # ------------------------------------------------------------------------------ keyboard only
