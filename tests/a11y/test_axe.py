@@ -351,6 +351,12 @@ def _verified(world: World, page: Page) -> None:
     expect(page.locator(".alert")).to_be_visible()
 
 
+def _refused(world: World, page: Page) -> None:
+    """Submit the form empty: the server sends it back with its errors."""
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("main [aria-invalid=true]").first).to_be_visible()
+
+
 def _in_vote(world: World) -> Any:
     world.vote  # noqa: B018  (builds the open vote)
     return world.session
@@ -392,6 +398,14 @@ SCREENS: dict[str, Screen] = {
     "ballot": Screen(lambda w: w.member, lambda w: f"/ballots/{w.ballot.id}", _connected, BOTH),
     # the secretariat, on a desktop at the smallest size it must work at
     "meetings-index": Screen(lambda w: w.sec, lambda w: (w.draft, "/meetings/")[1], _connected),
+    "meeting-form": Screen(
+        lambda w: w.sec, lambda w: "/meetings/new", then=(("errors", _refused),)
+    ),
+    "item-form": Screen(
+        lambda w: w.sec,
+        lambda w: f"/meetings/{w.draft.id}/items/new",
+        then=(("errors", _refused),),
+    ),
     "meeting-manage": Screen(
         lambda w: w.sec,
         lambda w: f"/meetings/{w.draft.id}/manage",
@@ -407,6 +421,7 @@ SCREENS: dict[str, Screen] = {
     "attendance": Screen(
         lambda w: w.sec, lambda w: f"/meetings/{w.session.id}/live/attendance", _attendance_ready
     ),
+    "ballot-form": Screen(lambda w: w.sec, lambda w: "/ballots/new", then=(("errors", _refused),)),
     "ballot-board": Screen(lambda w: w.sec, lambda w: f"/ballots/{w.ballot.id}/board", _connected),
     "ballot-summary": Screen(
         lambda w: w.sec, lambda w: f"/ballots/{w.closed_ballot.id}/summary", _connected
