@@ -532,15 +532,20 @@ def test_no_serious_or_critical_violations(world, open_page, name, viewport):
     page = open_page(user, viewport, path)
     screen.ready(page)
     size = f"{viewport['width']}x{viewport['height']}"
-    found = {"loaded": blocking(page)}
-    screenshot(page, f"a11y-{name}-{size}")
+
+    def look(state: str) -> None:
+        found[state] = blocking(page)
+        if found[state]:  # what the page looked like, for whoever fixes it
+            screenshot(page, f"a11y-{name}-{state}-{size}")
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    look("loaded")
     if viewport is TABLET_LANDSCAPE:
         problems = walk_focus(page)
         assert not problems, f"keyboard walk on {name} ({path}):\n" + "\n".join(problems)
     for state, reach in screen.then:
         reach(world, page)
-        found[state] = blocking(page)
-        screenshot(page, f"a11y-{name}-{state}-{size}")
+        look(state)
     report = "\n".join(
         f"axe on {name} ({path}), {state}:\n{describe(v)}" for state, v in found.items() if v
     )
