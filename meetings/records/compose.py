@@ -13,6 +13,7 @@ A record is a Vietnamese legal document, so its text is Vietnamese whatever the 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -294,10 +295,53 @@ def _signer(chair: Any) -> dict[str, str]:
     }
 
 
+_PERIOD_IN_TITLE = re.compile(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_PERIOD_NUMBER = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
+
+
+def session_period(meeting: Meeting) -> tuple[int, int] | None:
+    """The (month, year) a session is for: the October regular session may be held in November.
+
+    From the title ("... tháng 10 năm 2026"), else a regular session's number ("10/2026"),
+    else the month it was held in.
+    """
+    found = _PERIOD_IN_TITLE.search(meeting.title or "")
+    if found is None and str(meeting.kind) == "regular":
+        found = _PERIOD_NUMBER.match(meeting.number or "")
+    if found is not None and 1 <= int(found.group(1)) <= 12:
+        return int(found.group(1)), int(found.group(2))
+    held = local(meeting.opened_at or meeting.starts_at)
+    return (held.month, held.year) if held else None
+
+
+def session_summary(meeting: Meeting) -> str:
+    """The resolution's summary line: the session's own name when it has one
+    ("Phiên họp Chính phủ chuyên đề về xây dựng pháp luật tháng 9 năm 2026"), else built."""
+    title = " ".join((meeting.title or "").split())
+    if title.lower().startswith("phiên họp") and _PERIOD_IN_TITLE.search(title):
+        return title
+    period = session_period(meeting)
+    month_text = f"tháng {period[0]} năm {period[1]}" if period else ""
+    return f"Phiên họp Chính phủ {meeting_kind_text(meeting)} {month_text}".strip()
+
+
+def lower_first(text: str) -> str:
+    """Lowercase the first letter of a phrase joined mid-sentence ("Về việc" → "về việc");
+    an acronym ("ASEAN", "NQ-CP") keeps its capitals."""
+    text = text.strip()
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:] == first[1:].lower() and first[0].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def decision_title(summary: str) -> str:
+    """'Nghị quyết' joined with the summary, as one line."""
+    return f"Nghị quyết {lower_first(summary)}".strip()[:500]
+
+
 def resolution_content(meeting: Meeting, minutes_content_: dict[str, Any] | None) -> dict[str, Any]:
     """The resolution of a session: one article per item with a decision or conclusion."""
-    starts = local(meeting.opened_at or meeting.starts_at)
-    month_text = f"tháng {starts.month} năm {starts.year}" if starts else ""
     articles = []
     items = (minutes_content_ or {}).get("items") or [
         {"title": item.title, "decision": "", "conclusion": "", "votes": []}
@@ -315,7 +359,7 @@ def resolution_content(meeting: Meeting, minutes_content_: dict[str, Any] | None
         "issuer": "CHÍNH PHỦ",
         "place": "Hà Nội",
         "type_name": "NGHỊ QUYẾT",
-        "summary": f"Phiên họp Chính phủ {meeting_kind_text(meeting)} {month_text}".strip(),
+        "summary": session_summary(meeting),
         "bases": [
             *SESSION_BASES,
             "Trên cơ sở thảo luận của các Thành viên Chính phủ và kết luận của chủ tọa tại "

@@ -282,7 +282,7 @@ def draft_resolution(meeting: Meeting, *, actor: User) -> DecisionRecord:
         kind=DecisionKind.RESOLUTION,
         meeting_id=meeting.id,
         doc_type="NQ",
-        title=f"Nghị quyết {content['summary']}",
+        title=compose.decision_title(content["summary"]),
         content=content,
         secretary_id=(minutes.secretary_id if minutes else None) or actor.id,
         chair_id=meeting.chair_id,
@@ -307,7 +307,7 @@ def draft_ballot_decision(ballot: Any, *, actor: User) -> DecisionRecord:
         kind=DecisionKind.BALLOT_DECISION,
         ballot_id=ballot.id,
         doc_type="NQ",
-        title=f"Nghị quyết về {ballot.title}",
+        title=compose.decision_title(f"về {compose.lower_first(ballot.title)}"),
         content=content,
         secretary_id=actor.id,
         chair_id=chair.id if chair else None,
@@ -333,7 +333,7 @@ def update_decision(
         if key in data:
             content[key] = data[key]
     if "summary" in data:
-        record.title = f"Nghị quyết {data['summary']}"[:500]
+        record.title = compose.decision_title(data["summary"])
     record.content = content
     try:
         db.session.flush()
