@@ -17,6 +17,7 @@ def live_part(meeting: Any, user: Any) -> dict[str, Any]:
         vote = {
             "poll": polls.poll_payload(poll, names=False),
             "can_vote": poll.can_vote(user),
+            "not_eligible": polls.ineligibility(meeting, poll, user),
             "my_cast": polls.own_cast(poll, user),
         }
     data["vote"] = vote

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -311,22 +312,44 @@ def _announce_now(poll: Poll, event: str, payload: dict[str, Any]) -> None:
 # -- casting ----------------------------------------------------------------------------------
 
 
-def _refuse_not_eligible(meeting: Meeting, poll: Poll, user: User) -> None:
+def ineligibility(meeting: Meeting, poll: Poll, user: User) -> str | None:
+    """Why `user` may not vote in the open `poll`, for the tablet to say so before any tap:
+    "deputy", "invitee", "not_member", "late" (arrived after it opened), "absent"; None if they may.
+    """
+    if poll.can_vote(user):
+        return None
     if live.deputy_seat_for(meeting, user) is not None or (
         user.has_role(Role.DEPUTY) and not _is_member(user)
     ):
-        raise NotEligible(_l("Người dự thay không có quyền biểu quyết."))
+        return "deputy"
     if not _is_member(user):
         if user.has_role(Role.INVITEE) or (
             (part := meeting.participant(user)) is not None and str(part.role) == "invitee"
         ):
-            raise NotEligible(_l("Khách mời không có quyền biểu quyết."))
+            return "invitee"
+        return "not_member"
+    row = live.attendance_of(meeting, user.id)
+    return "late" if row is not None and row.is_present else "absent"
+
+
+def _refuse_not_eligible(meeting: Meeting, poll: Poll, user: User) -> None:
+    reason = ineligibility(meeting, poll, user)
+    if reason == "deputy":
+        raise NotEligible(_l("Người dự thay không có quyền biểu quyết."))
+    if reason == "invitee":
+        raise NotEligible(_l("Khách mời không có quyền biểu quyết."))
+    if reason == "not_member":
         raise NotEligible(_l("Chỉ thành viên Chính phủ có quyền biểu quyết."))
+    if reason == "late":
+        raise NotEligible(
+            _l("Bạn không có quyền biểu quyết lần này vì có mặt sau khi mở biểu quyết.")
+        )
+    opened = poll.opened_at.astimezone(ZoneInfo(settings().timezone))
     raise NotEligible(
         _l(
             "Bạn không có trong danh sách biểu quyết: danh sách được chốt theo các thành viên "
             "có mặt lúc mở biểu quyết (%(time)s).",
-            time=poll.opened_at.strftime("%H:%M:%S UTC"),
+            time=opened.strftime("%H:%M:%S"),
         )
     )
 

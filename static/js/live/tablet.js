@@ -98,10 +98,12 @@ function renderVote() {
   panel.querySelector("[data-question]").textContent = vote.poll.question;
   panel.querySelector("[data-kind]").innerHTML = `<span class="badge badge--${vote.poll.kind === "secret" ? "info" : "neutral"}">${esc(vote.poll.kind === "secret" ? S.secret : S.open)}</span>`;
   panel.querySelector("[data-progress]").textContent = fmt("voted", { n: vote.poll.voted, m: vote.poll.eligible });
+  // Someone who may not vote is told why, and offered no buttons to tap.
   const note = panel.querySelector("[data-note]");
   const inputs = panel.querySelectorAll("input[name=choice]");
   note.hidden = vote.can_vote;
-  note.textContent = vote.can_vote ? "" : S.not_eligible;
+  panel.querySelector("[data-note-text]").textContent = vote.can_vote ? "" : S[`not_eligible_${vote.not_eligible}`] || S.not_eligible;
+  panel.querySelector("[data-choices]").hidden = !vote.can_vote;
   const secretDone = vote.poll.kind === "secret" && vote.my_cast;
   inputs.forEach((input) => {
     input.disabled = !vote.can_vote || Boolean(secretDone);
@@ -112,6 +114,8 @@ function renderVote() {
 function showReceipt(panel, vote) {
   const box = panel.querySelector("[data-receipt]");
   const cast = vote.my_cast;
+  // The foot only holds the receipt: no empty band under the choices or the note.
+  box.parentElement.hidden = !cast;
   if (!cast) {
     box.hidden = true;
     return;
@@ -181,9 +185,12 @@ function bind() {
   on("attendance.updated", (p) => {
     if (p.meeting_id !== meetingId) return;
     live.quorum = p.quorum;
-    if (p.attendee.user_id === Number(document.body.dataset.userId)) live.me.attendance = p.attendee;
+    const mine = p.attendee.user_id === Number(document.body.dataset.userId);
+    if (mine) live.me.attendance = p.attendee;
     renderQuorum($("quorum"), live.quorum);
     renderCheckIn();
+    // Arriving during a vote changes why this person may not vote in it ("arrived late").
+    if (mine && live.vote && !live.vote.can_vote) resync();
   });
   on("session.current_item", (p) => {
     if (p.meeting_id !== meetingId) return;

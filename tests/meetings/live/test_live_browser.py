@@ -119,3 +119,107 @@ def test_console_and_two_tablets_vote_and_a_tablet_reconnects(small_cabinet, ope
     screenshot(tablet_a, "live-tablet-result-1024x768")
     screenshot(tablet_b, "live-tablet-result-768x1024")
     screenshot(console, "live-console-result-desktop")
+
+
+@pytest.fixture
+def vote_with_outsiders(committed_db, password_hash, manual_progress):
+    """Six members, four present when a vote opens; one member is away with a deputy in the
+    room, one arrives after the vote opened. Committed for the live server."""
+    from meetings.live import services as live
+    from meetings.live.models import AttendanceMode
+    from voting.polls import services as polls
+    from voting.polls.models import PollKind
+
+    def person(i, name, roles):
+        user = User(
+            name=name,
+            email=f"outsider{i}@ecabinet.test",
+            password_hash=password_hash,
+            title="Bộ trưởng",
+        )
+        user.set_roles(roles)
+        return user
+
+    names = [
+        "Trần Quốc Hưng",
+        "Lê Minh An",
+        "Phạm Thu Hà",
+        "Đỗ Văn Nam",
+        "Vũ Thị Lan",
+        "Ngô Bảo Long",
+    ]
+    members = [
+        person(i, name, {Role.CHAIR, Role.MEMBER} if i == 0 else {Role.MEMBER})
+        for i, name in enumerate(names)
+    ]
+    deputy = person(10, "Thứ trưởng Hoàng Đức Anh", {Role.DEPUTY})
+    secretariat = person(11, "Nguyễn Thị Hương", {Role.SECRETARIAT})
+    db.session.add_all([*members, deputy, secretariat])
+    db.session.flush()
+    away, late = members[4], members[5]
+    db.session.add_all(
+        CabinetSeat(member_id=u.id, position=i, deputy_id=deputy.id if u is away else None)
+        for i, u in enumerate(members)
+    )
+    meeting = Meeting(
+        title="Phiên họp Chính phủ thường kỳ tháng 5 năm 2025",
+        number="05/2025",
+        starts_at=utcnow(),
+        place="Trụ sở Chính phủ",
+        chair_id=members[0].id,
+        state=MeetingState.PUBLISHED,
+    )
+    meeting.participants.extend(
+        MeetingParticipant(user_id=u.id, role=ParticipantRole.MEMBER) for u in members
+    )
+    meeting.participants.append(
+        MeetingParticipant(user_id=secretariat.id, role=ParticipantRole.SECRETARIAT)
+    )
+    meeting.items.append(
+        AgendaItem(position=1, title="Dự án Luật Nhà ở (sửa đổi)", planned_minutes=30)
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    live.open_session(meeting, members[0])
+    for member in members[:4]:
+        live.check_in(meeting, member, AttendanceMode.IN_ROOM)
+    live.assign_deputy(meeting, secretariat, away, deputy)
+    live.check_in(meeting, deputy, AttendanceMode.IN_ROOM)
+    polls.open_poll(
+        meeting,
+        members[0],
+        item=meeting.items[0],
+        question="Thông qua dự án Luật Nhà ở (sửa đổi)?",
+        kind=PollKind.OPEN,
+    )
+    db.session.commit()
+    return meeting.id, members[1], deputy, late
+
+
+def test_deputy_and_late_arrival_are_told_why_and_offered_no_vote_buttons(
+    vote_with_outsiders, open_page
+):
+    meeting_id, member, deputy, late = vote_with_outsiders
+
+    tablet = open_page(member, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live")
+    expect(tablet.locator(".vote-panel__question")).to_contain_text("Luật Nhà ở")
+    expect(tablet.locator("label.choice--approve")).to_be_visible()
+    expect(tablet.locator("[data-note]")).to_be_hidden()
+
+    deputy_tablet = open_page(deputy, TABLET_PORTRAIT, f"/meetings/{meeting_id}/live")
+    expect(deputy_tablet.locator(".vote-panel__question")).to_contain_text("Luật Nhà ở")
+    expect(deputy_tablet.locator("[data-note]")).to_contain_text(
+        "Bạn dự họp thay thành viên Chính phủ: được phát biểu, không biểu quyết."
+    )
+    expect(deputy_tablet.locator("label.choice")).to_have_count(3)
+    expect(deputy_tablet.locator("[data-choices]")).to_be_hidden()
+    screenshot(deputy_tablet, "live-tablet-deputy-vote-768x1024")
+
+    late_tablet = open_page(late, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live")
+    expect(late_tablet.locator("[data-note]")).to_contain_text("chưa điểm danh có mặt")
+    late_tablet.get_by_role("button", name="Có mặt tại phòng họp").click()
+    expect(late_tablet.locator("[data-note]")).to_contain_text(
+        "Bạn không có quyền biểu quyết lần này vì có mặt sau khi mở biểu quyết"
+    )
+    expect(late_tablet.locator("[data-choices]")).to_be_hidden()
+    screenshot(late_tablet, "live-tablet-late-arrival-1024x768")

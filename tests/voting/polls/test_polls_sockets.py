@@ -163,12 +163,18 @@ def test_deputy_and_invitee_are_refused_as_voters(session, join):
 
     deputy_sio, deputy_join = join(deputy, meeting)
     assert deputy_join["state"]["live"]["vote"]["can_vote"] is False
+    # The tablet learns why before any tap, so it offers no vote buttons.
+    assert deputy_join["state"]["live"]["vote"]["not_eligible"] == "deputy"
+    _, member_join = join(cab.members[3], meeting)
+    assert member_join["state"]["live"]["vote"]["can_vote"] is True
+    assert member_join["state"]["live"]["vote"]["not_eligible"] is None
     ack = cast(deputy_sio, poll_id, "approve")
     assert ack["ok"] is False
     assert ack["error"]["code"] == "vote.not_eligible"
     assert ack["error"]["message"] == "Người dự thay không có quyền biểu quyết."
 
-    invitee_sio, _ = join(cab.invitee, meeting)
+    invitee_sio, invitee_join = join(cab.invitee, meeting)
+    assert invitee_join["state"]["live"]["vote"]["not_eligible"] == "invitee"
     ack = cast(invitee_sio, poll_id, "approve")
     assert (ack["ok"], ack["error"]["code"]) == (False, "vote.not_eligible")
     assert ack["error"]["message"] == "Khách mời không có quyền biểu quyết."
@@ -181,15 +187,24 @@ def test_member_arriving_after_the_vote_opened_is_refused(session, join):
     chair, _ = join(cab.chair, meeting)
     poll_id = open_vote(chair, meeting, session.items[0])["poll"]["id"]
     late = cab.members[25]
-    late_sio, _ = join(late, meeting)
+    late_sio, late_join = join(late, meeting)
+    assert late_join["state"]["live"]["vote"]["not_eligible"] == "absent"
+    ack = cast(late_sio, poll_id, "approve")
+    assert (ack["ok"], ack["error"]["code"]) == (False, "vote.not_eligible")
+    assert "lúc mở biểu quyết" in ack["error"]["message"]
+
     ack = late_sio.emit(
         "attendance.check_in", {"meeting_id": meeting.id, "mode": "remote"}, callback=True
     )
     assert ack["ok"] and ack["attendance"]["presence"] == "present"
+    rejoin = late_sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
+    assert rejoin["state"]["live"]["vote"]["not_eligible"] == "late"
 
     ack = cast(late_sio, poll_id, "approve")
     assert (ack["ok"], ack["error"]["code"]) == (False, "vote.not_eligible")
-    assert "lúc mở biểu quyết" in ack["error"]["message"]
+    assert ack["error"]["message"] == (
+        "Bạn không có quyền biểu quyết lần này vì có mặt sau khi mở biểu quyết."
+    )
 
 
 def test_duplicate_cast_is_counted_once(session, join):
