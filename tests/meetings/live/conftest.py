@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from flask import g
 
 from tests.voting.polls.helpers import Tablet, build_session
 from voting.polls.progress import progress_flusher
+
+
+def stop_running_flusher() -> None:
+    """Let a flusher thread a browser test started end now, not after its idle rounds: a later
+    test binds the session to its own connection, which that thread would then share."""
+    rounds = progress_flusher.idle_rounds
+    progress_flusher.idle_rounds = 0
+    progress_flusher._dirty.clear()
+    try:
+        for _ in range(200):  # a few flusher intervals at most
+            if not progress_flusher._running:
+                return
+            time.sleep(progress_flusher.interval / 5)
+    finally:
+        progress_flusher.idle_rounds = rounds
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +32,8 @@ def manual_progress():
     progress_flusher.autostart = False
     progress_flusher._dirty.clear()
     yield progress_flusher
+    progress_flusher.autostart = False
+    stop_running_flusher()
     progress_flusher._dirty.clear()
     progress_flusher.autostart = True
 
