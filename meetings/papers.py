@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from cabinet.audit import record
@@ -282,8 +283,14 @@ def record_read(paper: Paper, user: User, version: PaperVersion) -> None:
     """Remember the version `user` opened; audit every read of a classified paper."""
     read = db.session.get(PaperRead, (paper.id, user.id))
     if read is None:
-        db.session.add(PaperRead(paper_id=paper.id, user_id=user.id, version_number=version.number))
-    else:
+        try:
+            with db.session.begin_nested():  # the reader's first requests can arrive together
+                db.session.add(
+                    PaperRead(paper_id=paper.id, user_id=user.id, version_number=version.number)
+                )
+        except IntegrityError:
+            read = db.session.get(PaperRead, (paper.id, user.id), populate_existing=True)
+    if read is not None:
         read.version_number = max(read.version_number, version.number)
         read.read_at = utcnow()
     db.session.flush()

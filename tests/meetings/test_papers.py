@@ -300,3 +300,36 @@ def _docx(tmp_path) -> bytes:
             "<w:body><w:p><w:r><w:t>Báo cáo tổng hợp</w:t></w:r></w:p></w:body></w:document>",
         )
     return path.read_bytes()
+
+
+def test_first_reads_arriving_together_leave_one_read_record(
+    client, login, cabinet, make_meeting, pdf_bytes, monkeypatch
+):
+    """Two first opens of a paper at once: the second insert loses the race, not the request."""
+    from meetings.papers import record_read
+
+    meeting = make_meeting(state="published")
+    login(cabinet.secretariat)
+    created = post_paper(client, meeting, meeting.items[0], pdf_bytes()).get_json()
+    paper = db.session.get(Paper, created["id"])
+    member = cabinet.members[1]
+    # The other request already stored the first read, after this one looked and found none.
+    db.session.add(PaperRead(paper_id=paper.id, user_id=member.id, version_number=1))
+    db.session.flush()
+    db.session.expunge_all()
+    paper = db.session.get(Paper, created["id"])
+    real_get = db.session.get
+    looked = []
+
+    def miss_once(model, key, **kw):
+        if model is PaperRead and not looked:
+            looked.append(key)
+            return None
+        return real_get(model, key, **kw)
+
+    monkeypatch.setattr(db.session, "get", miss_once)
+    record_read(paper, member, paper.current_version)
+    db.session.commit()
+    monkeypatch.undo()
+    rows = db.session.scalars(select(PaperRead).where(PaperRead.paper_id == paper.id)).all()
+    assert looked and len(rows) == 1 and rows[0].version_number == 1
