@@ -4,11 +4,11 @@ A temporary SQLite database is seeded with a 27-member cabinet and a closed sess
 (attendance, 4 speakers and an open vote per item) through the live-session and poll services;
 the records package drafts the minutes from it, as in production.
 
-* **render**: ``meetings.records.render.render_minutes`` (the Jinja template, PDF/A-3b, embedded
+* **render**: ``records.render.render_minutes`` (the Jinja template, PDF/A-3b, embedded
   serif, JSON + Akoma Ntoso twins) beside a bare ``weasyprint.HTML(string=html).write_pdf()`` of
   the same HTML in the same run; runs alternate, medians compared. Target ≤ 1.3×.
 * **signatures**: the secretary's certification (with the chair's field reserved) and the chair's
-  approval through ``meetings.records.signing.sign_record`` (PKCS#12 keystores from a demo CA),
+  approval through ``records.signing.sign_record`` (PKCS#12 keystores from a demo CA),
   each timed in-process. Target ≤ 0.5 s each (the first signature of a process also prepares the
   stamp font, reported separately).
 
@@ -53,7 +53,7 @@ def seed(app):
         MeetingState,
         ParticipantRole,
     )
-    from meetings.records import services
+    from records import services
     from voting.polls import services as polls
     from voting.polls.models import PollKind
 
@@ -163,9 +163,9 @@ def main() -> None:
         with app.app_context(), app.test_request_context():
             from cabinet.config import settings
             from cabinet.signing import create_demo_ca, issue_user_p12, user_p12_path
-            from meetings.records import services
-            from meetings.records.render import minutes_html, render_minutes
-            from meetings.records.signing import sign_record
+            from records import services
+            from records.render import minutes_html, render_minutes
+            from records.signing import sign_record
 
             minutes, secretary, chair = seed(app)
             html = minutes_html(minutes, number="")

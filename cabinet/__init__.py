@@ -18,7 +18,8 @@ FEATURES = (
     "meetings.live",
     "voting.polls",
     "voting.ballots",
-    "meetings.records",
+    "records",
+    "demo",  # last: its seed hook runs after the features' hooks
 )
 
 
@@ -62,7 +63,6 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     _register_core(app)
     for name in FEATURES:
         importlib.import_module(name).register(app)
-    importlib.import_module("cabinet.demo_content").register(app)  # after the features' hooks
     return app
 
 

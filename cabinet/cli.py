@@ -1,4 +1,4 @@
-"""`flask --app app cabinet ...`: init, seed-demo, create-user, audit-verify, config.
+"""`flask --app app cabinet ...`: init, create-user, audit-verify, config.
 
 Feature packages add their commands to `cabinet_cli` from their own `cli.py`.
 """
@@ -10,7 +10,6 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import func, select
 
 from cabinet.db import db
 
@@ -44,50 +43,6 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
-
-
-def _logins_file():
-    from cabinet.config import settings
-
-    return settings().instance_path / "demo-logins.txt"
-
-
-@cabinet_cli.command("seed-demo")
-@click.option(
-    "--save-logins", is_flag=True, help="Also keep the logins in instance/demo-logins.txt (0600)."
-)
-def seed_demo_command(save_logins: bool) -> None:
-    """Create a realistic Vietnamese cabinet with demo logins (passwords printed once)."""
-    import os
-
-    from cabinet.demo import seed_demo
-    from cabinet.users.models import User
-
-    if (db.session.scalar(select(func.count(User.id))) or 0) > 0:
-        click.echo("The database already has people; the demo cabinet is not seeded again.")
-        return
-    logins = seed_demo()
-    db.session.commit()
-    lines = [f"  {role:<44} {email:<30} {password}" for role, email, password in logins]
-    if save_logins:
-        path = _logins_file()
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write("\n".join(lines) + "\n")
-    else:
-        click.echo("Demo cabinet created. The passwords are shown only this once:")
-        click.echo("\n".join(lines))
-
-
-@cabinet_cli.command("demo-logins")
-def demo_logins_command() -> None:
-    """Print the demo logins kept by `seed-demo --save-logins`, if any."""
-    path = _logins_file()
-    if not path.exists():
-        click.echo("No demo logins kept (the database was not seeded by `make run`).")
-        return
-    click.echo("Demo logins (role, e-mail, password):")
-    click.echo(path.read_text().rstrip())
 
 
 @cabinet_cli.command("create-user")

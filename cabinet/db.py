@@ -5,12 +5,15 @@ Business functions flush; the request (view, socket handler, CLI command) commit
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -135,6 +138,38 @@ def make_engine(url: str) -> Engine:
 
 
 db = Database()
+
+T = TypeVar("T")
+_BUSY_RETRIES = 20
+
+
+def run_unit_of_work(work: Callable[[], T], *, keep: Callable[[T], bool] = lambda _: True) -> T:
+    """Run `work` as one transaction and commit it: the one place requests and events commit.
+
+    `keep(result)` decides whether the result is committed (a response with an error status is
+    rolled back, so nothing is half-stored). On SQLite a transaction that read before another
+    writer committed cannot upgrade to a write ("database is locked" at once, the busy timeout
+    does not apply); the whole unit then runs again from a fresh snapshot. Work that may run
+    twice must be idempotent up to its commit, which every service is (nothing leaves before
+    the commit: emits and mail wait for it).
+    """
+    for attempt in range(_BUSY_RETRIES):
+        try:
+            result = work()
+            if keep(result):
+                db.session.commit()
+            else:
+                db.session.rollback()
+            return result
+        except OperationalError as error:
+            db.session.rollback()
+            if db.is_postgres or "locked" not in str(error) or attempt == _BUSY_RETRIES - 1:
+                raise
+            time.sleep(0.005 * (attempt + 1))
+        except BaseException:
+            db.session.rollback()
+            raise
+    raise AssertionError("unreachable")
 
 M = TypeVar("M")
 

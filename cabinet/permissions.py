@@ -1,5 +1,8 @@
 """Who may use which route: every view declares it with exactly one decorator.
 
+The same wrapper is the request's unit of work (like Indico's `RH.process`): it commits once
+when the view succeeds and rolls back when it raises or answers with an error status.
+
 `tests/test_permissions.py` enumerates the app's routes and fails for any route without a
 declaration or without an entry in the route tables, so access is never implicit.
 """
@@ -14,6 +17,7 @@ from typing import Any
 from flask import redirect, request, url_for
 from flask_login import current_user
 
+from cabinet.db import run_unit_of_work
 from cabinet.errors import Forbidden, Unauthorized
 from cabinet.users.models import Role
 
@@ -39,12 +43,26 @@ def _declare(access: Access, check: Callable[[], Any]) -> Callable:
             refusal = check()
             if refusal is not None:
                 return refusal
-            return view(*args, **kwargs)
+            return run_unit_of_work(lambda: _call(view, args, kwargs), keep=_succeeded)
 
         wrapper.access = access  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def _call(view: Callable, args: Any, kwargs: Any) -> Any:
+    # A retried unit of work reads its uploads again from the start.
+    for upload in request.files.values():
+        upload.stream.seek(0)
+    return view(*args, **kwargs)
+
+
+def _succeeded(response: Any) -> bool:
+    """Commit what a view did unless it answers with an error status (a form sent back)."""
+    if isinstance(response, tuple) and len(response) > 1 and isinstance(response[1], int):
+        return response[1] < 400
+    return getattr(response, "status_code", 200) < 400
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -18,7 +18,7 @@ from flask_socketio import join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from cabinet.db import commit_queue, db, take_queue
+from cabinet.db import commit_queue, db, run_unit_of_work, take_queue
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
 
@@ -101,8 +101,7 @@ def socket_event(name: str, schema: type | None = None) -> Callable:
                     from cabinet.schemas import load_or_raise
 
                     payload = load_or_raise(schema(), payload)
-                result = fn(payload) or {}
-                db.session.commit()
+                result = run_unit_of_work(lambda: fn(payload) or {})
                 return {"ok": True, **result}
             except DomainError as error:
                 db.session.rollback()

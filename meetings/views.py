@@ -384,7 +384,7 @@ def _session_records(meeting: Meeting, user: User) -> dict[str, Any] | None:
     if MeetingState(meeting.state) not in _ENDED:
         return None
     # Imported here: records builds on meetings, not the other way round.
-    from meetings.records.services import decisions_of_meeting, minutes_of
+    from records.services import decisions_of_meeting, minutes_of
 
     minutes = minutes_of(meeting)
     return {
@@ -399,7 +399,7 @@ def _item_outcome(meeting: Meeting, item: AgendaItem, user: User) -> dict[str, A
     """An ended session's votes on `item` and the chair's conclusion from the minutes."""
     if MeetingState(meeting.state) not in _ENDED:
         return None
-    from meetings.records.services import minutes_of
+    from records.services import minutes_of
     from voting.polls.models import Poll, PollKind, PollState
 
     polls = db.session.scalars(

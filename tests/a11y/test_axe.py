@@ -24,10 +24,10 @@ from meetings.live import services as live
 from meetings.live.models import AttendanceMode
 from meetings.models import ItemKind
 from meetings.papers import add_paper
-from meetings.records import services as records
+from records import services as records
 from tests.conftest import ROOT, TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
 from tests.meetings.reader.conftest import make_pdf, upload
-from tests.meetings.records.conftest import PASSPHRASES, issue_keystore
+from tests.records.conftest import PASSPHRASES, issue_keystore
 from voting.ballots import services as ballots
 from voting.polls import services as polls
 from voting.polls.models import PollKind

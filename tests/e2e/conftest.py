@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cabinet.db import db
-from tests.meetings.records.conftest import PASSPHRASES, demo_ca, issue_keystore
+from tests.records.conftest import PASSPHRASES, demo_ca, issue_keystore
 from tests.voting.ballots.conftest import smtp_server  # noqa: F401  (the real SMTP server)
 
 # Who is who in the story (the factory's people, renamed so the screenshots read naturally):

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from cabinet.audit.models import AuditEntry
 from cabinet.db import db, utcnow
 from cabinet.signing.verify import verify_pdf
-from meetings.records.signing import trust_roots
+from records.signing import trust_roots
 from tests.cabinet.test_signing_helpers import nss_db_trusting, pdfsig
 from tests.conftest import TABLET_PORTRAIT, screenshot
 from tests.e2e.conftest import in_thread, run_cli

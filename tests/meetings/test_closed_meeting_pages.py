@@ -9,8 +9,8 @@ import pytest
 from flask import g
 
 from cabinet.db import db
-from meetings.records import services as records
-from tests.meetings.records.conftest import fill_and_finalize, hold_session
+from records import services as records
+from tests.records.conftest import fill_and_finalize, hold_session
 from voting.polls.progress import progress_flusher
 
 

@@ -11,9 +11,9 @@ import threading
 from sqlalchemy import select
 
 from cabinet.db import db, utcnow
-from meetings.records.compose import local
-from meetings.records.models import RegisterCounter, RegisterEntry
-from meetings.records.numbering import issue_entry, next_number
+from records.compose import local
+from records.models import RegisterCounter, RegisterEntry
+from records.numbering import issue_entry, next_number
 
 
 def test_twenty_parallel_issuances_get_consecutive_numbers(app, committed_db):

@@ -37,7 +37,7 @@ from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.signing.sign import SignatureSlot
 from cabinet.storage import ContentStore
 from cabinet.users.models import User
-from meetings.records.models import (
+from records.models import (
     DecisionRecord,
     Minutes,
     NotTheSigner,
@@ -48,7 +48,7 @@ from meetings.records.models import (
     SigningOutOfOrder,
     SigningRefused,
 )
-from meetings.records.render import signature_slots
+from records.render import signature_slots
 
 Record = Minutes | DecisionRecord
 T = TypeVar("T")

@@ -15,8 +15,8 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cabinet.db import db, utcnow
-from meetings.records.compose import local
-from meetings.records.models import RegisterCounter, RegisterEntry
+from records.compose import local
+from records.models import RegisterCounter, RegisterEntry
 
 #: Document type code → symbol suffix (Decree 30/2020: "12/NQ-CP").
 SYMBOLS = {"NQ": "NQ-CP", "BB": "BB-CP"}

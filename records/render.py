@@ -19,9 +19,9 @@ from pypdf import PdfReader
 
 from cabinet.db import utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
-from meetings.records.akn import minutes_akn, statement_akn
-from meetings.records.compose import local, vn_long_date
-from meetings.records.models import DecisionRecord, Minutes, SignerRole
+from records.akn import minutes_akn, statement_akn
+from records.compose import local, vn_long_date
+from records.models import DecisionRecord, Minutes, SignerRole
 
 #: Size of each signature block in PDF points (the template draws the same size in pt).
 SIGNATURE_SIZE = {SignerRole.SECRETARY: (210.0, 62.0), SignerRole.CHAIR: (210.0, 62.0)}

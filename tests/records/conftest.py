@@ -141,7 +141,7 @@ def keystores(closed_session):
 
 def fill_and_finalize(minutes, cab) -> None:
     """The secretariat writes summaries and conclusions, then finalizes."""
-    from meetings.records import services
+    from records import services
 
     changes = {
         "items.0.speakers.0.summary": SPEECHES[0],

@@ -19,7 +19,7 @@ from cabinet.signing.cli import keys, set_user_lookup
 @click.argument("pdf_file", type=click.Path(dir_okay=False))
 def verify_command(pdf_file: str) -> None:
     """Verify a signed PDF and look it up in the register; exit 1 unless it is a valid record."""
-    from meetings.records.verify import verify_document
+    from records.verify import verify_document
 
     try:
         data = Path(pdf_file).read_bytes()
@@ -54,7 +54,7 @@ def signing_identity_command(
 ):
     """Set where a person's signing key lives: a .p12 file or a PKCS#11 token."""
     from cabinet.users.models import User
-    from meetings.records.models import SigningIdentity
+    from records.models import SigningIdentity
 
     user = db.session.scalar(select(User).where(User.email == user_email.strip().lower()))
     if user is None:

@@ -10,7 +10,7 @@ import pytest
 
 from cabinet.db import db
 from meetings.models import Meeting, MeetingKind
-from meetings.records import compose, services
+from records import compose, services
 
 HELD_IN_NOVEMBER = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
 

@@ -250,6 +250,6 @@ def statement_akn(
 
 
 def _long(day: date) -> str:
-    from meetings.records.compose import vn_long_date
+    from records.compose import vn_long_date
 
     return vn_long_date(day)

@@ -15,13 +15,13 @@ from cabinet.permissions import login_required_route, roles_required
 from cabinet.storage import content_disposition
 from cabinet.users.models import Role
 from meetings.models import Meeting, MeetingState
-from meetings.records import services
-from meetings.records.api import readable_decision, readable_minutes, verify_input
-from meetings.records.compose import editable_fields
-from meetings.records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
-from meetings.records.render import render_decision, render_minutes
-from meetings.records.signing import identity_of, signer_role, store
-from meetings.records.verify import verify_document
+from records import services
+from records.api import readable_decision, readable_minutes, verify_input
+from records.compose import editable_fields
+from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
+from records.render import render_decision, render_minutes
+from records.signing import identity_of, signer_role, store
+from records.verify import verify_document
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 verify_bp = Blueprint("signing", __name__, url_prefix="/verify")

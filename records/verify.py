@@ -9,8 +9,8 @@ from sqlalchemy import or_, select
 from cabinet.db import db
 from cabinet.signing import verify_pdf
 from cabinet.signing.cli import format_report
-from meetings.records.models import DecisionRecord, Minutes, RegisterEntry, SignatureEvent
-from meetings.records.signing import outside_event_loop, sha256_hex, trust_roots
+from records.models import DecisionRecord, Minutes, RegisterEntry, SignatureEvent
+from records.signing import outside_event_loop, sha256_hex, trust_roots
 
 
 def register_status(sha256: str) -> dict[str, Any]:

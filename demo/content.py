@@ -36,8 +36,8 @@ from werkzeug.datastructures import FileStorage
 import cabinet.db as cabinet_db
 from cabinet.config import settings
 from cabinet.db import db
-from cabinet.demo import DOMAIN
-from cabinet.demo_papers import (
+from cabinet.users.models import User
+from demo.papers import (
     PaperSpec,
     draft_law,
     economy_report,
@@ -45,7 +45,7 @@ from cabinet.demo_papers import (
     risk_annex,
     submission,
 )
-from cabinet.users.models import User
+from demo.people import DOMAIN
 
 log = logging.getLogger(__name__)
 
@@ -691,7 +691,7 @@ DECISIONS = [
 
 def draft_minutes(clock: DemoClock, people: People, meeting: Any, day: date) -> None:
     """The secretariat drafts the minutes, circulates them and takes in a member's correction."""
-    from meetings.records import services as records
+    from records import services as records
 
     secretary = people["thuky"]
     clock.set(at(day + timedelta(days=1), "09:00"))
@@ -1215,8 +1215,8 @@ def prepare_next_session(clock: DemoClock, people: People, day: date, today: dat
 
 def sign_records(people: People, meeting: Any, ballot: Any) -> None:
     """Finalise and sign the minutes, issue and sign the resolution and the ballot's decision."""
-    from meetings.records import services as records
-    from meetings.records.signing import sign_record
+    from records import services as records
+    from records.signing import sign_record
 
     secretary, chair = people["thuky"], people["thutuong"]
     minutes = records.minutes_of(meeting)

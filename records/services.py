@@ -18,8 +18,8 @@ from cabinet.errors import Forbidden, InvalidState, NotFound, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import User
 from meetings.models import Meeting, MeetingState
-from meetings.records import compose, numbering
-from meetings.records.models import (
+from records import compose, numbering
+from records.models import (
     DecisionKind,
     DecisionRecord,
     EditConflict,
@@ -28,8 +28,8 @@ from meetings.records.models import (
     MinutesRevision,
     RecordState,
 )
-from meetings.records.render import render_decision, render_minutes
-from meetings.records.signing import store
+from records.render import render_decision, render_minutes
+from records.signing import store
 
 CLOSED_STATES = (MeetingState.CLOSED, MeetingState.ARCHIVED)
 

@@ -8,9 +8,9 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the records pages, API, sockets, CLI commands, hooks and the snapshot part."""
     from cabinet.realtime import register_snapshot_part
-    from meetings.records import api, models, views  # noqa: F401  (models: tables)
-    from meetings.records.cli import register_cli
-    from meetings.records.sockets import records_part, register_sockets
+    from records import api, models, views  # noqa: F401  (models: tables)
+    from records.cli import register_cli
+    from records.sockets import records_part, register_sockets
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.verify_bp)

@@ -9,9 +9,9 @@ from flask_login import current_user
 from cabinet.db import get_or_404
 from cabinet.errors import Forbidden
 from cabinet.realtime import socket_event
-from meetings.records import services
-from meetings.records.models import Minutes
-from meetings.records.schemas import MinutesCommentSocketSchema
+from records import services
+from records.models import Minutes
+from records.schemas import MinutesCommentSocketSchema
 
 
 def register_sockets() -> None:

@@ -10,10 +10,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from cabinet.db import db
-from meetings.records import services
-from meetings.records.models import RecordState, SigningIdentity
-from meetings.records.signing import WrongPassphrase, sign_record, store
-from meetings.records.verify import verify_document
+from records import services
+from records.models import RecordState, SigningIdentity
+from records.signing import WrongPassphrase, sign_record, store
+from records.verify import verify_document
 from tests.cabinet.test_signing_helpers import nss_db_trusting, pdfsig
 from tests.cabinet.test_signing_pkcs11 import SO_PIN, softhsm_module
 

@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from cabinet.db import db
-from meetings.records import services
-from meetings.records.models import MinutesRevision, RecordState
-from meetings.records.signing import sign_record, store
+from records import services
+from records.models import MinutesRevision, RecordState
+from records.signing import sign_record, store
 from tests.conftest import events_named
 from tests.voting.polls.helpers import Tablet
 
@@ -246,7 +246,7 @@ def test_verify_endpoint_reports_tampered_and_unknown(
     assert earlier["signatures_ok"] and not earlier["ok"]
     assert earlier["register"]["status"] == "earlier_version"
 
-    from meetings.records.render import render_minutes
+    from records.render import render_minutes
 
     unknown = verify(render_minutes(minutes))
     assert not unknown["ok"] and unknown["register"]["status"] == "unknown"

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 from cabinet.db import db
 from cabinet.signing import verify_pdf
 from cabinet.users.models import User
-from meetings.records import services
-from meetings.records.models import Minutes
-from meetings.records.signing import sign_record, trust_roots
+from records import services
+from records.models import Minutes
+from records.signing import sign_record, trust_roots
 from tests.conftest import TABLET_PORTRAIT, screenshot
 
 from .conftest import PASSPHRASES, fill_and_finalize, hold_session, issue_keystore

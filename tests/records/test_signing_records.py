@@ -11,16 +11,16 @@ import pytest
 from pypdf import PdfReader
 
 from cabinet.db import db
-from meetings.records import services
-from meetings.records.models import (
+from records import services
+from records.models import (
     NotTheSigner,
     RecordLocked,
     RecordState,
     SignatureEvent,
     SigningOutOfOrder,
 )
-from meetings.records.signing import WrongPassphrase, sign_record, store, trust_roots
-from meetings.records.verify import verify_document
+from records.signing import WrongPassphrase, sign_record, store, trust_roots
+from records.verify import verify_document
 from tests.cabinet.test_signing_helpers import nss_db_trusting, pdffonts_rows, pdfsig, xmp_pdfa_part
 
 from .conftest import PASSPHRASES, SPEECHES, demo_ca, fill_and_finalize
@@ -54,7 +54,7 @@ def final_minutes(closed_session, keystores):
 
 
 def test_draft_pdf_shows_attendance_speakers_and_votes(closed_session, tmp_path):
-    from meetings.records.render import render_minutes
+    from records.render import render_minutes
 
     s = closed_session
     minutes = services.ensure_minutes(s.meeting, s.cab.secretariat)

@@ -166,7 +166,7 @@ class Minutes(_Lifecycle, TimestampMixin, Base):
     state: Mapped[RecordState] = mapped_column(
         _enum(RecordState, "record_state"), default=RecordState.DRAFT
     )
-    #: The structured minutes (see meetings.records.compose); edited field by field.
+    #: The structured minutes (see records.compose); edited field by field.
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     version: Mapped[int] = mapped_column(default=1)
     secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
@@ -283,7 +283,7 @@ class DecisionRecord(_Lifecycle, TimestampMixin, Base):
         _enum(RecordState, "record_state"), default=RecordState.DRAFT
     )
     title: Mapped[str] = mapped_column(sa.String(500))
-    #: Bases, articles, signer's capacity, recipients (see meetings.records.compose).
+    #: Bases, articles, signer's capacity, recipients (see records.compose).
     content: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     version: Mapped[int] = mapped_column(default=1)
     secretary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)

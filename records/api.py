@@ -12,9 +12,9 @@ from cabinet.permissions import login_required_route, roles_required
 from cabinet.schemas import load_or_raise
 from cabinet.users.models import Role
 from meetings.models import Meeting
-from meetings.records import services
-from meetings.records.models import DecisionRecord, Minutes, MinutesComment
-from meetings.records.schemas import (
+from records import services
+from records.models import DecisionRecord, Minutes, MinutesComment
+from records.schemas import (
     DecisionSchema,
     DecisionUpdateSchema,
     MinutesCommentInputSchema,
@@ -24,8 +24,8 @@ from meetings.records.schemas import (
     SignInputSchema,
     VerifyRecordSchema,
 )
-from meetings.records.signing import sign_record, store
-from meetings.records.verify import verify_document
+from records.signing import sign_record, store
+from records.verify import verify_document
 
 bp = Blueprint("records_api", __name__, url_prefix="/api/v1/records")
 

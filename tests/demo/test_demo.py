@@ -24,7 +24,7 @@ from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.storage import ContentStore
 from meetings.live.models import Attendance, SpeakingRequest
 from meetings.models import Classification, Meeting, MeetingState, Paper
-from meetings.records.models import DecisionKind, DecisionRecord, Minutes, RecordState
+from records.models import DecisionKind, DecisionRecord, Minutes, RecordState
 from voting.ballots.models import AnswerChoice, Ballot, BallotResponse, BallotStatus
 from voting.polls.models import Poll, PollKind
 
