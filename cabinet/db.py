@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import (
@@ -56,9 +57,49 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime}
 
 
+class Clock:
+    """The one clock of every service: real time, or a chosen moment that keeps flowing.
+
+    The demo sets it to stage last month's session; tests may set it too. Time keeps flowing
+    from the moment set, so consecutive events keep their order.
+    """
+
+    def __init__(self) -> None:
+        self._offset: timedelta | None = None
+
+    def now(self) -> datetime:
+        """The current (possibly shifted) time, aware UTC."""
+        real = datetime.now(UTC)
+        return real if self._offset is None else real + self._offset
+
+    def set(self, moment: datetime) -> None:
+        """From now on, read `moment` plus the time that passes."""
+        self._offset = moment - datetime.now(UTC)
+
+    def reset(self) -> None:
+        """Back to the real time."""
+        self._offset = None
+
+
+clock = Clock()
+
+
 def utcnow() -> datetime:
     """The current time as an aware UTC datetime (the only kind stored)."""
-    return datetime.now(UTC)
+    return clock.now()
+
+
+def str_enum(enum: type[StrEnum], name: str | None = None, *, length: int = 30) -> Enum:
+    """A column type for a `StrEnum`: stored as its value in a VARCHAR, checked on write."""
+    return Enum(
+        enum,
+        name=name or enum.__name__.lower(),
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -170,6 +211,7 @@ def run_unit_of_work(work: Callable[[], T], *, keep: Callable[[T], bool] = lambd
             db.session.rollback()
             raise
     raise AssertionError("unreachable")
+
 
 M = TypeVar("M")
 
