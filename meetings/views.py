@@ -21,7 +21,7 @@ from cabinet.permissions import login_required_route, roles_required
 from cabinet.schemas import load_or_raise
 from cabinet.users.models import Role, User
 from cabinet.users.services import all_members
-from meetings import services
+from meetings import hooks, services
 from meetings.models import (
     CLASSIFICATION_LABELS,
     FORM_LABELS,
@@ -380,60 +380,20 @@ _ENDED = (MeetingState.CLOSED, MeetingState.ARCHIVED)
 
 
 def _session_records(meeting: Meeting, user: User) -> dict[str, Any] | None:
-    """An ended session's minutes and resolutions that `user` may open (records package)."""
+    """An ended session's minutes and resolutions that `user` may open (added by records)."""
     if MeetingState(meeting.state) not in _ENDED:
         return None
-    # Imported here: records builds on meetings, not the other way round.
-    from records.services import decisions_of_meeting, minutes_of
-
-    minutes = minutes_of(meeting)
-    return {
-        # The minutes page drafts the minutes on first visit, so it is offered even before.
-        "minutes": minutes,
-        "can_read_minutes": meeting.has_member_access(user),
-        "decisions": [d for d in decisions_of_meeting(meeting) if d.can_read(user)],
-    }
+    return hooks.meeting_page_parts.merged(meeting, user).get("records")
 
 
 def _item_outcome(meeting: Meeting, item: AgendaItem, user: User) -> dict[str, Any] | None:
-    """An ended session's votes on `item` and the chair's conclusion from the minutes."""
+    """An ended session's votes on `item` and the chair's conclusion (added by voting, records)."""
     if MeetingState(meeting.state) not in _ENDED:
         return None
-    from records.services import minutes_of
-    from voting.polls.models import Poll, PollKind, PollState
-
-    polls = db.session.scalars(
-        select(Poll)
-        .where(Poll.item_id == item.id, Poll.state == PollState.CLOSED)
-        .order_by(Poll.opened_at, Poll.id)
-    )
-    votes = []
-    for poll in polls:
-        result = poll.result
-        if result is None:
-            continue
-        names: dict[str, list[str]] = {}
-        # Names only for open votes: a secret vote's result never links people to choices.
-        if poll.kind == PollKind.OPEN and result.choices is not None:
-            chosen = {c["user_id"]: c for c in result.choices}
-            for choice in ("approve", "disapprove", "abstain"):
-                names[choice] = [c["name"] for c in result.choices if c["choice"] == choice]
-            names["not_voted"] = [e["name"] for e in result.entitled if e["user_id"] not in chosen]
-        votes.append({"poll": poll, "result": result, "names": names})
-    minutes = minutes_of(meeting)
-    entry: dict[str, Any] = {}
-    if minutes is not None and minutes.can_read(user):
-        entry = next(
-            (e for e in minutes.content.get("items", []) if e.get("item_id") == item.id), {}
-        )
-    if not votes and not entry.get("conclusion") and not entry.get("decision"):
+    parts = hooks.item_page_parts.merged(meeting, item, user)
+    if not parts.get("votes") and not parts.get("conclusion") and not parts.get("decision"):
         return None
-    return {
-        "votes": votes,
-        "conclusion": entry.get("conclusion") or "",
-        "decision": entry.get("decision") or "",
-        "minutes": minutes if entry else None,
-    }
+    return {"votes": [], "conclusion": "", "decision": "", "minutes": None, **parts}
 
 
 @bp.route("/<int:meeting_id>")

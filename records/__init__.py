@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from cabinet.realtime import register_snapshot_part
     from records import api, models, views  # noqa: F401  (models: tables)
     from records.cli import register_cli
+    from records.parts import register_parts
     from records.sockets import records_part, register_sockets
 
     app.register_blueprint(views.bp)
@@ -18,3 +19,4 @@ def register(app: Flask) -> None:
     register_sockets()
     register_snapshot_part("records", records_part)
     register_cli(app)
+    register_parts()

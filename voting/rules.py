@@ -1,4 +1,4 @@
-"""The rules that decide: quorum and the outcome of a vote or an opinion ballot.
+"""The rules that decide: the outcome of a vote or an opinion ballot (and quorum, re-exported).
 
 Pure functions on plain values (no Flask, no database), so that the live tally, the closing
 result of an in-session vote, the result of a written ballot and the minutes all compute the
@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any, Literal
+
+from meetings.quorum import QuorumStatus, quorum  # noqa: F401  (re-exported)
 
 DecidedBy = Literal["majority", "insufficient", "chair_tie", "no_quorum"]
 TieBreak = Literal[
@@ -126,34 +128,6 @@ class Rule:
             required = math.ceil(Fraction(2, 3) * base_count)
         # Nothing passes with zero approvals, whatever the base.
         return max(required, 1)
-
-
-@dataclass(frozen=True)
-class QuorumStatus:
-    """Members present against the number required for a quorum."""
-
-    present: int
-    required: int
-    all_members: int
-    met: bool
-
-    @property
-    def missing(self) -> int:
-        """How many more members must arrive for the quorum."""
-        return max(self.required - self.present, 0)
-
-    def as_dict(self) -> dict[str, int | bool]:
-        """JSON-safe form for sockets and snapshots."""
-        return {**asdict(self), "missing": self.missing}
-
-
-def quorum(present_members: int, all_members: int, fraction: Fraction) -> QuorumStatus:
-    """Quorum status: met when present members ≥ ceil(fraction × all members)."""
-    if present_members < 0 or all_members < 0:
-        raise ValueError("member counts cannot be negative")
-    required = math.ceil(Fraction(fraction) * all_members)
-    met = all_members > 0 and present_members >= required
-    return QuorumStatus(present_members, required, all_members, met)
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from cabinet.db import db
 from cabinet.users.models import CabinetSeat, User
+from meetings import hooks
 from meetings.live import services
 from meetings.live.models import SpeakerStatus, SpeakingRequest
 from meetings.models import Meeting, ParticipantRole
-from voting.polls import services as polls
 
 
 def _person(user: User | None) -> dict[str, Any] | None:
@@ -85,21 +85,6 @@ def session_record(meeting: Meeting) -> dict[str, Any]:
             }
         )
 
-    votes = []
-    for poll in polls.polls_of(meeting):
-        if poll.result is None:
-            continue
-        votes.append(
-            {
-                "poll_id": poll.id,
-                "item_id": poll.item_id,
-                "question": poll.question,
-                "kind": str(poll.kind),
-                "opened_at": poll.opened_at.isoformat(),
-                "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
-                **{k: v for k, v in poll.result.as_dict().items() if k != "poll_id"},
-            }
-        )
     status = services.quorum_status(meeting)
     return {
         "meeting_id": meeting.id,
@@ -122,5 +107,6 @@ def session_record(meeting: Meeting) -> dict[str, Any]:
             }
             for item in meeting.items
         ],
-        "votes": votes,
+        "votes": [],
+        **hooks.record_parts.merged(meeting),
     }

@@ -18,6 +18,7 @@ from cabinet.errors import Forbidden, InvalidState, NotFound, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room, user_room
 from cabinet.users.models import CabinetSeat, User
 from cabinet.users.services import all_members, member_count, seat_of
+from meetings import hooks
 from meetings.live.models import (
     Attendance,
     AttendanceMode,
@@ -29,7 +30,7 @@ from meetings.live.models import (
     SpeakingRequest,
 )
 from meetings.models import AgendaItem, Meeting, MeetingState
-from voting.rules import QuorumStatus, quorum
+from meetings.quorum import QuorumStatus, quorum
 
 
 class SessionNotOpen(InvalidState):
@@ -174,10 +175,7 @@ def open_session(meeting: Meeting, actor: User) -> LiveSession:
 def close_session(meeting: Meeting, actor: User) -> None:
     """The chair closes the session; refused while a vote is open."""
     ensure_conduct(meeting, actor)
-    from voting.polls.services import open_poll_of
-
-    if open_poll_of(meeting) is not None:
-        raise InvalidState(_l("Hãy kết thúc biểu quyết đang mở trước khi bế mạc."))
+    hooks.close_guards.collect(meeting)  # a guard raises when the session may not close
     session = live_session(meeting)
     if session is not None and session.current_item_id is not None:
         _stop_timer(session.current_item_id)

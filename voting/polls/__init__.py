@@ -8,9 +8,11 @@ from flask import Flask
 def register(app: Flask) -> None:
     """Register the votes API, socket events and the coalescing progress flusher."""
     from voting.polls import api, models  # noqa: F401  (tables for create_all)
+    from voting.polls.parts import register_parts
     from voting.polls.progress import progress_flusher
     from voting.polls.sockets import register_sockets
 
     app.register_blueprint(api.bp)
     register_sockets()
     progress_flusher.init_app(app)
+    register_parts()

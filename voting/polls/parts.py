@@ -1,0 +1,89 @@
+"""What votes add to the meetings package: the live snapshot, ended items, the session record,
+and the refusal to close a session while a vote is open (filled into `meetings.hooks`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from cabinet.db import db
+from cabinet.errors import InvalidState
+from meetings import hooks
+from voting.polls import services as polls
+from voting.polls.models import Poll, PollKind, PollState
+
+
+def live_vote(meeting: Any, user: Any) -> dict[str, Any]:
+    """The open vote with this person's own cast, and the last result they may read."""
+    vote = None
+    poll = polls.open_poll_of(meeting)
+    if poll is not None and (poll.item is None or poll.item.can_read(user)):
+        vote = {
+            "poll": polls.poll_payload(poll, names=False),
+            "can_vote": poll.can_vote(user),
+            "not_eligible": polls.ineligibility(meeting, poll, user),
+            "my_cast": polls.own_cast(poll, user),
+        }
+    closed = [p for p in polls.polls_of(meeting) if p.result is not None]
+    readable = [p for p in closed if p.item is None or p.item.can_read(user)]
+    last = polls.poll_payload(readable[-1], names=False) if readable else None
+    return {"vote": vote, "last_result": last}
+
+
+def item_votes(meeting: Any, item: Any, user: Any) -> dict[str, Any] | None:
+    """An ended item's closed votes: result, and names per choice for open votes only."""
+    closed = db.session.scalars(
+        select(Poll)
+        .where(Poll.item_id == item.id, Poll.state == PollState.CLOSED)
+        .order_by(Poll.opened_at, Poll.id)
+    )
+    votes = []
+    for poll in closed:
+        result = poll.result
+        if result is None:
+            continue
+        names: dict[str, list[str]] = {}
+        # Names only for open votes: a secret vote's result never links people to choices.
+        if poll.kind == PollKind.OPEN and result.choices is not None:
+            chosen = {c["user_id"]: c for c in result.choices}
+            for choice in ("approve", "disapprove", "abstain"):
+                names[choice] = [c["name"] for c in result.choices if c["choice"] == choice]
+            names["not_voted"] = [e["name"] for e in result.entitled if e["user_id"] not in chosen]
+        votes.append({"poll": poll, "result": result, "names": names})
+    return {"votes": votes} if votes else None
+
+
+def record_votes(meeting: Any) -> dict[str, Any]:
+    """Every closed vote of the session for the minutes: counts, outcome, rule (names if open)."""
+    votes = []
+    for poll in polls.polls_of(meeting):
+        if poll.result is None:
+            continue
+        votes.append(
+            {
+                "poll_id": poll.id,
+                "item_id": poll.item_id,
+                "question": poll.question,
+                "kind": str(poll.kind),
+                "opened_at": poll.opened_at.isoformat(),
+                "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
+                **{k: v for k, v in poll.result.as_dict().items() if k != "poll_id"},
+            }
+        )
+    return {"votes": votes}
+
+
+def refuse_close_while_voting(meeting: Any) -> None:
+    """A session does not close while one of its votes is open."""
+    if polls.open_poll_of(meeting) is not None:
+        raise InvalidState(_l("Hãy kết thúc biểu quyết đang mở trước khi bế mạc."))
+
+
+def register_parts() -> None:
+    """Fill the meetings package's hooks."""
+    hooks.live_parts.register("vote", live_vote)
+    hooks.item_page_parts.register("votes", item_votes)
+    hooks.record_parts.register("votes", record_votes)
+    hooks.close_guards.register("open_vote", refuse_close_while_voting)
