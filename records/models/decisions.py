@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cabinet.db import Base, TimestampMixin, str_enum
@@ -64,7 +63,6 @@ class DecisionRecord(Lifecycle, TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
-    kind_label = _l("Nghị quyết")
     record_type = "decision"
 
     def issue(self, now: datetime) -> None:

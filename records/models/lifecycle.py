@@ -4,7 +4,6 @@ the errors a wrong move raises."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -68,7 +67,6 @@ class Lifecycle:
     """State moves shared by minutes and decision records (a mixin of both models)."""
 
     state: RecordState
-    kind_label: Any
 
     def _require(self, *allowed: RecordState) -> None:
         if self.state not in allowed:

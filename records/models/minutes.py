@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cabinet.db import Base, TimestampMixin, str_enum, utcnow
@@ -56,7 +55,6 @@ class Minutes(Lifecycle, TimestampMixin, Base):
     # UPDATE ... WHERE version = :seen: a concurrent save that slipped past the check fails.
     __mapper_args__ = {"version_id_col": version}
 
-    kind_label = _l("Biên bản")
     record_type = "minutes"
 
     def circulate(self, now: datetime) -> None:
