@@ -8,7 +8,7 @@ locked record refuses every change at flush time, whoever tries (`records.models
 
 from __future__ import annotations
 
-from records.models import locking
+from records.models import locking  # noqa: F401  (registers the flush guard)
 from records.models.decisions import DecisionKind, DecisionRecord
 from records.models.lifecycle import (
     EDITABLE,
@@ -51,5 +51,4 @@ __all__ = [
     "SigningIdentity",
     "SigningOutOfOrder",
     "SigningRefused",
-    "locking",
 ]
