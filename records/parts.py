@@ -14,12 +14,13 @@ from records.services import decisions_of_meeting, draft_minutes, minutes_of
 def draft_minutes_at_close(meeting: Meeting, actor: Any) -> None:
     """Draft the minutes as the chair closes the session, so that opening them only reads.
 
-    The system writes this draft (its revision reads "Hệ thống"; the audit log shows the close
-    just before it). The secretary is the secretariat participant named for the meeting, else
-    whoever prepared it, never the chair who closes it.
+    The system writes the text (its first revision reads "Hệ thống"); the audit log names the
+    person whose close drafted it. The secretary is the secretariat participant named for the
+    meeting, else whoever prepared it, never the chair who closes it.
     """
     if minutes_of(meeting) is None:
-        draft_minutes(meeting, None, secretary=default_secretary(meeting, meeting.created_by))
+        secretary = default_secretary(meeting, fallback=meeting.created_by)
+        draft_minutes(meeting, actor, secretary=secretary, author=None)
 
 
 def session_records(meeting: Any, user: Any) -> dict[str, Any]:

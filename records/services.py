@@ -65,11 +65,18 @@ def ensure_minutes(meeting: Meeting, actor: User | None) -> Minutes:
     existing = minutes_of(meeting)
     if existing is not None:
         return existing
-    return draft_minutes(meeting, actor, secretary=default_secretary(meeting, fallback=actor))
+    secretary = default_secretary(meeting, fallback=actor)
+    return draft_minutes(meeting, actor, secretary=secretary, author=actor)
 
 
-def draft_minutes(meeting: Meeting, actor: User | None, *, secretary: User | None) -> Minutes:
-    """Generate the draft minutes of a closed session from its session record."""
+def draft_minutes(
+    meeting: Meeting, actor: User | None, *, secretary: User | None, author: User | None
+) -> Minutes:
+    """Generate the draft minutes of a closed session from its session record.
+
+    `actor` is whose action drafts them (the audit log), `author` the person the first revision
+    names (None: the system).
+    """
     if MeetingState(meeting.state) not in CLOSED_STATES:
         raise SessionNotClosed(meeting_id=meeting.id)
     minutes = Minutes(
@@ -82,7 +89,7 @@ def draft_minutes(meeting: Meeting, actor: User | None, *, secretary: User | Non
     minutes.revisions.append(
         MinutesRevision(
             number=1,
-            author_id=getattr(actor, "id", None),
+            author_id=getattr(author, "id", None),
             changes=[],
             note="Dự thảo tạo tự động từ diễn biến phiên họp",
         )

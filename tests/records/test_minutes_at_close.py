@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from cabinet.audit.models import AuditEntry
 from cabinet.db import db
 from meetings.live import services as live
 from meetings.models import MeetingState
@@ -28,7 +29,12 @@ def test_closing_the_session_drafts_the_minutes(db, make_cabinet):
     assert minutes.secretary_id == session.cab.secretariat.id
     assert minutes.content["secretary"]["id"] == session.cab.secretariat.id
     [draft] = minutes.revisions
-    assert (draft.number, draft.author_id) == (1, None)  # written by the system
+    assert (draft.number, draft.author_id) == (1, None)  # the text is the system's
+    db.session.commit()  # audit entries are chained at commit
+    drafted = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "minutes.drafted")
+    ).one()
+    assert drafted.actor_id == session.cab.chair.id  # whose close drafted them
 
 
 def test_opening_the_minutes_of_a_closed_session_writes_nothing(db, make_cabinet, user_client):
