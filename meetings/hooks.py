@@ -56,3 +56,7 @@ record_parts = Parts("session record")
 #: (meeting) -> None, raising a DomainError when the session may not close now
 #: (voting refuses while a vote is open).
 close_guards = Parts("close guard")
+
+#: (meeting, actor) -> None, run as the chair closes the session, in the same unit of work
+#: (records drafts the minutes).
+session_closed = Parts("session closed")

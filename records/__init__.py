@@ -7,6 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register the records pages, API, sockets, CLI commands, hooks and the snapshot part."""
+    # Imported here, not at the top: importing `records.models` alone (migrations, tests, the
+    # demo) must not pull in the web layer, pyHanko and WeasyPrint.
     from cabinet.realtime import register_snapshot_part
     from records import api, models, views  # noqa: F401  (models: tables)
     from records.cli import register_cli

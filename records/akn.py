@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from typing import Any
 
+from cabinet.dates import decree30_date
+
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 ET.register_namespace("", NS)
 
@@ -217,7 +219,7 @@ def statement_akn(
     _el(
         _el(preface, "p", f"{content.get('place', 'Hà Nội')}, "),
         "docDate",
-        _long(day),
+        decree30_date(day),
         date=day.isoformat(),
     )
     _el(_el(preface, "p"), "docType", content.get("type_name", "NGHỊ QUYẾT"))
@@ -247,9 +249,3 @@ def statement_akn(
     for line in content.get("recipients", []):
         _el(recipients, "p", f"- {line}")
     return _serialize(root)
-
-
-def _long(day: date) -> str:
-    from records.compose import vn_long_date
-
-    return vn_long_date(day)

@@ -11,16 +11,20 @@ import click
 from sqlalchemy import select
 
 from cabinet.cli import cabinet_cli
+from cabinet.config import settings
 from cabinet.db import db
+from cabinet.signing import create_demo_ca, issue_user_p12, load_demo_ca, user_p12_path
 from cabinet.signing.cli import keys, set_user_lookup
+from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
+from cabinet.users.models import Role, User
+from records.models import SigningIdentity
+from records.verify import verify_document
 
 
 @cabinet_cli.command("verify")
 @click.argument("pdf_file", type=click.Path(dir_okay=False))
 def verify_command(pdf_file: str) -> None:
     """Verify a signed PDF and look it up in the register; exit 1 unless it is a valid record."""
-    from records.verify import verify_document
-
     try:
         data = Path(pdf_file).read_bytes()
     except OSError as exc:
@@ -53,9 +57,6 @@ def signing_identity_command(
     user_email, p12_path, pkcs11_module, token_label, slot, key_label, chain
 ):
     """Set where a person's signing key lives: a .p12 file or a PKCS#11 token."""
-    from cabinet.users.models import User
-    from records.models import SigningIdentity
-
     user = db.session.scalar(select(User).where(User.email == user_email.strip().lower()))
     if user is None:
         raise click.ClickException(f"no user {user_email}")
@@ -73,8 +74,6 @@ def signing_identity_command(
 
 
 def _lookup(email: str) -> tuple[str, str]:
-    from cabinet.users.models import User
-
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None:
         raise LookupError(email)
@@ -83,10 +82,6 @@ def _lookup(email: str) -> tuple[str, str]:
 
 def init_keys() -> None:
     """`cabinet init`: create the demo CA in keys_dir unless one exists."""
-    from cabinet.config import settings
-    from cabinet.signing import create_demo_ca
-    from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
-
     keys_dir = Path(settings().keys_dir)
     if not (keys_dir / CA_DIR / CA_CERT_FILE).exists():
         ca = create_demo_ca(keys_dir)
@@ -95,10 +90,6 @@ def init_keys() -> None:
 
 def demo_keystores() -> list[tuple[str, str, str]]:
     """`seed-demo`: keystores for the demo chair and secretariat; (label, e-mail, passphrase)."""
-    from cabinet.config import settings
-    from cabinet.signing import issue_user_p12, load_demo_ca, user_p12_path
-    from cabinet.users.models import Role, User
-
     init_keys()
     keys_dir = Path(settings().keys_dir)
     ca = load_demo_ca(keys_dir)

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cabinet.dates import local
 from cabinet.db import db, utcnow
-from records.compose import local
 from records.models import RegisterCounter, RegisterEntry
 
 #: Document type code → symbol suffix (Decree 30/2020: "12/NQ-CP").

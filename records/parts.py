@@ -1,18 +1,34 @@
-"""What records add to the meetings package's pages (filled into `meetings.hooks`)."""
+"""What records add to the meetings package (filled into `meetings.hooks`): the minutes are
+drafted as a session closes, and an ended session's pages lead to its minutes and resolutions."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from meetings import hooks
-from records.services import decisions_of_meeting, minutes_of
+from meetings.models import Meeting
+from records.compose.minutes import default_secretary
+from records.services import decisions_of_meeting, draft_minutes, minutes_of
+
+
+def draft_minutes_at_close(meeting: Meeting, actor: Any) -> None:
+    """Draft the minutes as the chair closes the session, so that opening them only reads.
+
+    The system writes the text (its first revision reads "Hệ thống"); the audit log names the
+    person whose close drafted it. The secretary is the secretariat participant named for the
+    meeting, else whoever prepared it, never the chair who closes it.
+    """
+    if minutes_of(meeting) is None:
+        secretary = default_secretary(meeting, fallback=meeting.created_by)
+        draft_minutes(meeting, actor, secretary=secretary, author=None)
 
 
 def session_records(meeting: Any, user: Any) -> dict[str, Any]:
     """An ended session's minutes and the resolutions that `user` may open."""
     return {
         "records": {
-            # The minutes page drafts the minutes on first visit, so it is offered even before.
+            # Sessions closed before minutes were drafted at close draft them on first open,
+            # so the link is offered even before they exist.
             "minutes": minutes_of(meeting),
             "can_read_minutes": meeting.has_member_access(user),
             "decisions": [d for d in decisions_of_meeting(meeting) if d.can_read(user)],
@@ -37,5 +53,6 @@ def item_conclusion(meeting: Any, item: Any, user: Any) -> dict[str, Any] | None
 
 def register_parts() -> None:
     """Fill the meetings package's hooks."""
+    hooks.session_closed.register("minutes", draft_minutes_at_close)
     hooks.meeting_page_parts.register("records", session_records)
     hooks.item_page_parts.register("conclusion", item_conclusion)

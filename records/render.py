@@ -17,10 +17,10 @@ from flask import render_template
 from flask_babel import force_locale
 from pypdf import PdfReader
 
+from cabinet.dates import local, place_and_date
 from cabinet.db import utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
 from records.akn import minutes_akn, statement_akn
-from records.compose import local, vn_long_date
 from records.models import DecisionRecord, Minutes, SignerRole
 
 #: Size of each signature block in PDF points (the template draws the same size in pt).
@@ -119,7 +119,7 @@ def decision_html(record: DecisionRecord) -> str:
             c=record.content,
             record=record,
             number=number,
-            date_text=f"{record.content.get('place', 'Hà Nội')}, {vn_long_date(day)}",
+            date_text=place_and_date(record.content.get("place", "Hà Nội"), day),
             draft=record.is_editable,
             sizes={r.value: s for r, s in SIGNATURE_SIZE.items()},
         )

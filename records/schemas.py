@@ -1,4 +1,8 @@
-"""Marshmallow schemas of the records API and socket events (collected into the OpenAPI spec)."""
+"""Marshmallow schemas of the records API and socket events (collected into the OpenAPI spec).
+
+The output schemas are the wire shape: the API, the socket events and the pages' scripts
+(static/js/records) get what these dump.
+"""
 
 from __future__ import annotations
 
@@ -64,13 +68,25 @@ class VerifyRecordSchema(Schema):
 
 
 class RevisionSchema(Schema):
-    """One save of the minutes."""
+    """One save of the minutes: who, when, and the field-level changes."""
 
     number = fields.Integer()
     author = fields.Function(lambda r: r.author.name if r.author else None)
-    created_at = fields.DateTime()
+    at = fields.DateTime(attribute="created_at")
     changes = fields.List(fields.Dict())
     note = fields.String()
+
+
+class MinutesCommentSchema(Schema):
+    """A correction proposed on circulated minutes, as the page and the sockets show it."""
+
+    id = fields.Integer()
+    item_id = fields.Integer(allow_none=True)
+    author = fields.Function(lambda c: c.author.name)
+    author_title = fields.Function(lambda c: c.author.title or "")
+    text = fields.String()
+    created_at = fields.DateTime()
+    resolved = fields.Function(lambda c: c.resolved_at is not None)
 
 
 class MinutesSchema(Schema):
@@ -85,6 +101,22 @@ class MinutesSchema(Schema):
     pdf_sha256 = fields.String(allow_none=True)
     secretary_id = fields.Integer(allow_none=True)
     chair_id = fields.Integer(allow_none=True)
+
+
+class MinutesDetailSchema(MinutesSchema):
+    """The minutes with their comments and revisions, as the editor needs them."""
+
+    comments = fields.List(fields.Nested(MinutesCommentSchema))
+    revisions = fields.List(fields.Nested(RevisionSchema))
+
+
+class MinutesStatusSchema(Schema):
+    """The `records` part of the meeting snapshot: the minutes' state, whose signature waits."""
+
+    id = fields.Integer()
+    state = fields.Function(lambda m: str(m.state))
+    version = fields.Integer()
+    awaiting = fields.Function(lambda m: m.awaiting.value if m.awaiting else None)
 
 
 class DecisionSchema(Schema):
@@ -111,6 +143,14 @@ class SignatureEventSchema(Schema):
     signed_at = fields.DateTime()
     backend = fields.String()
     sha256_after = fields.String()
+
+
+class SignResultSchema(Schema):
+    """What a signature changed: the record's new state, the signature, the new file's hash."""
+
+    state = fields.String()
+    signature = fields.Nested(SignatureEventSchema)
+    sha256 = fields.String()
 
 
 class VerificationSchema(Schema):

@@ -1,7 +1,8 @@
 """Minutes and decision records: drafting, revisions, circulation, comments, issuance.
 
-Services flush and never commit; the view or socket handler commits once, then the queued
-emits go out.
+Services assume the caller loaded the record with the access it needs (`records.access`) and
+enforce only the state rules. They flush and never commit; the request or socket event commits
+once, then the queued emits go out.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from cabinet.audit import record as audit
 from cabinet.db import db, utcnow
-from cabinet.errors import Forbidden, InvalidState, NotFound, ValidationFailed
+from cabinet.errors import InvalidState, NotFound, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import User
 from meetings.models import Meeting, MeetingState
-from records import compose, numbering
+from records import numbering
+from records.compose.decisions import (
+    ballot_decision_content,
+    decision_title,
+    lower_first,
+    resolution_content,
+)
+from records.compose.fields import apply_fields, diff_fields
+from records.compose.minutes import default_secretary, minutes_content
 from records.models import (
     DecisionKind,
     DecisionRecord,
@@ -29,7 +38,10 @@ from records.models import (
     RecordState,
 )
 from records.render import render_decision, render_minutes
+from records.schemas import MinutesCommentSchema, RevisionSchema
 from records.signing import store
+from voting.ballots.models import Ballot, BallotStatus
+from voting.ballots.summary import ballot_record
 
 CLOSED_STATES = (MeetingState.CLOSED, MeetingState.ARCHIVED)
 
@@ -48,31 +60,41 @@ def minutes_of(meeting: Meeting) -> Minutes | None:
 
 
 def ensure_minutes(meeting: Meeting, actor: User | None) -> Minutes:
-    """The minutes of a closed session, generating the draft from the session record if needed."""
+    """The minutes of a closed session; drafted now for a session closed before the minutes
+    were drafted at its close (the secretary named for the meeting, else `actor`)."""
     existing = minutes_of(meeting)
     if existing is not None:
         return existing
+    secretary = default_secretary(meeting, fallback=actor)
+    return draft_minutes(meeting, actor, secretary=secretary, author=actor)
+
+
+def draft_minutes(
+    meeting: Meeting, actor: User | None, *, secretary: User | None, author: User | None
+) -> Minutes:
+    """Generate the draft minutes of a closed session from its session record.
+
+    `actor` is whose action drafts them (the audit log), `author` the person the first revision
+    names (None: the system).
+    """
     if MeetingState(meeting.state) not in CLOSED_STATES:
         raise SessionNotClosed(meeting_id=meeting.id)
-    secretary = compose.default_secretary(meeting, fallback=actor)
     minutes = Minutes(
-        meeting_id=meeting.id,
+        meeting=meeting,
         state=RecordState.DRAFT,
-        content=compose.minutes_content(meeting, secretary),
+        content=minutes_content(meeting, secretary),
         secretary_id=secretary.id if secretary is not None else None,
         chair_id=meeting.chair_id,
     )
-    db.session.add(minutes)
-    db.session.flush()
-    db.session.add(
+    minutes.revisions.append(
         MinutesRevision(
-            minutes_id=minutes.id,
-            number=minutes.version,
-            author_id=getattr(actor, "id", None),
+            number=1,
+            author_id=getattr(author, "id", None),
             changes=[],
             note="Dự thảo tạo tự động từ diễn biến phiên họp",
         )
     )
+    db.session.add(minutes)
     db.session.flush()
     audit("minutes.drafted", minutes, actor=actor)
     return minutes
@@ -80,20 +102,12 @@ def ensure_minutes(meeting: Meeting, actor: User | None) -> Minutes:
 
 def changes_since(minutes: Minutes, version: int) -> list[dict[str, Any]]:
     """The saves made after ``version``: who, when, and which fields."""
-    return [
-        {
-            "number": rev.number,
-            "author": rev.author.name if rev.author else None,
-            "at": rev.created_at.isoformat(),
-            "changes": rev.changes,
-        }
-        for rev in db.session.scalars(
-            select(MinutesRevision)
-            .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.number > version)
-            .order_by(MinutesRevision.number)
-        )
-        if rev.changes
-    ]
+    revisions = db.session.scalars(
+        select(MinutesRevision)
+        .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.number > version)
+        .order_by(MinutesRevision.number)
+    )
+    return RevisionSchema(many=True, exclude=("note",)).dump([r for r in revisions if r.changes])
 
 
 def save_minutes(
@@ -103,8 +117,6 @@ def save_minutes(
 
     Only content saves conflict: a version moved by a state change alone (circulation) does not.
     """
-    if not minutes.can_edit(actor):
-        raise Forbidden()
     minutes.ensure_editable()
     others = changes_since(minutes, version)
     if others:
@@ -122,12 +134,12 @@ def save_minutes(
             their_changes=others,
         )
     try:
-        new_content = compose.apply_fields(minutes.content, values)
+        new_content = apply_fields(minutes.content, values)
     except KeyError as exc:
         raise ValidationFailed(
             fields={"changes": [_l("Trường không sửa được: %(f)s", f=str(exc))]}
         ) from exc
-    changes = compose.diff_fields(minutes.content, new_content)
+    changes = diff_fields(minutes.content, new_content)
     if not changes:
         return None
     minutes.content = new_content
@@ -135,10 +147,8 @@ def save_minutes(
         db.session.flush()  # UPDATE ... WHERE version = :seen
     except StaleDataError as exc:
         raise EditConflict(current_version=None) from exc
-    revision = MinutesRevision(
-        minutes_id=minutes.id, number=minutes.version, author_id=actor.id, changes=changes
-    )
-    db.session.add(revision)
+    revision = MinutesRevision(number=minutes.version, author_id=actor.id, changes=changes)
+    minutes.revisions.append(revision)
     db.session.flush()
     audit(
         "minutes.edited",
@@ -160,29 +170,8 @@ def _announce(minutes: Minutes, event: str, **payload: Any) -> None:
     )
 
 
-def present_member_ids(minutes: Minutes) -> set[int]:
-    """Who attended: the members present and deputies present (they correct the minutes)."""
-    attendance = minutes.content["attendance"]
-    ids = {p["id"] for p in attendance["present"]}
-    ids |= {d["deputy"]["id"] for d in attendance["deputies"] if d.get("present")}
-    return ids
-
-
-def can_comment(minutes: Minutes, user: User) -> bool:
-    """Members present, the chair and the secretariat comment while the minutes circulate."""
-    if minutes.state != RecordState.CIRCULATED:
-        return False
-    return (
-        user.id in present_member_ids(minutes)
-        or minutes.meeting.can_chair(user)
-        or minutes.can_edit(user)
-    )
-
-
 def circulate_minutes(minutes: Minutes, *, actor: User) -> Minutes:
     """Send the draft to the members present for corrections."""
-    if not minutes.can_edit(actor):
-        raise Forbidden()
     minutes.circulate(utcnow())
     db.session.flush()
     audit("minutes.circulated", minutes, actor=actor)
@@ -192,43 +181,23 @@ def circulate_minutes(minutes: Minutes, *, actor: User) -> Minutes:
 
 def add_comment(minutes: Minutes, user: User, *, item_id: int | None, text: str) -> MinutesComment:
     """A member's correction on one item; it appears live in the meeting room."""
-    if not can_comment(minutes, user):
-        if minutes.state != RecordState.CIRCULATED:
-            raise InvalidState(_l("Biên bản không trong thời gian lấy ý kiến góp ý."))
-        raise Forbidden(_l("Chỉ thành viên dự họp góp ý biên bản."))
+    if minutes.state != RecordState.CIRCULATED:
+        raise InvalidState(_l("Biên bản không trong thời gian lấy ý kiến góp ý."))
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(fields={"text": [_l("Hãy nhập nội dung góp ý.")]})
     if item_id is not None and item_id not in {i["item_id"] for i in minutes.content["items"]}:
         raise NotFound()
-    comment = MinutesComment(
-        minutes_id=minutes.id, item_id=item_id, author_id=user.id, text=text[:4000]
-    )
-    db.session.add(comment)
+    comment = MinutesComment(item_id=item_id, author=user, text=text[:4000])
+    minutes.comments.append(comment)
     db.session.flush()
     audit("minutes.commented", minutes, data={"item_id": item_id}, actor=user)
-    _announce(minutes, "minutes.comment_added", comment=comment_dict(comment, user))
+    _announce(minutes, "minutes.comment_added", comment=MinutesCommentSchema().dump(comment))
     return comment
-
-
-def comment_dict(comment: MinutesComment, author: User | None = None) -> dict[str, Any]:
-    """A comment as the page and the sockets show it."""
-    author = author or comment.author
-    return {
-        "id": comment.id,
-        "item_id": comment.item_id,
-        "author": author.name,
-        "author_title": author.title or "",
-        "text": comment.text,
-        "created_at": comment.created_at.isoformat(),
-        "resolved": comment.resolved_at is not None,
-    }
 
 
 def resolve_comment(comment: MinutesComment, *, actor: User) -> MinutesComment:
     """The secretariat marks a correction as taken into account."""
-    if not comment.minutes.can_edit(actor):
-        raise Forbidden()
     comment.minutes.ensure_editable()
     comment.resolved_at = utcnow()
     comment.resolved_by_id = actor.id
@@ -239,8 +208,6 @@ def resolve_comment(comment: MinutesComment, *, actor: User) -> MinutesComment:
 
 def reopen_minutes(minutes: Minutes, *, actor: User) -> Minutes:
     """Back to draft (from circulation, or from final before anyone signed)."""
-    if not minutes.can_edit(actor):
-        raise Forbidden()
     minutes.back_to_draft()
     db.session.flush()
     audit("minutes.reopened", minutes, actor=actor)
@@ -250,8 +217,6 @@ def reopen_minutes(minutes: Minutes, *, actor: User) -> Minutes:
 
 def finalize_minutes(minutes: Minutes, *, actor: User) -> Minutes:
     """Freeze the text, take its register number, render the PDF to be signed."""
-    if not minutes.can_edit(actor):
-        raise Forbidden()
     if minutes.chair_id is None:
         raise InvalidState(_l("Phiên họp chưa có chủ tọa; không thể chốt biên bản."))
     minutes.finalize(utcnow())
@@ -277,12 +242,12 @@ def draft_resolution(meeting: Meeting, *, actor: User) -> DecisionRecord:
     if MeetingState(meeting.state) not in CLOSED_STATES:
         raise SessionNotClosed(meeting_id=meeting.id)
     minutes = minutes_of(meeting)
-    content = compose.resolution_content(meeting, minutes.content if minutes else None)
+    content = resolution_content(meeting, minutes.content if minutes else None)
     record = DecisionRecord(
         kind=DecisionKind.RESOLUTION,
         meeting_id=meeting.id,
         doc_type="NQ",
-        title=compose.decision_title(content["summary"]),
+        title=decision_title(content["summary"]),
         content=content,
         secretary_id=(minutes.secretary_id if minutes else None) or actor.id,
         chair_id=meeting.chair_id,
@@ -294,20 +259,17 @@ def draft_resolution(meeting: Meeting, *, actor: User) -> DecisionRecord:
     return record
 
 
-def draft_ballot_decision(ballot: Any, *, actor: User) -> DecisionRecord:
+def draft_ballot_decision(ballot: Ballot, *, actor: User) -> DecisionRecord:
     """Draft the decision record of a concluded opinion ballot."""
-    from voting.ballots.models import BallotStatus
-    from voting.ballots.summary import ballot_record
-
     if ballot.status != BallotStatus.CONCLUDED or ballot.conclusion is None:
         raise InvalidState(_l("Phiếu lấy ý kiến chưa có kết luận của Thủ tướng."))
     chair = ballot.conclusion.decided_by
-    content = compose.ballot_decision_content(ballot_record(ballot), chair)
+    content = ballot_decision_content(ballot_record(ballot), chair)
     record = DecisionRecord(
         kind=DecisionKind.BALLOT_DECISION,
         ballot_id=ballot.id,
         doc_type="NQ",
-        title=compose.decision_title(f"về {compose.lower_first(ballot.title)}"),
+        title=decision_title(f"về {lower_first(ballot.title)}"),
         content=content,
         secretary_id=actor.id,
         chair_id=chair.id if chair else None,
@@ -323,8 +285,6 @@ def update_decision(
     record: DecisionRecord, data: dict[str, Any], *, version: int, actor: User
 ) -> DecisionRecord:
     """Edit a draft decision record (summary, bases, articles, recipients) with a version check."""
-    if not record.can_edit(actor):
-        raise Forbidden()
     record.ensure_editable()
     if version != record.version:
         raise EditConflict(current_version=record.version)
@@ -333,7 +293,7 @@ def update_decision(
         if key in data:
             content[key] = data[key]
     if "summary" in data:
-        record.title = compose.decision_title(data["summary"])
+        record.title = decision_title(data["summary"])
     record.content = content
     try:
         db.session.flush()
@@ -345,8 +305,6 @@ def update_decision(
 
 def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
     """Give the record its number from the register and render the PDF to be signed."""
-    if not record.can_edit(actor):
-        raise Forbidden()
     if record.chair_id is None:
         raise InvalidState(_l("Chưa xác định người ký (chủ tọa)."))
     record.issue(utcnow())

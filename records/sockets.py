@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_login import current_user
-
-from cabinet.db import get_or_404
-from cabinet.errors import Forbidden
 from cabinet.realtime import socket_event
+from cabinet.users import current_person
 from records import services
-from records.models import Minutes
-from records.schemas import MinutesCommentSocketSchema
+from records.access import load_minutes
+from records.schemas import MinutesCommentSchema, MinutesCommentSocketSchema, MinutesStatusSchema
 
 
 def register_sockets() -> None:
@@ -20,25 +17,14 @@ def register_sockets() -> None:
     @socket_event("minutes.comment", schema=MinutesCommentSocketSchema)
     def comment(data: dict[str, Any]) -> dict[str, Any]:
         """A member present comments on one item; the meeting room sees it after the commit."""
-        user = current_user._get_current_object()
-        minutes = get_or_404(Minutes, data["minutes_id"])
-        if not minutes.can_read(user):
-            raise Forbidden()
-        created = services.add_comment(minutes, user, item_id=data["item_id"], text=data["text"])
-        return {"comment": services.comment_dict(created, user)}
+        minutes = load_minutes(data["minutes_id"], need="comment")
+        created = services.add_comment(
+            minutes, current_person(), item_id=data["item_id"], text=data["text"]
+        )
+        return {"comment": MinutesCommentSchema().dump(created)}
 
 
 def records_part(meeting: Any, user: Any) -> dict[str, Any]:
     """The `records` part of the meeting snapshot: the minutes' state and whose signature waits."""
     minutes = services.minutes_of(meeting)
-    if minutes is None:
-        return {"minutes": None}
-    awaiting = minutes.awaiting
-    return {
-        "minutes": {
-            "id": minutes.id,
-            "state": str(minutes.state),
-            "version": minutes.version,
-            "awaiting": awaiting.value if awaiting else None,
-        }
-    }
+    return {"minutes": MinutesStatusSchema().dump(minutes) if minutes is not None else None}

@@ -1,41 +1,52 @@
 """HTML pages of records: the list, the minutes (editor, comments, signing), decision records,
-and the signature verification page."""
+and the signature verification page.
+
+Each view loads with the access it needs (`records.access`), calls one service and renders or
+redirects; the route wrapper commits.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from cabinet.audit import record as audit
-from cabinet.db import db, get_or_404
-from cabinet.errors import Forbidden, ValidationFailed
+from cabinet.config import settings
+from cabinet.db import db
+from cabinet.errors import ValidationFailed
 from cabinet.permissions import login_required_route, roles_required
+from cabinet.signing import user_p12_path
 from cabinet.storage import content_disposition
-from cabinet.users.models import Role
+from cabinet.users import current_person
+from cabinet.users.models import Role, User
 from meetings.models import Meeting, MeetingState
 from records import services
-from records.api import readable_decision, readable_minutes, verify_input
-from records.compose import editable_fields
+from records.access import (
+    load_ballot,
+    load_decision,
+    load_minutes,
+    load_pdf_to_verify,
+    load_session,
+)
+from records.compose.fields import editable_fields
 from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
 from records.render import render_decision, render_minutes
 from records.signing import identity_of, signer_role, store
 from records.verify import verify_document
+from voting.ballots.models import Ballot, BallotStatus
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 verify_bp = Blueprint("signing", __name__, url_prefix="/verify")
-
-
-def _user():
-    return current_user._get_current_object()
 
 
 @bp.get("/")
 @login_required_route
 def index():
     """Closed sessions with the state of their minutes, and the decision records."""
-    user = _user()
+    user = current_person()
     meetings = [
         m
         for m in db.session.scalars(
@@ -58,8 +69,6 @@ def index():
     ]
     ballots = []
     if user.has_role(Role.SECRETARIAT):
-        from voting.ballots.models import Ballot, BallotStatus
-
         drafted = {d.ballot_id for d in decisions if d.ballot_id}
         ballots = [
             b
@@ -78,7 +87,7 @@ def index():
     )
 
 
-def _signatures(record) -> list[SignatureEvent]:
+def _signatures(record: Minutes | DecisionRecord) -> list[SignatureEvent]:
     return list(
         db.session.scalars(
             select(SignatureEvent)
@@ -95,12 +104,10 @@ def _signatures(record) -> list[SignatureEvent]:
 @login_required_route
 def minutes(meeting_id: int):
     """The minutes of a session: document, editor, comments, signatures."""
-    meeting = get_or_404(Meeting, meeting_id)
-    user = _user()
-    if not meeting.has_member_access(user):
-        raise Forbidden()
+    meeting = load_session(meeting_id, need="read")
+    user = current_person()
+    # Drafted when the session closed; a session closed before that drafts them here.
     record = services.ensure_minutes(meeting, user)
-    db.session.commit()
     comments: dict[int | None, list] = {}
     for comment in record.comments:
         comments.setdefault(comment.item_id, []).append(comment)
@@ -111,7 +118,7 @@ def minutes(meeting_id: int):
         c=record.content,
         fields=editable_fields(record.content),
         can_edit=record.can_edit(user) and record.is_editable,
-        can_comment=services.can_comment(record, user),
+        can_comment=record.state == RecordState.CIRCULATED and record.can_comment(user),
         comments=comments,
         my_role=signer_role(record, user),
         has_key=_has_key(user),
@@ -120,12 +127,7 @@ def minutes(meeting_id: int):
     )
 
 
-def _has_key(user) -> bool:
-    from pathlib import Path
-
-    from cabinet.config import settings
-    from cabinet.signing import user_p12_path
-
+def _has_key(user: User) -> bool:
     ident = identity_of(user)
     if ident is not None and ident.backend == "pkcs11":
         return True
@@ -151,10 +153,9 @@ def _stored_or_rendered(record, render) -> bytes:
 @login_required_route
 def minutes_pdf(minutes_id: int):
     """The minutes PDF: a fresh draft render while editable, else the stored (signed) file."""
-    record = readable_minutes(minutes_id)
+    record = load_minutes(minutes_id)
     data = _stored_or_rendered(record, render_minutes)
     audit("minutes.downloaded", record, data={"state": str(record.state)})
-    db.session.commit()
     suffix = "-da-ky" if record.state == RecordState.LOCKED else ""
     return _pdf_response(
         data, f"bien-ban-{record.meeting_id}{suffix}.pdf", "download" in request.args
@@ -162,9 +163,8 @@ def minutes_pdf(minutes_id: int):
 
 
 def _minutes_action(minutes_id: int, action, message: str):
-    record = readable_minutes(minutes_id)
-    action(record, actor=_user())
-    db.session.commit()
+    record = load_minutes(minutes_id, need="edit")
+    action(record, actor=current_person())
     flash(message, "success")
     return redirect(url_for("records.minutes", meeting_id=record.meeting_id))
 
@@ -198,11 +198,8 @@ def reopen(minutes_id: int):
 @roles_required(Role.SECRETARIAT)
 def new_resolution(meeting_id: int):
     """Draft the resolution of a session from its conclusions."""
-    meeting = get_or_404(Meeting, meeting_id)
-    if not meeting.can_manage(_user()):
-        raise Forbidden()
-    record = services.draft_resolution(meeting, actor=_user())
-    db.session.commit()
+    meeting = load_session(meeting_id, need="manage")
+    record = services.draft_resolution(meeting, actor=current_person())
     return redirect(url_for("records.decision", record_id=record.id))
 
 
@@ -210,13 +207,8 @@ def new_resolution(meeting_id: int):
 @roles_required(Role.SECRETARIAT)
 def new_ballot_decision(ballot_id: int):
     """Draft the decision record of a concluded opinion ballot."""
-    from voting.ballots.models import Ballot
-
-    ballot = get_or_404(Ballot, ballot_id)
-    if not ballot.can_manage(_user()):
-        raise Forbidden()
-    record = services.draft_ballot_decision(ballot, actor=_user())
-    db.session.commit()
+    ballot = load_ballot(ballot_id, need="manage")
+    record = services.draft_ballot_decision(ballot, actor=current_person())
     return redirect(url_for("records.decision", record_id=record.id))
 
 
@@ -224,8 +216,8 @@ def new_ballot_decision(ballot_id: int):
 @login_required_route
 def decision(record_id: int):
     """A decision record: preview, editor for a draft, issuance and signatures."""
-    record = readable_decision(record_id)
-    user = _user()
+    record = load_decision(record_id)
+    user = current_person()
     return render_template(
         "records/decision.html",
         record=record,
@@ -241,9 +233,8 @@ def decision(record_id: int):
 @roles_required(Role.SECRETARIAT)
 def issue(record_id: int):
     """Give the decision record its register number."""
-    record = readable_decision(record_id)
-    services.issue_decision(record, actor=_user())
-    db.session.commit()
+    record = load_decision(record_id, need="edit")
+    services.issue_decision(record, actor=current_person())
     flash(_("Đã cấp số %(number)s.", number=record.register_entry.symbol), "success")
     return redirect(url_for("records.decision", record_id=record.id))
 
@@ -252,10 +243,9 @@ def issue(record_id: int):
 @login_required_route
 def decision_pdf(record_id: int):
     """The decision record PDF (draft render, or the stored numbered/signed file)."""
-    record = readable_decision(record_id)
+    record = load_decision(record_id)
     data = _stored_or_rendered(record, render_decision)
     audit("decision.downloaded", record, data={"state": str(record.state)})
-    db.session.commit()
     number = record.register_entry.symbol.replace("/", "-") if record.register_entry else "du-thao"
     return _pdf_response(data, f"nghi-quyet-{number}.pdf", "download" in request.args)
 
@@ -272,7 +262,7 @@ def verify():
 def verify_upload():
     """Show the verification report of an uploaded PDF or a chosen record."""
     try:
-        result = verify_document(verify_input())
+        result = verify_document(load_pdf_to_verify())
     except ValidationFailed as error:
         flash(str(error.message), "error")
         return render_template("records/verify.html", result=None, choices=_verify_choices()), 422
@@ -280,7 +270,7 @@ def verify_upload():
 
 
 def _verify_choices() -> list[tuple[str, int, str]]:
-    user = _user()
+    user = current_person()
     choices = []
     for m in db.session.scalars(select(Minutes).where(Minutes.pdf_sha256.is_not(None))):
         if m.can_read(user):

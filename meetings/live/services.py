@@ -182,6 +182,7 @@ def close_session(meeting: Meeting, actor: User) -> None:
     meeting.close_session()
     db.session.flush()
     record("meeting.session_closed", meeting, actor=actor)
+    hooks.session_closed.collect(meeting, actor)
     emit_after_commit(
         "meeting.state_changed",
         {"meeting_id": meeting.id, "state": str(meeting.state)},

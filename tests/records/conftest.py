@@ -15,6 +15,7 @@ from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from meetings.live import services as live
 from meetings.live.models import AttendanceMode, Presence
 from meetings.models import MeetingParticipant, ParticipantRole
+from records import services
 from tests.voting.polls.helpers import build_session, check_in
 from voting.polls import services as polls
 from voting.polls.models import PollKind
@@ -141,8 +142,6 @@ def keystores(closed_session):
 
 def fill_and_finalize(minutes, cab) -> None:
     """The secretariat writes summaries and conclusions, then finalizes."""
-    from records import services
-
     changes = {
         "items.0.speakers.0.summary": SPEECHES[0],
         "items.0.speakers.1.summary": SPEECHES[1],

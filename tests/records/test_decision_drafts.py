@@ -10,7 +10,8 @@ import pytest
 
 from cabinet.db import db
 from meetings.models import Meeting, MeetingKind
-from records import compose, services
+from records import services
+from records.compose import decisions as compose
 
 HELD_IN_NOVEMBER = datetime(2026, 11, 3, 1, 0, tzinfo=UTC)
 

@@ -7,14 +7,17 @@ import io
 import xml.etree.ElementTree as ET
 
 import pytest
+from flask import current_app
 from pypdf import PdfReader
 
 from cabinet.db import db
+from cabinet.users.models import Role
 from records import services
 from records.models import MinutesRevision, RecordState
+from records.render import render_minutes
 from records.signing import sign_record, store
 from tests.conftest import events_named
-from tests.voting.polls.helpers import Tablet
+from tests.voting.polls.helpers import Tablet, build_session
 
 from .conftest import PASSPHRASES, fill_and_finalize
 
@@ -42,8 +45,6 @@ def test_minutes_page_drafts_on_first_open_and_shows_the_session(closed_session,
 
 
 def test_open_session_has_no_minutes_yet(db, make_cabinet, user_client):
-    from tests.voting.polls.helpers import build_session
-
     cab = make_cabinet(5, deputies=1)
     session = build_session(cab)
     response = user_client(cab.secretariat).get(
@@ -54,8 +55,6 @@ def test_open_session_has_no_minutes_yet(db, make_cabinet, user_client):
 
 
 def test_two_editors_get_a_conflict_not_an_overwrite(closed_session, user_client, make_user):
-    from cabinet.users.models import Role
-
     s = closed_session
     other = make_user(Role.SECRETARIAT, name="Chuyên viên Lê Thu")
     minutes = services.ensure_minutes(s.meeting, s.cab.secretariat)
@@ -208,8 +207,6 @@ def test_resolution_numbered_from_the_register_and_signed(closed_session, keysto
 def test_verify_endpoint_reports_tampered_and_unknown(
     closed_session, keystores, user_client, tmp_path
 ):
-    from click.testing import CliRunner  # noqa: F401  (the app's runner below)
-
     s = closed_session
     minutes = services.ensure_minutes(s.meeting, s.cab.secretariat)
     fill_and_finalize(minutes, s.cab)
@@ -246,8 +243,6 @@ def test_verify_endpoint_reports_tampered_and_unknown(
     assert earlier["signatures_ok"] and not earlier["ok"]
     assert earlier["register"]["status"] == "earlier_version"
 
-    from records.render import render_minutes
-
     unknown = verify(render_minutes(minutes))
     assert not unknown["ok"] and unknown["register"]["status"] == "unknown"
 
@@ -259,8 +254,6 @@ def test_verify_endpoint_reports_tampered_and_unknown(
     assert page.status_code == 200 and "Có trong sổ đăng ký" in page.get_data(as_text=True)
 
     # the same from the shell
-    from flask import current_app
-
     runner = current_app.test_cli_runner()
     good_file, bad_file = tmp_path / "good.pdf", tmp_path / "bad.pdf"
     good_file.write_bytes(signed)

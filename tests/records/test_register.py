@@ -10,8 +10,8 @@ import threading
 
 from sqlalchemy import select
 
+from cabinet.dates import local
 from cabinet.db import db, utcnow
-from records.compose import local
 from records.models import RegisterCounter, RegisterEntry
 from records.numbering import issue_entry, next_number
 
