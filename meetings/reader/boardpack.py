@@ -21,6 +21,10 @@ from zoneinfo import ZoneInfo
 
 from flask import render_template
 from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+
+from cabinet.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
+from meetings.models import Classification
 
 #: Bump when the layout changes so old cached packs are not served for the new layout.
 LAYOUT_VERSION = 1
@@ -93,8 +97,6 @@ class PackPlan:
 def plan_for(meeting, user) -> PackPlan:
     """The pack `user` may receive: items they can read, normal papers appended, classified
     papers they may see listed as "read separately", withdrawn papers left out."""
-    from meetings.models import Classification
-
     items = []
     for number, item in enumerate(meeting.items, start=1):
         if not item.can_read(user):
@@ -155,18 +157,12 @@ def render_front(
     plan: PackPlan, *, timezone: str, start_pages: dict[int, int] | None = None
 ) -> bytes:
     """Cover, agenda and one divider page per item as a PDF (WeasyPrint, Vietnamese fonts)."""
-    from cabinet.pdf import render_pdf
-
     html = _front_html(plan, timezone, start_pages)
     return render_pdf(html, title=f"Tài liệu phiên họp — {plan.title}", lang="vi")
 
 
 def front_layout(plan: PackPlan, *, timezone: str) -> dict[str, int]:
     """Page index of each anchor of the front matter, from a layout pass (no PDF written)."""
-    from weasyprint import HTML
-
-    from cabinet.pdf import BASE_URL, StaticOnlyFetcher
-
     html = _front_html(plan, timezone, None)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     return {name: index for index, page in enumerate(document.pages) for name in page.anchors}
