@@ -63,9 +63,7 @@ def build_board_pack(
     store = content_store()
     started = time.perf_counter()
     with store.spool() as (out, temp):
-        pages = build_pack_file(
-            plan, store.path_for, out, timezone=settings().timezone, progress=progress
-        )
+        pages = build_pack_file(plan, store.path_for, out, progress=progress)
         out.flush()
         os.fsync(out.fileno())
         out.seek(0)
