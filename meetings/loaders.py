@@ -2,23 +2,24 @@
 
 Views, API functions and socket handlers call these first, as flaskr calls
 `get_post(id, check_author=True)`; services assume the check was made and enforce only state
-rules. A missing object is NotFound (404). A refusal is Forbidden (403), or NotFound where the
+rules. A missing object is NotFound (404); a refusal is Forbidden (403), or NotFound where the
 person may not even learn that the object exists (`conceal`).
 
-| object   | need        | who                                                    | refusal   |
-|----------|-------------|--------------------------------------------------------|-----------|
-| meeting  | exists      | anyone signed in (the service decides)                 | –         |
-|          | read        | `meeting.can_read` (drafts: secretariat and chair)     | 403       |
-|          | manage      | the secretariat                                        | 403       |
-|          | conduct     | the chair, or the secretariat at the chair's console  | 403       |
-| item     | exists      | anyone signed in                                       | –         |
-|          | read        | `item.can_read` (restricted items: named people)      | 403       |
-|          | manage      | the secretariat                                        | 403       |
-|          | speak       | chair, members, deputies, invitees of the item         | 403       |
-| paper    | exists/manage/see | as above; `see`: may know it exists (`can_see`)  | 403       |
-|          | read        | may open it: a reader (403), not withdrawn (410)       | 403, 410  |
-| note     | (own)       | its author only                                        | 404       |
-| speaking request | exists, own | anyone / the person who asked                  | 403       |
+    load_meeting  exists   anyone signed in (the service decides)
+                  read     meeting.can_read: participants; drafts only the secretariat, chair
+                  manage   the secretariat
+                  conduct  the chair, or the secretariat at the chair's console
+    load_item     exists   (of `meeting`, when given)
+                  read     item.can_read: restricted items only for the cabinet and its invitees
+                  manage   the secretariat
+                  speak    the chair, members, a member's deputy, invitees of the item
+    load_paper    exists, manage   as above
+                  see      paper.can_see: may know it exists (classified: named readers)
+                  read     may open it: 403 unless it may see it, 410 once withdrawn
+    load_note              its author only (404 for anyone else)
+    load_speaking_request  exists, or own (the person who asked)
+
+`tests/meetings/test_loaders.py` walks these tables.
 """
 
 from __future__ import annotations
