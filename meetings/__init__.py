@@ -3,6 +3,8 @@
 
 def register(app):
     """Register the pages, the JSON API and the socket handlers of meetings."""
+    # Imported here, not at the top: every `import meetings.<module>` runs this __init__ first
+    # (voting.rules imports the pure meetings.quorum); pages load only when the app is built.
     from meetings import api, views
     from meetings.sockets import register_sockets
 

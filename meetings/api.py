@@ -1,501 +1,188 @@
-"""The meetings JSON API under /api/v1/meetings (same rules as the pages; errors are problem+json)."""
+"""The meetings JSON API under /api/v1/meetings (same rules as the pages; errors are problem+json).
+
+Each view: load and check access (`meetings.loaders`), validate with the input schema, call one
+service, dump with the output schema; the route wrapper commits. The OpenAPI operations are in
+`openapi.yaml` beside this module.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
-from flask_login import current_user
+from pathlib import Path
 
-from cabinet.db import db
-from cabinet.errors import Forbidden, NotFound
+from flask import Blueprint, jsonify, request
+
 from cabinet.permissions import login_required_route, roles_required
 from cabinet.schemas import load_or_raise
-from cabinet.users.models import Role, User
+from cabinet.users import current_person
+from cabinet.users.models import Role
 from meetings import services
-from meetings.models import AgendaItem, Meeting, MeetingState, Paper
+from meetings.loaders import check_meeting, load_item, load_meeting, load_paper
+from meetings.openapi import document_views
 from meetings.schemas import (
     AgendaItemInputSchema,
+    AgendaItemSchema,
     AgendaReorderSchema,
     MeetingInputSchema,
+    MeetingListSchema,
+    MeetingPaperSchema,
+    MeetingPublishResultSchema,
     MeetingSchema,
     MeetingStateChangeSchema,
     PaperClassificationSchema,
     PaperUploadSchema,
+    viewing,
 )
 
 bp = Blueprint("meetings_api", __name__, url_prefix="/api/v1/meetings")
 
 
-def _user() -> User:
-    return current_user._get_current_object()
-
-
-def _meeting(meeting_id: int, *, manage: bool = False) -> Meeting:
-    meeting = services.load_meeting(meeting_id)
-    if meeting is None:
-        raise NotFound()
-    user = _user()
-    if not (meeting.can_manage(user) if manage else meeting.can_read(user)):
-        raise Forbidden()
-    return meeting
-
-
-def _item(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = next((i for i in meeting.items if i.id == item_id), None)
-    if item is None:
-        raise NotFound()
-    return item
-
-
-def _paper(meeting: Meeting, paper_id: int) -> Paper:
-    paper = next((p for i in meeting.items for p in i.papers if p.id == paper_id), None)
-    if paper is None:
-        raise NotFound()
-    return paper
-
-
-def _state(meeting: Meeting):
-    return jsonify(services.meeting_state(meeting, _user()))
-
-
-def _dump(meeting: Meeting) -> dict:
-    return MeetingSchema().dump(
-        {**services.meeting_dict(meeting), "published_at": meeting.published_at}
-    )
+def _json() -> dict:
+    return request.get_json(silent=True) or {}
 
 
 @bp.route("", methods=["GET"])
 @login_required_route
 def list_meetings():
-    """Meetings the person may see.
-    ---
-    get:
-      summary: List meetings (the secretariat sees all; others their own, no drafts)
-      tags: [meetings]
-      responses:
-        200:
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  meetings:
-                    type: array
-                    items: MeetingSchema
-        401:
-          $ref: '#/components/responses/Problem'
-    """
-    user = _user()
+    """Meetings the person may see."""
+    user = current_person()
     if user.has_role(Role.SECRETARIAT):
         meetings = services.list_meetings()
     else:
         groups = services.my_meetings(user)
         meetings = groups["in_session"] + groups["upcoming"] + groups["past"]
-    return jsonify(meetings=[_dump(m) for m in meetings])
+    return jsonify(MeetingListSchema().dump({"meetings": meetings}))
 
 
 @bp.route("", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
 def create_meeting():
-    """Create a draft meeting.
-    ---
-    post:
-      summary: Create a meeting (secretariat); all cabinet members are invited by default
-      tags: [meetings]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: MeetingInputSchema
-      responses:
-        201:
-          content:
-            application/json:
-              schema: MeetingSchema
-        403:
-          $ref: '#/components/responses/Problem'
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    data = load_or_raise(MeetingInputSchema(), request.get_json(silent=True) or {})
-    meeting = services.create_meeting(data, actor=_user())
-    db.session.commit()
-    return jsonify(_dump(meeting)), 201
+    """Create a draft meeting."""
+    data = load_or_raise(MeetingInputSchema(), _json())
+    meeting = services.create_meeting(data, actor=current_person())
+    return jsonify(MeetingSchema().dump(meeting)), 201
 
 
 @bp.route("/<int:meeting_id>", methods=["GET"])
 @login_required_route
 def get_meeting(meeting_id: int):
-    """The meeting as the person sees it.
-    ---
-    get:
-      summary: The meeting's snapshot for the signed-in person (agenda, visible papers, reads)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-      responses:
-        200:
-          content:
-            application/json:
-              schema: MeetingStateSchema
-        403:
-          $ref: '#/components/responses/Problem'
-        404:
-          $ref: '#/components/responses/Problem'
-    """
-    return _state(_meeting(meeting_id))
+    """The meeting as the person sees it."""
+    meeting = load_meeting(meeting_id, need="read", agenda=True)
+    return jsonify(services.meeting_state(meeting, current_person()))
 
 
 @bp.route("/<int:meeting_id>", methods=["PATCH"])
 @roles_required(Role.SECRETARIAT)
 def patch_meeting(meeting_id: int):
-    """Change a meeting.
-    ---
-    patch:
-      summary: Change a meeting's details or invitations (secretariat)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: MeetingInputSchema
-      responses:
-        200:
-          content:
-            application/json:
-              schema: MeetingSchema
-        409:
-          $ref: '#/components/responses/Problem'
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    meeting = _meeting(meeting_id, manage=True)
-    data = load_or_raise(MeetingInputSchema(partial=True), request.get_json(silent=True) or {})
-    services.update_meeting(meeting, data, actor=_user())
-    db.session.commit()
-    return jsonify(_dump(meeting))
+    """Change a meeting."""
+    meeting = load_meeting(meeting_id, need="manage")
+    data = load_or_raise(MeetingInputSchema(partial=True), _json())
+    services.update_meeting(meeting, data, actor=current_person())
+    return jsonify(MeetingSchema().dump(meeting))
 
 
 @bp.route("/<int:meeting_id>/state", methods=["POST"])
 @roles_required(Role.SECRETARIAT, Role.CHAIR)
 def post_state(meeting_id: int):
-    """Move the meeting to another state.
-    ---
-    post:
-      summary: Publish, unpublish, open, close or archive (the chair may open and close)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: MeetingStateChangeSchema
-      responses:
-        200:
-          description: The meeting, with warnings (papers-ahead rule) when publishing
-          content:
-            application/json:
-              schema: MeetingPublishResultSchema
-        409:
-          $ref: '#/components/responses/Problem'
-    """
-    meeting = _meeting(meeting_id)
-    user = _user()
-    target = load_or_raise(MeetingStateChangeSchema(), request.get_json(silent=True) or {})["state"]
-    chair_may = meeting.can_chair(user) and target in (
-        MeetingState.IN_SESSION,
-        MeetingState.CLOSED,
-    )
-    if not (meeting.can_manage(user) or chair_may):
-        raise Forbidden()
-    warnings: list = []
-    if target == MeetingState.PUBLISHED:
-        warnings = services.publish_meeting(meeting, actor=user)
-    else:
-        services.change_state(meeting, target, actor=user)
-    db.session.commit()
-    return jsonify(meeting=_dump(meeting), warnings=[str(w) for w in warnings])
+    """Move the meeting to another state."""
+    meeting = load_meeting(meeting_id, need="read")
+    target = load_or_raise(MeetingStateChangeSchema(), _json())["state"]
+    check_meeting(meeting, "conduct" if target in services.CHAIR_MOVES else "manage")
+    warnings = services.move_meeting(meeting, target, actor=current_person())
+    return jsonify(MeetingPublishResultSchema().dump({"meeting": meeting, "warnings": warnings}))
 
 
 @bp.route("/<int:meeting_id>/items", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
 def post_item(meeting_id: int):
-    """Add an agenda item.
-    ---
-    post:
-      summary: Append an item to the agenda (secretariat)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: AgendaItemInputSchema
-      responses:
-        201:
-          content:
-            application/json:
-              schema: AgendaItemSchema
-        409:
-          $ref: '#/components/responses/Problem'
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    meeting = _meeting(meeting_id, manage=True)
-    data = load_or_raise(AgendaItemInputSchema(), request.get_json(silent=True) or {})
-    item = services.add_item(meeting, data, actor=_user())
-    db.session.commit()
-    return jsonify({**services.item_dict(item), "papers": []}), 201
+    """Add an agenda item."""
+    meeting = load_meeting(meeting_id, need="manage")
+    data = load_or_raise(AgendaItemInputSchema(), _json())
+    user = current_person()
+    item = services.add_item(meeting, data, actor=user)
+    with viewing(user):
+        return jsonify(AgendaItemSchema().dump(item)), 201
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>", methods=["PATCH"])
 @roles_required(Role.SECRETARIAT)
 def patch_item(meeting_id: int, item_id: int):
-    """Change an agenda item.
-    ---
-    patch:
-      summary: Change an agenda item (secretariat)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: item_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: AgendaItemInputSchema
-      responses:
-        200:
-          content:
-            application/json:
-              schema: AgendaItemSchema
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    meeting = _meeting(meeting_id, manage=True)
-    item = _item(meeting, item_id)
-    data = load_or_raise(AgendaItemInputSchema(partial=True), request.get_json(silent=True) or {})
-    services.update_item(item, data, actor=_user())
-    db.session.commit()
+    """Change an agenda item."""
+    item = load_item(item_id, need="exists", meeting=load_meeting(meeting_id, need="manage"))
+    data = load_or_raise(AgendaItemInputSchema(partial=True), _json())
+    services.update_item(item, data, actor=current_person())
     return jsonify(services.item_dict(item))
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>", methods=["DELETE"])
 @roles_required(Role.SECRETARIAT)
 def delete_item(meeting_id: int, item_id: int):
-    """Remove an agenda item.
-    ---
-    delete:
-      summary: Remove an agenda item and its papers (secretariat)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: item_id, required: true, schema: {type: integer}}
-      responses:
-        204:
-          description: Removed
-        409:
-          $ref: '#/components/responses/Problem'
-    """
-    meeting = _meeting(meeting_id, manage=True)
-    services.remove_item(_item(meeting, item_id), actor=_user())
-    db.session.commit()
+    """Remove an agenda item."""
+    item = load_item(item_id, need="exists", meeting=load_meeting(meeting_id, need="manage"))
+    services.remove_item(item, actor=current_person())
     return "", 204
 
 
 @bp.route("/<int:meeting_id>/order", methods=["PUT"])
 @roles_required(Role.SECRETARIAT)
 def put_order(meeting_id: int):
-    """Reorder the agenda.
-    ---
-    put:
-      summary: Put the agenda in a new order; the body must list every item id once
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: AgendaReorderSchema
-      responses:
-        200:
-          content:
-            application/json:
-              schema: AgendaReorderSchema
-        409:
-          description: The agenda changed meanwhile (the current order is in `order`)
-          content:
-            application/problem+json:
-              schema: Problem
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    meeting = _meeting(meeting_id, manage=True)
-    data = load_or_raise(AgendaReorderSchema(), request.get_json(silent=True) or {})
-    order = services.reorder_items(meeting, data["order"], actor=_user())
-    db.session.commit()
-    return jsonify(order=order)
+    """Reorder the agenda."""
+    meeting = load_meeting(meeting_id, need="manage")
+    data = load_or_raise(AgendaReorderSchema(), _json())
+    order = services.reorder_items(meeting, data["order"], actor=current_person())
+    return jsonify(AgendaReorderSchema().dump({"order": order}))
 
 
 @bp.route("/<int:meeting_id>/items/<int:item_id>/papers", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
 def post_paper(meeting_id: int, item_id: int):
-    """Upload a paper.
-    ---
-    post:
-      summary: Upload a paper to an item (multipart; PDF, DOCX, XLSX or PPTX)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: item_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          multipart/form-data:
-            schema:
-              type: object
-              required: [file]
-              properties:
-                file: {type: string, format: binary}
-                title: {type: string}
-                classification: {type: string, enum: [normal, restricted, secret]}
-                reader_ids: {type: array, items: {type: integer}}
-      responses:
-        201:
-          content:
-            application/json:
-              schema: MeetingPaperSchema
-        422:
-          description: The upload was refused (too large, wrong type, broken or encrypted PDF, bad name)
-          content:
-            application/problem+json:
-              schema: Problem
-    """
-    meeting = _meeting(meeting_id, manage=True)
-    item = _item(meeting, item_id)
+    """Upload a paper."""
+    item = load_item(item_id, need="exists", meeting=load_meeting(meeting_id, need="manage"))
     data = load_or_raise(PaperUploadSchema(), request.form)
-    paper = services.add_paper(item, upload=request.files.get("file"), actor=_user(), **data)
-    db.session.commit()
-    return jsonify(services.paper_dict(paper, _user(), None)), 201
+    paper = services.add_paper(
+        item, upload=request.files.get("file"), actor=current_person(), **data
+    )
+    return jsonify(MeetingPaperSchema().dump(paper)), 201
 
 
 @bp.route("/<int:meeting_id>/papers/<int:paper_id>/versions", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
 def post_version(meeting_id: int, paper_id: int):
-    """Upload a new version of a paper.
-    ---
-    post:
-      summary: Upload a new version (it becomes current; old ones stay listed)
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: paper_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          multipart/form-data:
-            schema:
-              type: object
-              required: [file]
-              properties:
-                file: {type: string, format: binary}
-      responses:
-        201:
-          content:
-            application/json:
-              schema: MeetingPaperSchema
-        410:
-          $ref: '#/components/responses/Problem'
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    paper = _paper(_meeting(meeting_id, manage=True), paper_id)
-    services.add_version(paper, request.files.get("file"), actor=_user())
-    db.session.commit()
-    return jsonify(services.paper_dict(paper, _user(), None)), 201
+    """Upload a new version of a paper."""
+    paper = load_paper(paper_id, need="exists", meeting=load_meeting(meeting_id, need="manage"))
+    services.add_version(paper, request.files.get("file"), actor=current_person())
+    return jsonify(MeetingPaperSchema().dump(paper)), 201
 
 
 @bp.route("/<int:meeting_id>/papers/<int:paper_id>/classification", methods=["PUT"])
 @roles_required(Role.SECRETARIAT)
 def put_classification(meeting_id: int, paper_id: int):
-    """Set a paper's classification and readers.
-    ---
-    put:
-      summary: Set classification (normal, restricted, secret) and the readers allowed
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: paper_id, required: true, schema: {type: integer}}
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: PaperClassificationSchema
-      responses:
-        200:
-          content:
-            application/json:
-              schema: MeetingPaperSchema
-        422:
-          $ref: '#/components/responses/Problem'
-    """
-    paper = _paper(_meeting(meeting_id, manage=True), paper_id)
-    data = load_or_raise(PaperClassificationSchema(), request.get_json(silent=True) or {})
-    services.set_classification(paper, data["classification"], data["reader_ids"], actor=_user())
-    db.session.commit()
-    return jsonify(services.paper_dict(paper, _user(), None))
+    """Set a paper's classification and readers."""
+    paper = load_paper(paper_id, need="exists", meeting=load_meeting(meeting_id, need="manage"))
+    data = load_or_raise(PaperClassificationSchema(), _json())
+    services.set_classification(
+        paper, data["classification"], data["reader_ids"], actor=current_person()
+    )
+    return jsonify(MeetingPaperSchema().dump(paper))
 
 
 @bp.route("/<int:meeting_id>/papers/<int:paper_id>/withdraw", methods=["POST"])
 @roles_required(Role.SECRETARIAT)
 def post_withdraw(meeting_id: int, paper_id: int):
-    """Withdraw a paper.
-    ---
-    post:
-      summary: Withdraw a paper; it stops being served at once, open tablets drop it
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: paper_id, required: true, schema: {type: integer}}
-      responses:
-        200:
-          content:
-            application/json:
-              schema: MeetingPaperSchema
-    """
-    paper = _paper(_meeting(meeting_id, manage=True), paper_id)
-    reason = str((request.get_json(silent=True) or {}).get("reason", ""))[:500]
-    services.withdraw_paper(paper, actor=_user(), reason=reason)
-    db.session.commit()
-    return jsonify(services.paper_dict(paper, _user(), None))
+    """Withdraw a paper."""
+    paper = load_paper(paper_id, need="exists", meeting=load_meeting(meeting_id, need="manage"))
+    reason = str(_json().get("reason", ""))[:500]
+    services.withdraw_paper(paper, actor=current_person(), reason=reason)
+    return jsonify(MeetingPaperSchema().dump(paper))
 
 
 @bp.route("/<int:meeting_id>/papers/<int:paper_id>", methods=["GET"])
 @login_required_route
 def get_paper(meeting_id: int, paper_id: int):
-    """One paper as the person sees it.
-    ---
-    get:
-      summary: A paper's versions, classification, links and "updated since you last read"
-      tags: [meetings]
-      parameters:
-        - {in: path, name: meeting_id, required: true, schema: {type: integer}}
-        - {in: path, name: paper_id, required: true, schema: {type: integer}}
-      responses:
-        200:
-          content:
-            application/json:
-              schema: MeetingPaperSchema
-        403:
-          $ref: '#/components/responses/Problem'
-    """
-    paper = _paper(_meeting(meeting_id), paper_id)
-    user = _user()
-    if not paper.can_see(user):
-        raise Forbidden()
-    reads = services.last_reads([paper], user)
-    return jsonify(services.paper_dict(paper, user, reads.get(paper.id)))
+    """One paper as the person sees it."""
+    paper = load_paper(paper_id, need="see", meeting=load_meeting(meeting_id, need="read"))
+    user = current_person()
+    with viewing(user, services.last_reads([paper], user)):
+        return jsonify(MeetingPaperSchema().dump(paper))
+
+
+document_views(globals(), Path(__file__).with_name("openapi.yaml"))

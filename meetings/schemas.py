@@ -1,27 +1,43 @@
-"""Marshmallow schemas of the meetings API, the HTML forms and the socket payloads."""
+"""Marshmallow schemas of the meetings API, the HTML forms and the socket payloads.
+
+The output schemas are the wire shape: the API, the `meeting.join` snapshot, the socket events
+and the pages all dump through them, and the OpenAPI document shows the same classes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import (
     EXCLUDE,
     Schema,
     ValidationError,
     fields,
+    missing,
     pre_load,
     validate,
     validates_schema,
 )
+from marshmallow.experimental.context import Context
 
-from meetings.models import Classification, ItemKind, MeetingForm, MeetingKind, MeetingState
+from cabinet.config import settings
+from meetings.models import (
+    Classification,
+    ItemKind,
+    MeetingForm,
+    MeetingKind,
+    MeetingState,
+    Paper,
+)
 
 
 def _local_zone() -> ZoneInfo:
-    from cabinet.config import settings
-
     return ZoneInfo(settings().timezone)
 
 
@@ -182,22 +198,50 @@ class MeetingJoinSchema(Schema):
 
 
 # -- output -------------------------------------------------------------------------------
+# What a payload says depends on who receives it (which papers they see, what they read last):
+# the dump runs inside `viewing(viewer, reads)`; without it nothing is filtered or marked read.
+
+_NOBODY = object()
 
 
-class MeetingSchema(Schema):
-    """A meeting as the API returns it."""
+@contextmanager
+def viewing(viewer: Any = _NOBODY, reads: Mapping[int, int] | None = None) -> Iterator[None]:
+    """Dump for `viewer`: only the papers they may see, with their last read versions."""
+    with Context({"viewer": viewer, "reads": reads or {}}):
+        yield
+
+
+def _viewing() -> dict[str, Any]:
+    return Context.get({"viewer": _NOBODY, "reads": {}})
+
+
+def url_anywhere(endpoint: str, **values: Any) -> str:
+    """url_for that also works outside a request (CLI, tests, background emits)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+class MeetingFieldsSchema(Schema):
+    """A meeting's own fields, as the snapshot and the socket events carry them."""
 
     id = fields.Integer()
     kind = fields.String(metadata={"enum": [k.value for k in MeetingKind]})
     title = fields.String()
     number = fields.String()
-    starts_at = fields.String(metadata={"format": "date-time"})
-    ends_at = fields.String(allow_none=True, metadata={"format": "date-time"})
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime(allow_none=True)
     place = fields.String()
     form = fields.String(metadata={"enum": [f.value for f in MeetingForm]})
-    state = fields.String(metadata={"enum": [s.value for s in MeetingState]})
     chair = fields.Nested(MeetingUserRefSchema, allow_none=True)
+    state = fields.String(metadata={"enum": [s.value for s in MeetingState]})
     version = fields.Integer()
+
+
+class MeetingSchema(MeetingFieldsSchema):
+    """A meeting as the API returns it."""
+
     published_at = fields.AwareDateTime(allow_none=True)
 
 
@@ -212,7 +256,15 @@ class PaperVersionSchema(Schema):
     media_type = fields.String()
     page_count = fields.Integer(allow_none=True)
     readable = fields.Boolean(metadata={"description": "False: download only (not converted)"})
-    uploaded_at = fields.String()
+    uploaded_at = fields.DateTime()
+
+
+class PaperLinksSchema(Schema):
+    """Where a paper is served (absent once it is withdrawn)."""
+
+    file = fields.String()
+    download = fields.String()
+    reader = fields.String(allow_none=True)
 
 
 class MeetingPaperSchema(Schema):
@@ -221,14 +273,47 @@ class MeetingPaperSchema(Schema):
     id = fields.Integer()
     item_id = fields.Integer()
     title = fields.String()
-    classification = fields.String()
-    withdrawn = fields.Boolean()
-    current = fields.Nested(PaperVersionSchema, allow_none=True)
-    versions = fields.List(fields.Nested(PaperVersionSchema))
-    last_read = fields.Integer(allow_none=True)
-    unread = fields.Boolean()
-    updated_since_read = fields.Boolean()
-    links = fields.Dict()
+    classification = fields.String(metadata={"enum": [c.value for c in Classification]})
+    withdrawn = fields.Boolean(attribute="is_withdrawn")
+    current = fields.Nested(PaperVersionSchema, attribute="current_version", allow_none=True)
+    versions = fields.List(fields.Nested(PaperVersionSchema), attribute="versions_newest_first")
+    last_read = fields.Method("_last_read", allow_none=True, metadata={"type": "integer"})
+    unread = fields.Method("_unread", metadata={"type": "boolean"})
+    updated_since_read = fields.Method("_updated_since_read", metadata={"type": "boolean"})
+    links = fields.Method("_links", metadata={"type": "object"})
+
+    def _last_read(self, paper: Paper) -> int | None:
+        return _viewing()["reads"].get(paper.id)
+
+    def _unread(self, paper: Paper) -> bool:
+        return self._last_read(paper) is None
+
+    def _updated_since_read(self, paper: Paper) -> bool:
+        last = self._last_read(paper)
+        current = paper.current_version
+        return last is not None and last < (current.number if current else 0)
+
+    def _links(self, paper: Paper) -> Any:
+        if paper.is_withdrawn:
+            return missing
+        has_reader = "reader.paper" in current_app.view_functions
+        return PaperLinksSchema().dump(
+            {
+                "file": url_anywhere("meetings.paper_file", paper_id=paper.id),
+                "download": url_anywhere("meetings.paper_file", paper_id=paper.id, download=1),
+                "reader": url_anywhere("reader.paper", paper_id=paper.id) if has_reader else None,
+            }
+        )
+
+
+class _SeenPapers(fields.List):
+    """An item's papers that the viewer may know of (all of them outside `viewing`)."""
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:
+        viewer = _viewing()["viewer"]
+        if value is not None and viewer is not _NOBODY:
+            value = [paper for paper in value if paper.can_see(viewer)]
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class AgendaItemSchema(Schema):
@@ -238,26 +323,32 @@ class AgendaItemSchema(Schema):
     position = fields.Integer()
     title = fields.String()
     summary = fields.String()
-    kind = fields.String()
+    kind = fields.String(metadata={"enum": [k.value for k in ItemKind]})
     ministry = fields.String()
     presenter = fields.String()
     planned_minutes = fields.Integer()
     restricted = fields.Boolean()
     invitees = fields.List(fields.Nested(MeetingUserRefSchema))
-    papers = fields.List(fields.Nested(MeetingPaperSchema))
+    papers = _SeenPapers(fields.Nested(MeetingPaperSchema))
 
 
 class MeetingStateSchema(Schema):
     """The snapshot a tablet renders (also the `meeting.join` ack's `state`)."""
 
-    meeting = fields.Dict()
+    meeting = fields.Nested(MeetingFieldsSchema)
     can_manage = fields.Boolean()
     items = fields.List(fields.Nested(AgendaItemSchema))
-    server_time = fields.String()
+    server_time = fields.DateTime()
+
+
+class MeetingListSchema(Schema):
+    """The meetings a person may see."""
+
+    meetings = fields.List(fields.Nested(MeetingSchema))
 
 
 class MeetingPublishResultSchema(Schema):
-    """The meeting after publishing, with the warnings to show."""
+    """The meeting after a change of state, with the warnings to show (publishing)."""
 
     meeting = fields.Nested(MeetingSchema)
     warnings = fields.List(fields.String())

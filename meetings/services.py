@@ -1,88 +1,69 @@
-"""Business operations on meetings and agendas. They flush and queue events; callers commit.
+"""Business operations on meetings. They flush and queue events; the caller's unit of work
+commits.
 
-Every change is audited (`cabinet.audit.record`) and announced to the meeting's room with
-`cabinet.realtime.emit_after_commit`, so tablets hear of it only once it is durable. Paper
-operations live in `meetings.papers` and are re-exported here.
+Every change is audited (`cabinet.audit.record`) and announced to the meeting's room after
+the commit (`meetings.events.announce`), so tablets hear of it only once it is durable. The
+agenda (`meetings.agenda`), papers (`meetings.papers`) and reading (`meetings.queries`)
+operations are re-exported here: other packages, the demo and the tests use this one module.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from cabinet.audit import record
 from cabinet.config import settings
 from cabinet.db import db, utcnow
-from cabinet.errors import Conflict, ValidationFailed
-from cabinet.realtime import emit_after_commit, meeting_room, user_room
-from cabinet.users.models import Role, User
+from cabinet.realtime import emit_after_commit, user_room
+from cabinet.users.models import User
 from cabinet.users.services import all_members
-from meetings.models import (
-    AgendaItem,
-    Meeting,
-    MeetingParticipant,
-    MeetingState,
-    Paper,
-    ParticipantRole,
-    item_invitees,
+from meetings.agenda import (  # noqa: F401  (re-exported)
+    AgendaChanged,
+    add_item,
+    item_dict,
+    move_item,
+    remove_item,
+    reorder_items,
+    update_item,
 )
-from meetings.papers import (  # noqa: F401  (re-exported: one services module per package)
+from meetings.events import announce
+from meetings.models import Meeting, MeetingParticipant, MeetingState, ParticipantRole
+from meetings.papers import (  # noqa: F401  (re-exported)
     add_paper,
     add_version,
+    content_store,
     last_reads,
-    paper_dict,
     record_read,
     set_classification,
     withdraw_paper,
 )
-from meetings.permissions import MEETING_ID_HOOKS
+from meetings.people import find_users
+from meetings.queries import (  # noqa: F401  (re-exported)
+    list_meetings,
+    meeting_state,
+    my_meetings,
+    visible_items,
+)
+from meetings.schemas import MeetingFieldsSchema
 
 MEETING_FIELDS = ("kind", "title", "number", "starts_at", "ends_at", "place", "form", "chair_id")
-ITEM_FIELDS = (
-    "title",
-    "summary",
-    "kind",
-    "ministry",
-    "presenter",
-    "planned_minutes",
-    "restricted",
-)
+NO_SUCH_USER = _l("Không tìm thấy người dùng được chọn.")
 
 
-class AgendaChanged(Conflict):
-    """The reorder was computed from an agenda that has changed since."""
-
-    code = "agenda.stale"
-    default_message = _l(
-        "Chương trình họp vừa được thay đổi ở nơi khác. Trang đã được cập nhật, hãy sắp xếp lại."
-    )
+def meeting_dict(meeting: Meeting) -> dict[str, Any]:
+    """The meeting's own fields as sent to clients."""
+    return MeetingFieldsSchema().dump(meeting)
 
 
-# -- meetings -----------------------------------------------------------------------------
-
-
-def _users(ids: Iterable[int] | None) -> list[User]:
-    ids = list(dict.fromkeys(ids or ()))
-    if not ids:
-        return []
-    found = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        raise ValidationFailed(fields={"users": [_l("Không tìm thấy người dùng được chọn.")]})
-    return [found[i] for i in ids]
-
-
-def _set_participants(meeting: Meeting, member_ids, invitee_ids) -> None:
+def _set_participants(meeting: Meeting, member_ids: Any, invitee_ids: Any) -> None:
     """Replace the invitation list, keeping rows (and their ids) that do not change."""
     wanted: dict[int, ParticipantRole] = {}
-    for user in _users(invitee_ids):
+    for user in find_users(invitee_ids, field="users", message=NO_SUCH_USER):
         wanted[user.id] = ParticipantRole.INVITEE
-    for user in _users(member_ids):
+    for user in find_users(member_ids, field="users", message=NO_SUCH_USER):
         wanted[user.id] = ParticipantRole.MEMBER
     if meeting.chair_id is not None:
         wanted.setdefault(meeting.chair_id, ParticipantRole.MEMBER)
@@ -94,31 +75,6 @@ def _set_participants(meeting: Meeting, member_ids, invitee_ids) -> None:
             part.role = role
     for user_id, role in wanted.items():
         meeting.participants.append(MeetingParticipant(user_id=user_id, role=role))
-
-
-def meeting_dict(meeting: Meeting) -> dict[str, Any]:
-    """The meeting's own fields as sent to clients."""
-    return {
-        "id": meeting.id,
-        "kind": str(meeting.kind),
-        "title": meeting.title,
-        "number": meeting.number,
-        "starts_at": meeting.starts_at.isoformat(),
-        "ends_at": meeting.ends_at.isoformat() if meeting.ends_at else None,
-        "place": meeting.place,
-        "form": str(meeting.form),
-        "chair": {"id": meeting.chair.id, "name": meeting.chair.name} if meeting.chair else None,
-        "state": str(meeting.state),
-        "version": meeting.version,
-    }
-
-
-def _emit(event: str, meeting: Meeting, /, **payload: Any) -> None:
-    emit_after_commit(
-        event,
-        {"meeting_id": meeting.id, "version": meeting.version, **payload},
-        room=meeting_room(meeting.id),
-    )
 
 
 def create_meeting(data: dict[str, Any], *, actor: User) -> Meeting:
@@ -160,7 +116,7 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, actor: User) -> Me
     meeting.touch()
     db.session.flush()
     record("meeting.updated", meeting, data={"fields": changed}, actor=actor)
-    _emit("meeting.updated", meeting, meeting=meeting_dict(meeting), fields=changed)
+    announce("meeting.updated", meeting, meeting=meeting_dict(meeting), fields=changed)
     return meeting
 
 
@@ -202,6 +158,18 @@ _STATE_ACTIONS = {
     MeetingState.ARCHIVED: ("archive", "meeting.archived"),
 }
 
+#: The moves the chair may make besides the secretariat (the others are the secretariat's).
+CHAIR_MOVES = frozenset({MeetingState.IN_SESSION, MeetingState.CLOSED})
+
+
+def move_meeting(meeting: Meeting, target: MeetingState, *, actor: User) -> list[Any]:
+    """Move the meeting to `target` (publishing checks the papers-ahead rule); returns the
+    warnings to show."""
+    if MeetingState(target) == MeetingState.PUBLISHED:
+        return publish_meeting(meeting, actor=actor)
+    change_state(meeting, target, actor=actor)
+    return []
+
 
 def change_state(
     meeting: Meeting, target: MeetingState, *, actor: User, data: dict | None = None
@@ -218,7 +186,7 @@ def change_state(
         data={"from": str(previous), "to": str(target), **(data or {})},
         actor=actor,
     )
-    _emit(
+    announce(
         "meeting.state_changed",
         meeting,
         state=str(target),
@@ -234,197 +202,3 @@ def change_state(
                 room=user_room(user_id),
             )
     return meeting
-
-
-# -- agenda -------------------------------------------------------------------------------
-
-
-def item_dict(item: AgendaItem) -> dict[str, Any]:
-    """An agenda item's fields as sent to clients (without papers)."""
-    return {
-        "id": item.id,
-        "position": item.position,
-        "title": item.title,
-        "summary": item.summary,
-        "kind": str(item.kind),
-        "ministry": item.ministry,
-        "presenter": item.presenter,
-        "planned_minutes": item.planned_minutes,
-        "restricted": item.restricted,
-        "invitees": [{"id": u.id, "name": u.name} for u in item.invitees],
-    }
-
-
-def _item_event(event: str, item: AgendaItem, **extra: Any) -> None:
-    """Announce an item change; a restricted item's content is never broadcast, only its id."""
-    meeting = item.meeting
-    if item.restricted:
-        _emit(event, meeting, item_id=item.id, restricted=True, **extra)
-    else:
-        _emit(event, meeting, item_id=item.id, item=item_dict(item), **extra)
-
-
-def add_item(meeting: Meeting, data: dict[str, Any], *, actor: User) -> AgendaItem:
-    """Append an item to the agenda."""
-    meeting.ensure_editable()
-    item = AgendaItem(position=len(meeting.items) + 1)
-    for name in ITEM_FIELDS:
-        if name in data:
-            setattr(item, name, data[name])
-    meeting.items.append(item)
-    if "invitee_ids" in data:
-        item.invitees = _users(data["invitee_ids"])
-    meeting.touch()
-    db.session.flush()
-    record(
-        "agenda.item_added", item, data={"meeting": meeting.id, "title": item.title}, actor=actor
-    )
-    _item_event("agenda.item_added", item)
-    return item
-
-
-def update_item(item: AgendaItem, data: dict[str, Any], *, actor: User) -> AgendaItem:
-    """Change an agenda item's fields and its own invitees."""
-    meeting = item.meeting
-    meeting.ensure_editable()
-    was_restricted = item.restricted
-    changed = [n for n in ITEM_FIELDS if n in data and getattr(item, n) != data[n]]
-    for name in changed:
-        setattr(item, name, data[name])
-    if "invitee_ids" in data:
-        invitees = _users(data["invitee_ids"])
-        if {u.id for u in invitees} != {u.id for u in item.invitees}:
-            item.invitees = invitees
-            changed.append("invitees")
-    if not changed:
-        return item
-    meeting.touch()
-    db.session.flush()
-    record("agenda.item_updated", item, data={"fields": changed}, actor=actor)
-    # An item that just became restricted must not linger with content on invitees' tablets.
-    _item_event("agenda.item_updated", item, fields=changed, was_restricted=was_restricted)
-    return item
-
-
-def remove_item(item: AgendaItem, *, actor: User) -> None:
-    """Delete an agenda item with its papers and renumber the rest."""
-    meeting = item.meeting
-    meeting.ensure_editable()
-    item_id, title = item.id, item.title
-    record("agenda.item_removed", item, data={"meeting": meeting.id, "title": title}, actor=actor)
-    meeting.items.remove(item)
-    for position, other in enumerate(meeting.items, start=1):
-        other.position = position
-    meeting.touch()
-    db.session.flush()
-    _emit("agenda.item_removed", meeting, item_id=item_id, order=[i.id for i in meeting.items])
-
-
-def reorder_items(meeting: Meeting, ordered_ids: Sequence[int], *, actor: User) -> list[int]:
-    """Put the agenda in the given order; `ordered_ids` must be a permutation of the items."""
-    meeting.ensure_editable()
-    ordered = [int(i) for i in ordered_ids]
-    if len(set(ordered)) != len(ordered):
-        raise ValidationFailed(fields={"order": [_l("Một mục xuất hiện hai lần trong thứ tự.")]})
-    by_id = {item.id: item for item in meeting.items}
-    if set(ordered) != set(by_id):
-        raise AgendaChanged(order=[i.id for i in meeting.items])
-    before = [i.id for i in meeting.items]
-    if before == ordered:
-        return ordered
-    for position, item_id in enumerate(ordered, start=1):
-        by_id[item_id].position = position
-    meeting.items.sort(key=lambda i: i.position)
-    meeting.touch()
-    db.session.flush()
-    record("agenda.reordered", meeting, data={"from": before, "to": ordered}, actor=actor)
-    _emit("agenda.reordered", meeting, order=ordered)
-    return ordered
-
-
-# -- reading ------------------------------------------------------------------------------
-
-
-def load_meeting(meeting_id: int) -> Meeting | None:
-    """A meeting with its agenda, papers and versions loaded in a few queries."""
-    return db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.participants),
-            selectinload(Meeting.items).selectinload(AgendaItem.invitees),
-            selectinload(Meeting.items)
-            .selectinload(AgendaItem.papers)
-            .selectinload(Paper.versions),
-            selectinload(Meeting.items).selectinload(AgendaItem.papers).selectinload(Paper.readers),
-        )
-    )
-
-
-def visible_items(meeting: Meeting, user: User) -> list[AgendaItem]:
-    """The agenda items `user` may read, in order."""
-    return [item for item in meeting.items if item.can_read(user)]
-
-
-def meeting_state(meeting: Meeting, user: User) -> dict[str, Any]:
-    """The full snapshot of a meeting for one person: what a (re)joining tablet renders."""
-    items = visible_items(meeting, user)
-    papers = [p for item in items for p in item.papers if p.can_see(user)]
-    reads = last_reads(papers, user)
-    return {
-        "meeting": meeting_dict(meeting),
-        "can_manage": meeting.can_manage(user),
-        "items": [
-            {
-                **item_dict(item),
-                "papers": [
-                    paper_dict(p, user, reads.get(p.id)) for p in item.papers if p.can_see(user)
-                ],
-            }
-            for item in items
-        ],
-        "server_time": utcnow().isoformat(),
-    }
-
-
-def list_meetings(*, states: Iterable[MeetingState] | None = None) -> list[Meeting]:
-    """All meetings for the secretariat, newest first."""
-    query = select(Meeting).options(selectinload(Meeting.chair)).order_by(Meeting.starts_at.desc())
-    if states:
-        query = query.where(Meeting.state.in_(list(states)))
-    return list(db.session.scalars(query))
-
-
-def my_meetings(user: User) -> dict[str, list[Meeting]]:
-    """A person's meetings split into in session, upcoming and past (drafts are not shown)."""
-    invited = select(MeetingParticipant.meeting_id).where(MeetingParticipant.user_id == user.id)
-    for_items = (
-        select(AgendaItem.meeting_id)
-        .join(item_invitees, item_invitees.c.item_id == AgendaItem.id)
-        .where(item_invitees.c.user_id == user.id)
-    )
-    query = (
-        select(Meeting)
-        .where(Meeting.state != MeetingState.DRAFT)
-        .options(selectinload(Meeting.chair), selectinload(Meeting.items))
-    )
-    if not user.has_role(Role.SECRETARIAT):
-        extra = [i for hook in MEETING_ID_HOOKS for i in hook(user)]
-        query = query.where(
-            or_(
-                Meeting.id.in_(invited),
-                Meeting.id.in_(for_items),
-                Meeting.chair_id == user.id,
-                Meeting.id.in_(extra),
-            )
-        )
-    meetings = list(db.session.scalars(query.order_by(Meeting.starts_at)))
-    return {
-        "in_session": [m for m in meetings if m.state == MeetingState.IN_SESSION],
-        "upcoming": [m for m in meetings if m.state == MeetingState.PUBLISHED],
-        "past": sorted(
-            (m for m in meetings if m.state in (MeetingState.CLOSED, MeetingState.ARCHIVED)),
-            key=lambda m: m.starts_at,
-            reverse=True,
-        ),
-    }

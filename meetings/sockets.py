@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
-from cabinet.errors import Forbidden, NotFound
 from cabinet.realtime import meeting_room, snapshot_parts, socket_event
-from meetings import services
+from cabinet.users import current_person
+from meetings.loaders import load_meeting
+from meetings.models import Meeting
+from meetings.queries import meeting_state
 from meetings.schemas import MeetingJoinSchema
 
 
-def full_state(meeting, user) -> dict[str, Any]:
+def full_state(meeting: Meeting, user: Any) -> dict[str, Any]:
     """This package's snapshot merged with every registered part (attendance, polls, ...)."""
-    return {**services.meeting_state(meeting, user), **snapshot_parts(meeting, user)}
+    return {**meeting_state(meeting, user), **snapshot_parts(meeting, user)}
 
 
 def register_sockets() -> None:
@@ -24,14 +25,9 @@ def register_sockets() -> None:
     @socket_event("meeting.join", schema=MeetingJoinSchema)
     def join(data: dict[str, Any]) -> dict[str, Any]:
         """Follow a meeting: access check, join its room, the state in one message."""
-        meeting = services.load_meeting(data["meeting_id"])
-        if meeting is None:
-            raise NotFound()
-        user = current_user._get_current_object()
-        if not meeting.can_read(user):
-            raise Forbidden()
+        meeting = load_meeting(data["meeting_id"], need="read", agenda=True)
         join_room(meeting_room(meeting.id))
-        return {"state": full_state(meeting, user)}
+        return {"state": full_state(meeting, current_person())}
 
     @socket_event("meeting.leave", schema=MeetingJoinSchema)
     def leave(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,25 +1,28 @@
 """The live session: attendance and quorum, the current item and its timer, the speakers' list.
 
-Votes live in `voting.polls`; this package's `meeting.join` snapshot part ("live") carries
-both, so a tablet that reconnects resyncs in one message.
+Votes live in `voting.polls`; they add their part to this package's "live" snapshot part
+through `meetings.hooks.live_parts`, so a tablet that reconnects resyncs in one message.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
+from cabinet.realtime import register_snapshot_part
+from meetings.permissions import MEETING_ID_HOOKS, READ_HOOKS
+
 
 def register(app: Flask) -> None:
     """Register the live pages, socket events, the deputy read hook and the snapshot part."""
-    from cabinet.realtime import register_snapshot_part
+    # Imported here, not at the top: every `import meetings.live.<module>` (voting imports
+    # `meetings.live.services`) runs this __init__ first; pages load when the app is built.
     from meetings.live import (
         models,  # noqa: F401  (tables for create_all)
         views,
     )
-    from meetings.live.services import deputy_meeting_ids, deputy_read_hook
+    from meetings.live.attendance import deputy_meeting_ids, deputy_read_hook
     from meetings.live.snapshot import live_part
     from meetings.live.sockets import register_sockets
-    from meetings.permissions import MEETING_ID_HOOKS, READ_HOOKS
 
     app.register_blueprint(views.bp)
     register_sockets()

@@ -8,20 +8,9 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cabinet.db import Base, utcnow
+from cabinet.db import Base, str_enum, utcnow
 from cabinet.users.models import User
 from meetings.models import AgendaItem, Meeting
-
-
-def _enum(cls) -> sa.Enum:
-    return sa.Enum(
-        cls,
-        native_enum=False,
-        create_constraint=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 class Presence(StrEnum):
@@ -49,8 +38,12 @@ class Attendance(Base):
         sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    presence: Mapped[Presence] = mapped_column(_enum(Presence), default=Presence.ABSENT)
-    mode: Mapped[AttendanceMode | None] = mapped_column(_enum(AttendanceMode), nullable=True)
+    presence: Mapped[Presence] = mapped_column(
+        str_enum(Presence, length=20), default=Presence.ABSENT
+    )
+    mode: Mapped[AttendanceMode | None] = mapped_column(
+        str_enum(AttendanceMode, length=20), nullable=True
+    )
     # Absent with the chair's leave ("vắng có phép") and why, as the minutes state it.
     with_leave: Mapped[bool] = mapped_column(default=False)
     leave_reason: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -150,11 +143,11 @@ class SpeakingRequest(Base):
         sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    capacity: Mapped[SpeakerCapacity] = mapped_column(_enum(SpeakerCapacity))
+    capacity: Mapped[SpeakerCapacity] = mapped_column(str_enum(SpeakerCapacity, length=20))
     # A deputy speaks for the absent member who sent them.
     for_member_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     status: Mapped[SpeakerStatus] = mapped_column(
-        _enum(SpeakerStatus), default=SpeakerStatus.WAITING
+        str_enum(SpeakerStatus, length=20), default=SpeakerStatus.WAITING
     )
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     floor_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -163,8 +156,3 @@ class SpeakingRequest(Base):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     for_member: Mapped[User | None] = relationship(foreign_keys=[for_member_id])
     item: Mapped[AgendaItem] = relationship()
-
-    @property
-    def is_open(self) -> bool:
-        """True while waiting or speaking."""
-        return self.status in (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)

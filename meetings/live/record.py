@@ -9,7 +9,7 @@ from sqlalchemy import select
 from cabinet.db import db
 from cabinet.users.models import CabinetSeat, User
 from meetings import hooks
-from meetings.live import services
+from meetings.live.attendance import attendance_rows, member_ids, quorum_status
 from meetings.live.models import SpeakerStatus, SpeakingRequest
 from meetings.models import Meeting, ParticipantRole
 
@@ -25,7 +25,7 @@ def session_record(meeting: Meeting) -> dict[str, Any]:
 
     Open votes list who chose what; secret votes carry counts only (nothing else exists).
     """
-    rows = {row.user_id: row for row in services.attendance_rows(meeting)}
+    rows = {row.user_id: row for row in attendance_rows(meeting)}
     seats = db.session.scalars(
         select(CabinetSeat).where(CabinetSeat.active.is_(True)).order_by(CabinetSeat.position)
     )
@@ -51,7 +51,7 @@ def session_record(meeting: Meeting) -> dict[str, Any]:
                     "present": row.deputy_present,
                 }
             )
-    member_ids = set(services.member_ids())
+    members = set(member_ids())
     deputy_ids = {d["deputy"]["id"] for d in deputies}
     invitees = []
     secretaries = []
@@ -59,7 +59,7 @@ def session_record(meeting: Meeting) -> dict[str, Any]:
         if part.role == ParticipantRole.SECRETARIAT:
             secretaries.append(_person(part.user))
     for uid, row in rows.items():
-        if uid in member_ids or uid in deputy_ids or not row.is_present and not row.arrived_at:
+        if uid in members or uid in deputy_ids or not row.is_present and not row.arrived_at:
             continue
         if any(s and s["id"] == uid for s in secretaries):
             continue
@@ -85,7 +85,7 @@ def session_record(meeting: Meeting) -> dict[str, Any]:
             }
         )
 
-    status = services.quorum_status(meeting)
+    status = quorum_status(meeting)
     return {
         "meeting_id": meeting.id,
         "chair": _person(meeting.chair),

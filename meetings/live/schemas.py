@@ -1,10 +1,17 @@
-"""Payloads of the live-session socket events and API."""
+"""Payloads of the live-session socket events: what tablets send, and what they receive.
+
+The output schemas are the wire shape of the acks, the `attendance.updated`,
+`session.current_item` and `speaking.updated` events and the "live" part of `meeting.join`.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from meetings.live.models import AttendanceMode, Presence
+from meetings.live.models import AttendanceMode, Presence, SpeakerCapacity, SpeakerStatus
+from meetings.schemas import MeetingUserRefSchema
 
 
 class LiveMeetingSchema(Schema):
@@ -64,17 +71,35 @@ class SpeakingRequestSchema(LiveMeetingSchema):
     request_id = fields.Integer(required=True, strict=True)
 
 
+class AttendingDeputySchema(Schema):
+    """The deputy attending for an absent member."""
+
+    id = fields.Integer(attribute="deputy_id")
+    name = fields.String(attribute="deputy.name")
+    present = fields.Boolean(attribute="deputy_present")
+
+
 class AttendeeSchema(Schema):
-    """One person's attendance, as the board shows it."""
+    """One person's attendance, as tablets and the board show it."""
 
     user_id = fields.Integer()
-    name = fields.String()
-    presence = fields.String()
-    mode = fields.String(allow_none=True)
+    name = fields.String(attribute="user.name")
+    presence = fields.String(metadata={"enum": [*(p.value for p in Presence), "unknown"]})
+    mode = fields.String(allow_none=True, metadata={"enum": [m.value for m in AttendanceMode]})
     with_leave = fields.Boolean()
     leave_reason = fields.String()
-    deputy = fields.Dict(allow_none=True)
-    arrived_at = fields.String(allow_none=True)
+    deputy = fields.Method("_deputy", allow_none=True, metadata={"type": "object"})
+    arrived_at = fields.DateTime(allow_none=True)
+
+    def _deputy(self, row: Any) -> dict[str, Any] | None:
+        return AttendingDeputySchema().dump(row) if row.deputy_id else None
+
+
+class BoardMemberSchema(AttendeeSchema):
+    """A cabinet seat on the attendance board: its holder's attendance and designated deputy."""
+
+    title = fields.String()
+    designated_deputy = fields.Nested(MeetingUserRefSchema, allow_none=True)
 
 
 class QuorumSchema(Schema):
@@ -88,8 +113,77 @@ class QuorumSchema(Schema):
 
 
 class AttendanceBoardSchema(Schema):
-    """The attendance board of a session."""
+    """The attendance board of a session: the seats, others present, the quorum, what may
+    be marked now."""
 
-    members = fields.List(fields.Nested(AttendeeSchema))
+    members = fields.List(fields.Nested(BoardMemberSchema))
     others = fields.List(fields.Nested(AttendeeSchema))
     quorum = fields.Nested(QuorumSchema)
+    state = fields.String()
+    can_mark_present = fields.Boolean()
+    can_mark_absent = fields.Boolean()
+
+
+class AttendanceUpdateSchema(Schema):
+    """`attendance.updated`: one person's attendance and the quorum it leaves."""
+
+    meeting_id = fields.Integer()
+    attendee = fields.Nested(AttendeeSchema)
+    quorum = fields.Nested(QuorumSchema)
+
+
+class CurrentItemSchema(Schema):
+    """The item under discussion and its timer (`session.current_item`)."""
+
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    position = fields.Integer()
+    number = fields.Integer()
+    planned_minutes = fields.Integer()
+    elapsed_seconds = fields.Integer()
+    running_since = fields.DateTime(allow_none=True)
+    server_now = fields.DateTime()
+
+
+class SpeakingEntrySchema(Schema):
+    """A request to speak as the queue shows it."""
+
+    id = fields.Integer()
+    item_id = fields.Integer()
+    user_id = fields.Integer()
+    name = fields.String(attribute="user.name")
+    title = fields.String(attribute="user.title")
+    capacity = fields.String(metadata={"enum": [c.value for c in SpeakerCapacity]})
+    for_member = fields.String(attribute="for_member.name", allow_none=True, dump_default=None)
+    status = fields.String(metadata={"enum": [s.value for s in SpeakerStatus]})
+    requested_at = fields.DateTime()
+    floor_at = fields.DateTime(allow_none=True)
+
+
+class SpeakingQueueSchema(Schema):
+    """The speakers' list of an item (`speaking.updated`)."""
+
+    meeting_id = fields.Integer()
+    item_id = fields.Integer()
+    closed = fields.Boolean()
+    queue = fields.List(fields.Nested(SpeakingEntrySchema))
+
+
+class LiveMeSchema(Schema):
+    """What the live session says about the person whose tablet it is."""
+
+    attendance = fields.Nested(AttendeeSchema, allow_none=True)
+    is_member = fields.Boolean()
+    deputy_for = fields.String(allow_none=True)
+    can_conduct = fields.Boolean()
+    can_chair = fields.Boolean()
+
+
+class LiveStateSchema(Schema):
+    """The "live" part of the `meeting.join` state (voting adds `vote` and `last_result`)."""
+
+    in_session = fields.Boolean()
+    current_item = fields.Nested(CurrentItemSchema, allow_none=True)
+    speaking = fields.Nested(SpeakingQueueSchema, allow_none=True)
+    quorum = fields.Nested(QuorumSchema)
+    me = fields.Nested(LiveMeSchema)

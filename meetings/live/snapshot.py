@@ -5,11 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from meetings import hooks
-from meetings.live import services
+from meetings.live.attendance import attendance_of, deputy_seat_for, is_member, quorum_status
+from meetings.live.current_item import current_item_state, live_session
+from meetings.live.schemas import LiveStateSchema
+from meetings.live.speakers import queue_state
+from meetings.models import Meeting
+
+
+def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
+    """Session, quorum, own attendance, the current item and its speakers' list."""
+    session = live_session(meeting)
+    item = session.current_item if session is not None else None
+    seat_row = deputy_seat_for(meeting, user)
+    return LiveStateSchema().dump(
+        {
+            "in_session": meeting.in_session,
+            "current_item": current_item_state(meeting),
+            "speaking": queue_state(item) if item is not None and item.can_read(user) else None,
+            "quorum": quorum_status(meeting),
+            "me": {
+                "attendance": attendance_of(meeting, user.id),
+                "is_member": is_member(user),
+                "deputy_for": seat_row.user.name if seat_row else None,
+                "can_conduct": meeting.can_conduct(user),
+                "can_chair": meeting.can_chair(user),
+            },
+        }
+    )
 
 
 def live_part(meeting: Any, user: Any) -> dict[str, Any]:
-    """Current item and timer, speakers' list, quorum, own attendance; votes add their part."""
-    data = services.live_snapshot(meeting, user)
+    """The live snapshot; voting adds the open vote and the last result through its hook."""
+    data = live_snapshot(meeting, user)
     data.update({"vote": None, "last_result": None, **hooks.live_parts.merged(meeting, user)})
     return data

@@ -3,6 +3,8 @@
 
 def register(app):
     """Register the reader's HTML and API blueprints (models are imported for create_all)."""
+    # Imported here, not at the top: the loaders import `meetings.reader.models`, which runs
+    # this __init__ first; the pages load only when the app is built.
     from meetings.reader import models  # noqa: F401
     from meetings.reader.api import bp as api_bp
     from meetings.reader.views import bp

@@ -17,13 +17,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import render_template
 from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+
+from cabinet.dates import decree30_date, vn_time
+from cabinet.pdf import BASE_URL, StaticOnlyFetcher, render_pdf
+from meetings.models import Classification
 
 #: Bump when the layout changes so old cached packs are not served for the new layout.
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 
 Progress = Callable[[int], None]
 
@@ -93,8 +97,6 @@ class PackPlan:
 def plan_for(meeting, user) -> PackPlan:
     """The pack `user` may receive: items they can read, normal papers appended, classified
     papers they may see listed as "read separately", withdrawn papers left out."""
-    from meetings.models import Classification
-
     items = []
     for number, item in enumerate(meeting.items, start=1):
         if not item.can_read(user):
@@ -144,30 +146,25 @@ def plan_for(meeting, user) -> PackPlan:
     )
 
 
-def _front_html(plan: PackPlan, timezone: str, start_pages: dict[int, int] | None) -> str:
-    starts = datetime.fromisoformat(plan.starts_at).astimezone(ZoneInfo(timezone))
+def _front_html(plan: PackPlan, start_pages: dict[int, int] | None) -> str:
+    starts = datetime.fromisoformat(plan.starts_at)
     return render_template(
-        "reader/boardpack.html", plan=plan, starts=starts, start_pages=start_pages or {}
+        "reader/boardpack.html",
+        plan=plan,
+        when=f"{vn_time(starts)}, {decree30_date(starts)}",
+        start_pages=start_pages or {},
     )
 
 
-def render_front(
-    plan: PackPlan, *, timezone: str, start_pages: dict[int, int] | None = None
-) -> bytes:
+def render_front(plan: PackPlan, *, start_pages: dict[int, int] | None = None) -> bytes:
     """Cover, agenda and one divider page per item as a PDF (WeasyPrint, Vietnamese fonts)."""
-    from cabinet.pdf import render_pdf
-
-    html = _front_html(plan, timezone, start_pages)
+    html = _front_html(plan, start_pages)
     return render_pdf(html, title=f"Tài liệu phiên họp — {plan.title}", lang="vi")
 
 
-def front_layout(plan: PackPlan, *, timezone: str) -> dict[str, int]:
+def front_layout(plan: PackPlan) -> dict[str, int]:
     """Page index of each anchor of the front matter, from a layout pass (no PDF written)."""
-    from weasyprint import HTML
-
-    from cabinet.pdf import BASE_URL, StaticOnlyFetcher
-
-    html = _front_html(plan, timezone, None)
+    html = _front_html(plan, None)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     return {name: index for index, page in enumerate(document.pages) for name in page.anchors}
 
@@ -257,7 +254,6 @@ def build_pack_file(
     open_paper: Callable[[str], object],
     out,
     *,
-    timezone: str = "Asia/Ho_Chi_Minh",
     progress: Progress | None = None,
 ) -> int:
     """Lay out the front matter (the agenda lists each paper's page in the pack), render it,
@@ -270,11 +266,9 @@ def build_pack_file(
             if paper.sha not in counts:
                 # The upload check already counted the pages; open the file only if it did not.
                 counts[paper.sha] = paper.page_count or _page_count(open_paper(paper.sha))
-    layout = front_layout(plan, timezone=timezone)
+    layout = front_layout(plan)
     report(5)
-    front = render_front(
-        plan, timezone=timezone, start_pages=paper_start_pages(plan, layout, counts)
-    )
+    front = render_front(plan, start_pages=paper_start_pages(plan, layout, counts))
     report(10)
     pages = assemble(plan, front, open_paper, out, progress=report)
     report(100)

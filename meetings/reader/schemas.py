@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 NOTE_MAX_CHARS = 10_000
@@ -46,12 +49,42 @@ class NoteListSchema(Schema):
     notes = fields.List(fields.Nested(NoteSchema))
 
 
+class ExportedNoteSchema(Schema):
+    """A note in the JSON export, with its page reference spelled out."""
+
+    id = fields.Integer()
+    page = fields.Integer()
+    page_label = fields.Method("_page_label", metadata={"type": "string"})
+    version = fields.Integer(attribute="version_number")
+    text = fields.String()
+    created_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime(allow_none=True)
+
+    def _page_label(self, note: Any) -> str:
+        return str(_l("Trang %(page)s", page=note.page))
+
+
+class PaperNotesExportSchema(Schema):
+    """The signed-in person's notes on one paper (the JSON export of that paper)."""
+
+    paper_id = fields.Integer()
+    paper_title = fields.String()
+    notes = fields.List(fields.Nested(ExportedNoteSchema))
+
+
+class ExportedPaperNotesSchema(PaperNotesExportSchema):
+    """One paper's notes in the export of all notes, with the paper's meeting."""
+
+    meeting_id = fields.Integer()
+    meeting_title = fields.String()
+
+
 class NotesExportSchema(Schema):
     """Every note of the signed-in person, grouped by paper (the JSON export)."""
 
     author = fields.String()
     exported_at = fields.AwareDateTime()
-    papers = fields.List(fields.Dict())
+    papers = fields.List(fields.Nested(ExportedPaperNotesSchema))
 
 
 class OfflineManifestSchema(Schema):

@@ -4,68 +4,51 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
-from flask_login import current_user
+from flask import Blueprint, Response, current_app, render_template, request
 
 from cabinet.config import settings
-from cabinet.db import db, get_or_404
-from cabinet.errors import Forbidden, NotFound
 from cabinet.permissions import login_required_route, public_route
 from cabinet.storage import send_stored
-from meetings.models import Meeting, Paper
-from meetings.papers import PaperWithdrawn, record_read
-from meetings.reader import services
+from cabinet.users import current_person
+from meetings.loaders import load_meeting, load_paper
+from meetings.papers.files import content_store, record_read
 from meetings.reader.boardpack import plan_for
+from meetings.reader.packs import BoardPackNotBuilt, cached_pack
+from meetings.reader.reading import paper_file_url, version_to_read
 
 bp = Blueprint("reader", __name__)
 
-
-def load_readable_paper(paper_id: int) -> Paper:
-    """Load a paper for reading: 404 if its meeting is hidden, 403 if not a reader, 410 if
-    withdrawn."""
-    paper = get_or_404(Paper, paper_id)
-    if not paper.meeting.can_read(current_user):
-        raise NotFound()
-    if not paper.can_see(current_user):
-        raise Forbidden()
-    if not paper.can_read(current_user):
-        raise PaperWithdrawn()
-    return paper
+SW_PATH = Path(__file__).resolve().parents[2] / "static" / "sw.js"
 
 
 @bp.get("/papers/<int:paper_id>/read")
 @login_required_route
 def paper(paper_id: int):
-    """The PDF.js reader for one paper (the current version, or ``?v=<number>``)."""
-    paper = load_readable_paper(paper_id)
-    version = services.version_to_read(paper, request.args.get("v", type=int))
+    """The PDF.js reader for one paper (the current version, or ``?v=<number>``).
+
+    404 if its meeting is hidden from the person, 403 if not a reader, 410 if withdrawn.
+    """
+    paper = load_paper(paper_id, need="read", conceal="meeting")
+    version = version_to_read(paper, request.args.get("v", type=int))
     if not paper.is_classified:
         # Classified papers record (and audit) the read when the watermarked file is served.
-        record_read(paper, current_user, version)
-        db.session.commit()
-    meeting = paper.meeting
-    latest = paper.current_version
+        record_read(paper, current_person(), version)
     response = current_app.make_response(
         render_template(
             "reader/paper.html",
             paper=paper,
             item=paper.item,
-            meeting=meeting,
+            meeting=paper.meeting,
             version=version,
-            latest=latest,
-            file_url=services.paper_file_url(paper, version),
+            latest=paper.current_version,
+            file_url=paper_file_url(paper, version),
             classified=paper.is_classified,
         )
     )
-    if paper.is_classified:
-        # Never kept by the browser or the service worker: watermarked per reader, withdrawable.
-        response.headers["Cache-Control"] = "no-store"
-    else:
-        response.headers["Cache-Control"] = "private, no-cache"
+    # A classified paper is never kept by the browser or the service worker: it is watermarked
+    # per reader and may be withdrawn.
+    response.headers["Cache-Control"] = "no-store" if paper.is_classified else "private, no-cache"
     return response
-
-
-SW_PATH = Path(__file__).resolve().parents[2] / "static" / "sw.js"
 
 
 @bp.get("/sw.js")
@@ -84,13 +67,11 @@ def service_worker():
 @login_required_route
 def boardpack_download(meeting_id: int):
     """The signed-in person's board pack, once built (the build starts from the meeting page)."""
-    meeting = get_or_404(Meeting, meeting_id)
-    services.ensure_pack_allowed(meeting, current_user)
-    plan = plan_for(meeting, current_user)
-    pack = services.cached_pack(plan.key())
+    meeting = load_meeting(meeting_id, need="read", conceal=True)
+    pack = cached_pack(plan_for(meeting, current_person()).key())
     if pack is None:
-        raise services.BoardPackNotBuilt()
-    store = services.content_store()
+        raise BoardPackNotBuilt()
+    store = content_store()
     name = f"Tai-lieu-phien-hop-{meeting.number or meeting.id}.pdf".replace("/", "-")
     return send_stored(
         store.path_for(pack.sha256),
@@ -100,8 +81,3 @@ def boardpack_download(meeting_id: int):
         x_accel_root=store.root,
         as_attachment=request.args.get("download") == "1",
     )
-
-
-def offline_script_url() -> str:
-    """URL of the offline module (templates include it to pre-cache a meeting)."""
-    return url_for("static", filename="js/reader/offline.js")

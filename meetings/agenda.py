@@ -1,0 +1,139 @@
+"""Changing the agenda: add, edit, remove and reorder items. They flush and announce after
+the commit; the caller's unit of work commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from cabinet.audit import record
+from cabinet.db import db
+from cabinet.errors import Conflict, ValidationFailed
+from cabinet.users.models import User
+from meetings.events import announce
+from meetings.models import AgendaItem, Meeting
+from meetings.people import find_users
+from meetings.schemas import AgendaItemSchema
+
+ITEM_FIELDS = (
+    "title",
+    "summary",
+    "kind",
+    "ministry",
+    "presenter",
+    "planned_minutes",
+    "restricted",
+)
+NO_SUCH_INVITEE = _l("Không tìm thấy người dùng được chọn.")
+
+
+class AgendaChanged(Conflict):
+    """The reorder was computed from an agenda that has changed since."""
+
+    code = "agenda.stale"
+    default_message = _l(
+        "Chương trình họp vừa được thay đổi ở nơi khác. Trang đã được cập nhật, hãy sắp xếp lại."
+    )
+
+
+def item_dict(item: AgendaItem) -> dict[str, Any]:
+    """An agenda item's fields as sent to clients (without papers)."""
+    return AgendaItemSchema(exclude=("papers",)).dump(item)
+
+
+def _item_event(event: str, item: AgendaItem, **extra: Any) -> None:
+    """Announce an item change; a restricted item's content is never broadcast, only its id."""
+    if item.restricted:
+        announce(event, item.meeting, item_id=item.id, restricted=True, **extra)
+    else:
+        announce(event, item.meeting, item_id=item.id, item=item_dict(item), **extra)
+
+
+def add_item(meeting: Meeting, data: dict[str, Any], *, actor: User) -> AgendaItem:
+    """Append an item to the agenda."""
+    meeting.ensure_editable()
+    item = AgendaItem(position=len(meeting.items) + 1)
+    for name in ITEM_FIELDS:
+        if name in data:
+            setattr(item, name, data[name])
+    meeting.items.append(item)
+    if "invitee_ids" in data:
+        item.invitees = find_users(data["invitee_ids"], field="users", message=NO_SUCH_INVITEE)
+    meeting.touch()
+    db.session.flush()
+    record(
+        "agenda.item_added", item, data={"meeting": meeting.id, "title": item.title}, actor=actor
+    )
+    _item_event("agenda.item_added", item)
+    return item
+
+
+def update_item(item: AgendaItem, data: dict[str, Any], *, actor: User) -> AgendaItem:
+    """Change an agenda item's fields and its own invitees."""
+    meeting = item.meeting
+    meeting.ensure_editable()
+    was_restricted = item.restricted
+    changed = [n for n in ITEM_FIELDS if n in data and getattr(item, n) != data[n]]
+    for name in changed:
+        setattr(item, name, data[name])
+    if "invitee_ids" in data:
+        invitees = find_users(data["invitee_ids"], field="users", message=NO_SUCH_INVITEE)
+        if {u.id for u in invitees} != {u.id for u in item.invitees}:
+            item.invitees = invitees
+            changed.append("invitees")
+    if not changed:
+        return item
+    meeting.touch()
+    db.session.flush()
+    record("agenda.item_updated", item, data={"fields": changed}, actor=actor)
+    # An item that just became restricted must not linger with content on invitees' tablets.
+    _item_event("agenda.item_updated", item, fields=changed, was_restricted=was_restricted)
+    return item
+
+
+def remove_item(item: AgendaItem, *, actor: User) -> None:
+    """Delete an agenda item with its papers and renumber the rest."""
+    meeting = item.meeting
+    meeting.ensure_editable()
+    item_id, title = item.id, item.title
+    record("agenda.item_removed", item, data={"meeting": meeting.id, "title": title}, actor=actor)
+    meeting.items.remove(item)
+    for position, other in enumerate(meeting.items, start=1):
+        other.position = position
+    meeting.touch()
+    db.session.flush()
+    announce("agenda.item_removed", meeting, item_id=item_id, order=[i.id for i in meeting.items])
+
+
+def reorder_items(meeting: Meeting, ordered_ids: Sequence[int], *, actor: User) -> list[int]:
+    """Put the agenda in the given order; `ordered_ids` must be a permutation of the items."""
+    meeting.ensure_editable()
+    ordered = [int(i) for i in ordered_ids]
+    if len(set(ordered)) != len(ordered):
+        raise ValidationFailed(fields={"order": [_l("Một mục xuất hiện hai lần trong thứ tự.")]})
+    by_id = {item.id: item for item in meeting.items}
+    if set(ordered) != set(by_id):
+        raise AgendaChanged(order=[i.id for i in meeting.items])
+    before = [i.id for i in meeting.items]
+    if before == ordered:
+        return ordered
+    for position, item_id in enumerate(ordered, start=1):
+        by_id[item_id].position = position
+    meeting.items.sort(key=lambda i: i.position)
+    meeting.touch()
+    db.session.flush()
+    record("agenda.reordered", meeting, data={"from": before, "to": ordered}, actor=actor)
+    announce("agenda.reordered", meeting, order=ordered)
+    return ordered
+
+
+def move_item(item: AgendaItem, direction: str, *, actor: User) -> None:
+    """Move an item one place "up" or down (the keyboard and no-script alternative to dragging)."""
+    order = [i.id for i in item.meeting.items]
+    index = order.index(item.id)
+    step = -1 if direction == "up" else 1
+    if 0 <= index + step < len(order):
+        order[index], order[index + step] = order[index + step], order[index]
+        reorder_items(item.meeting, order, actor=actor)

@@ -1,0 +1,46 @@
+"""Opening and closing a session: the chair's two moves that frame the live session."""
+
+from __future__ import annotations
+
+from cabinet.audit import record
+from cabinet.db import db
+from cabinet.realtime import emit_after_commit, meeting_room
+from cabinet.users.models import User
+from meetings import hooks
+from meetings.live.current_item import live_session, set_current_item, stop_timer
+from meetings.live.models import LiveSession
+from meetings.models import Meeting
+
+
+def _announce_state(meeting: Meeting) -> None:
+    emit_after_commit(
+        "meeting.state_changed",
+        {"meeting_id": meeting.id, "state": str(meeting.state)},
+        room=meeting_room(meeting.id),
+    )
+
+
+def open_session(meeting: Meeting, actor: User) -> LiveSession:
+    """The chair opens the session: attendance starts, the first item becomes current."""
+    meeting.open_session()
+    session = live_session(meeting) or LiveSession(meeting_id=meeting.id)
+    db.session.add(session)
+    db.session.flush()
+    record("meeting.session_opened", meeting, actor=actor)
+    _announce_state(meeting)
+    if meeting.items:
+        set_current_item(meeting, actor, meeting.items[0])
+    return session
+
+
+def close_session(meeting: Meeting, actor: User) -> None:
+    """The chair closes the session; a close guard (an open vote) may refuse."""
+    hooks.close_guards.collect(meeting)  # a guard raises when the session may not close
+    session = live_session(meeting)
+    if session is not None and session.current_item_id is not None:
+        stop_timer(session.current_item_id)
+    meeting.close_session()
+    db.session.flush()
+    record("meeting.session_closed", meeting, actor=actor)
+    hooks.session_closed.collect(meeting, actor)  # records drafts the minutes
+    _announce_state(meeting)

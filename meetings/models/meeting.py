@@ -1,0 +1,275 @@
+"""A meeting, its state machine and its participants; the access questions every layer asks.
+
+`can_read`, `can_manage`, `can_chair` and `can_conduct` are asked by the loaders
+(`meetings.loaders`) once per request, event or page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cabinet.db import Base, TimestampMixin, str_enum, utcnow
+from cabinet.errors import InvalidState
+from cabinet.users.models import Role, User
+from meetings.models.enums import (
+    STATE_LABELS,
+    MeetingForm,
+    MeetingKind,
+    MeetingState,
+    ParticipantRole,
+)
+from meetings.permissions import granted_by_hook
+
+if TYPE_CHECKING:
+    from meetings.models.agenda import AgendaItem
+
+
+def signed_in(user: Any) -> bool:
+    """True for an authenticated, active person (False for None and anonymous users)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False)) and bool(
+        getattr(user, "active", True)
+    )
+
+
+def is_secretariat(user: Any) -> bool:
+    """True for a signed-in member of the Government Office (the secretariat)."""
+    return signed_in(user) and user.has_role(Role.SECRETARIAT)
+
+
+# The only moves a meeting may make; everything else is refused with InvalidTransition.
+TRANSITIONS: dict[tuple[MeetingState, MeetingState], str] = {
+    (MeetingState.DRAFT, MeetingState.PUBLISHED): "publish",
+    (MeetingState.PUBLISHED, MeetingState.DRAFT): "unpublish",
+    (MeetingState.PUBLISHED, MeetingState.IN_SESSION): "open_session",
+    (MeetingState.IN_SESSION, MeetingState.CLOSED): "close_session",
+    (MeetingState.CLOSED, MeetingState.ARCHIVED): "archive",
+}
+
+# States in which the secretariat may still change the agenda and papers.
+EDITABLE_STATES = frozenset({MeetingState.DRAFT, MeetingState.PUBLISHED, MeetingState.IN_SESSION})
+
+
+class InvalidTransition(InvalidState):
+    """A meeting was asked to move between two states that are not linked."""
+
+    code = "meeting.invalid_transition"
+
+    def __init__(self, current: MeetingState, target: MeetingState):
+        super().__init__(
+            _l(
+                "Không thể chuyển cuộc họp từ trạng thái “%(current)s” sang “%(target)s”.",
+                current=STATE_LABELS[MeetingState(current)],
+                target=STATE_LABELS[MeetingState(target)],
+            ),
+            current=str(current),
+            target=str(target),
+        )
+
+
+class MeetingLocked(InvalidState):
+    """The agenda or papers of a closed or archived meeting cannot change."""
+
+    code = "meeting.locked"
+
+    def __init__(self, state: MeetingState):
+        super().__init__(
+            _l(
+                "Cuộc họp đang ở trạng thái “%(state)s”, không thể thay đổi chương trình "
+                "hay tài liệu.",
+                state=STATE_LABELS[MeetingState(state)],
+            ),
+            state=str(state),
+        )
+
+
+class SessionNotOpen(InvalidState):
+    """The meeting is not in session."""
+
+    code = "session.not_open"
+    default_message = _l("Phiên họp chưa khai mạc hoặc đã bế mạc.")
+
+
+class Meeting(TimestampMixin, Base):
+    """A cabinet session: regular, thematic or urgent."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MeetingKind] = mapped_column(
+        str_enum(MeetingKind, length=20), default=MeetingKind.REGULAR
+    )
+    title: Mapped[str] = mapped_column(sa.String(300))
+    number: Mapped[str] = mapped_column(sa.String(50), default="")
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    place: Mapped[str] = mapped_column(sa.String(300), default="")
+    form: Mapped[MeetingForm] = mapped_column(
+        str_enum(MeetingForm, length=20), default=MeetingForm.IN_ROOM
+    )
+    chair_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    state: Mapped[MeetingState] = mapped_column(
+        str_enum(MeetingState, length=20), default=MeetingState.DRAFT, index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    published_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    archived_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Bumped on every change to the meeting, its agenda or papers: lets a tablet tell
+    # whether the snapshot it holds is current.
+    version: Mapped[int] = mapped_column(default=1)
+
+    chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting",
+        order_by="AgendaItem.position",
+        cascade="all, delete-orphan",
+    )
+    participants: Mapped[list[MeetingParticipant]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.number!r} {self.state}>"
+
+    # -- state machine -------------------------------------------------------------------
+
+    def _move(self, target: MeetingState) -> None:
+        if (MeetingState(self.state), target) not in TRANSITIONS:
+            raise InvalidTransition(self.state, target)
+        self.state = target
+        self.touch()
+
+    def allowed_transitions(self) -> list[MeetingState]:
+        """The states this meeting may move to next."""
+        return [to for (frm, to) in TRANSITIONS if frm == self.state]
+
+    def publish(self) -> None:
+        """Draft → published: the agenda and papers go out to participants."""
+        self._move(MeetingState.PUBLISHED)
+        self.published_at = utcnow()
+
+    def unpublish(self) -> None:
+        """Published → draft: withdraw the agenda from participants for rework."""
+        self._move(MeetingState.DRAFT)
+        self.published_at = None
+
+    def open_session(self) -> None:
+        """Published → in session: the chair opens the meeting."""
+        self._move(MeetingState.IN_SESSION)
+        self.opened_at = utcnow()
+
+    def close_session(self) -> None:
+        """In session → closed: the chair closes the meeting."""
+        self._move(MeetingState.CLOSED)
+        self.closed_at = utcnow()
+
+    def archive(self) -> None:
+        """Closed → archived: the records are final."""
+        self._move(MeetingState.ARCHIVED)
+        self.archived_at = utcnow()
+
+    def touch(self) -> None:
+        """Mark the meeting (or something in it) as changed."""
+        self.version = (self.version or 0) + 1
+
+    @property
+    def is_editable(self) -> bool:
+        """True while the agenda and papers may still change."""
+        return MeetingState(self.state) in EDITABLE_STATES
+
+    def ensure_editable(self) -> None:
+        """Raise MeetingLocked when the meeting is closed or archived."""
+        if not self.is_editable:
+            raise MeetingLocked(self.state)
+
+    @property
+    def in_session(self) -> bool:
+        """True between the chair's opening and closing of the session."""
+        return MeetingState(self.state) == MeetingState.IN_SESSION
+
+    def ensure_in_session(self) -> None:
+        """Raise SessionNotOpen unless the meeting is in session."""
+        if not self.in_session:
+            raise SessionNotOpen(meeting_id=self.id)
+
+    # -- people --------------------------------------------------------------------------
+
+    def participant(self, user: Any) -> MeetingParticipant | None:
+        """The participation row of `user` in this meeting, if any."""
+        uid = getattr(user, "id", None)
+        return next((p for p in self.participants if p.user_id == uid), None)
+
+    def member_ids(self) -> set[int]:
+        """Ids of the cabinet members invited (participants with role MEMBER)."""
+        return {p.user_id for p in self.participants if p.role == ParticipantRole.MEMBER}
+
+    def participant_ids(self) -> set[int]:
+        """Ids of everyone invited to the whole meeting, whatever their role."""
+        return {p.user_id for p in self.participants}
+
+    def item_invitee_ids(self) -> set[int]:
+        """Ids of people invited to one or more items only."""
+        return {u.id for item in self.items for u in item.invitees}
+
+    # -- questions -----------------------------------------------------------------------
+
+    def can_manage(self, user: Any) -> bool:
+        """The secretariat prepares and changes meetings."""
+        return is_secretariat(user)
+
+    def can_chair(self, user: Any) -> bool:
+        """True for the meeting's chair."""
+        return signed_in(user) and self.chair_id is not None and self.chair_id == user.id
+
+    def can_conduct(self, user: Any) -> bool:
+        """The chair (or the secretariat at the console for the chair) conducts the session."""
+        return self.can_chair(user) or self.can_manage(user)
+
+    def has_member_access(self, user: Any) -> bool:
+        """Reads the whole agenda (members, the chair, deputies via hooks, the secretariat)."""
+        if not signed_in(user):
+            return False
+        if self.can_manage(user) or self.can_chair(user):
+            return True
+        if MeetingState(self.state) == MeetingState.DRAFT:
+            return False
+        part = self.participant(user)
+        if part is not None and part.role in (ParticipantRole.MEMBER, ParticipantRole.SECRETARIAT):
+            return True
+        return granted_by_hook(self, user)
+
+    def can_read(self, user: Any) -> bool:
+        """May `user` see this meeting (drafts only for the secretariat and the chair)?"""
+        if not signed_in(user):
+            return False
+        if self.has_member_access(user):
+            return True
+        if MeetingState(self.state) == MeetingState.DRAFT:
+            return False
+        return self.participant(user) is not None or user.id in self.item_invitee_ids()
+
+
+class MeetingParticipant(Base):
+    """Someone invited to the whole meeting."""
+
+    __tablename__ = "meeting_participants"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    role: Mapped[ParticipantRole] = mapped_column(
+        str_enum(ParticipantRole, length=20), default=ParticipantRole.MEMBER
+    )
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship()
