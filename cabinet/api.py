@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -272,12 +271,3 @@ def build_spec(app: Flask) -> APISpec:
             if rule.rule.startswith("/api/v1/") and rule.endpoint != "core_api.openapi":
                 spec.path(view=app.view_functions[rule.endpoint], app=app)
     return spec
-
-
-def api_summary(app: Flask) -> dict[str, Any]:
-    """Routes per package, for the README and tests."""
-    return {
-        rule.rule: sorted(rule.methods - {"HEAD", "OPTIONS"})
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
-    }
