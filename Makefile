@@ -38,6 +38,8 @@ run: setup
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	bash scripts/check-sizes.sh
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .

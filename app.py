@@ -8,9 +8,9 @@ import os
 import sys
 
 _MODE = os.environ.get("ECABINET_ASYNC_MODE", "gevent").strip().lower() or "gevent"
-if (
-    __name__ == "__main__" and _MODE == "gevent"
-):  # patch before anything imports socket or threading
+# Patch before anything imports socket or threading, and only when serving; imported here, not
+# at the top, because the patch must come first and eventlet is an optional extra.
+if __name__ == "__main__" and _MODE == "gevent":
     from gevent import monkey
 
     monkey.patch_all()
@@ -21,6 +21,7 @@ elif __name__ == "__main__" and _MODE == "eventlet":
 
 from cabinet import create_app  # noqa: E402
 from cabinet.config import ConfigError  # noqa: E402
+from cabinet.extensions import socketio  # noqa: E402
 
 try:
     app = create_app()
@@ -30,8 +31,6 @@ except ConfigError as error:  # one clear line, no traceback
 
 
 if __name__ == "__main__":
-    from cabinet.extensions import socketio
-
     host = os.environ.get("ECABINET_HOST", "127.0.0.1")
     port = int(os.environ.get("ECABINET_PORT", "5000"))
     print(f"e-Cabinet serving on http://{host}:{port}  (async mode: {_MODE})", flush=True)

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import importlib
 import inspect
-from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 from flask import Blueprint, Flask, current_app, jsonify, request
-from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
@@ -22,7 +20,8 @@ from cabinet.audit.models import AuditEntry
 from cabinet.audit.services import describe, verify_chain
 from cabinet.db import db, get_or_404
 from cabinet.permissions import login_required_route, public_route, roles_required
-from cabinet.schemas import UserSchema, load_or_raise
+from cabinet.schemas import ProblemSchema, UserSchema, load_or_raise
+from cabinet.users import current_person
 from cabinet.users.models import Role, User
 from cabinet.users.services import create_user, set_user_active, set_user_roles
 
@@ -81,7 +80,7 @@ def me():
         401:
           $ref: '#/components/responses/Problem'
     """
-    return jsonify(UserSchema().dump(current_user))
+    return jsonify(UserSchema().dump(current_person()))
 
 
 @bp.route("/users", methods=["GET"])
@@ -133,9 +132,8 @@ def post_user():
     user = create_user(
         **{k: v for k, v in data.items() if k != "roles"},
         roles={Role(r) for r in data["roles"]},
-        actor=current_user._get_current_object(),
+        actor=current_person(),
     )
-    db.session.commit()
     return jsonify(UserSchema().dump(user)), 201
 
 
@@ -169,12 +167,11 @@ def patch_user(user_id: int):
     """
     user = get_or_404(User, user_id)
     data = load_or_raise(UserUpdateSchema(), request.get_json(silent=True) or {})
-    actor = current_user._get_current_object()
+    actor = current_person()
     if "roles" in data:
         set_user_roles(user, {Role(r) for r in data["roles"]}, actor=actor)
     if "active" in data:
         set_user_active(user, data["active"], actor=actor)
-    db.session.commit()
     return jsonify(UserSchema().dump(user))
 
 
@@ -248,9 +245,7 @@ def build_spec(app: Flask) -> APISpec:
         "session",
         {"type": "apiKey", "in": "cookie", "name": "session", "description": "Signed-in session"},
     )
-    spec.components.schema(
-        "Problem", schema=__import__("cabinet.schemas", fromlist=["ProblemSchema"]).ProblemSchema
-    )
+    spec.components.schema("Problem", schema=ProblemSchema)
     spec.components.response(
         "Problem",
         {
@@ -276,12 +271,3 @@ def build_spec(app: Flask) -> APISpec:
             if rule.rule.startswith("/api/v1/") and rule.endpoint != "core_api.openapi":
                 spec.path(view=app.view_functions[rule.endpoint], app=app)
     return spec
-
-
-def api_summary(app: Flask) -> dict[str, Any]:
-    """Routes per package, for the README and tests."""
-    return {
-        rule.rule: sorted(rule.methods - {"HEAD", "OPTIONS"})
-        for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/")
-    }

@@ -1,4 +1,4 @@
-"""`flask --app app cabinet ...`: init, create-user, audit-verify, config.
+"""`flask --app app cabinet ...`: init, create-user, audit-verify, config, tick.
 
 Feature packages add their commands to `cabinet_cli` from their own `cli.py`.
 """
@@ -8,28 +8,31 @@ from __future__ import annotations
 import sys
 
 import click
+from alembic import command
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy.engine import make_url
 
+from cabinet import tick
+from cabinet.audit import verify_chain
+from cabinet.config import settings
 from cabinet.db import db
+from cabinet.errors import DomainError
+from cabinet.migrations import alembic_config
+from cabinet.users.models import Role
+from cabinet.users.services import add_seat, create_user
 
 cabinet_cli = AppGroup("cabinet", help="e-Cabinet administration.")
 
 
 def migrate_database() -> None:
     """Bring the database schema to the newest migration."""
-    from alembic import command
-
-    from cabinet.migrations import alembic_config
-
     command.upgrade(alembic_config(current_app), "heads")
 
 
 @cabinet_cli.command("init")
 def init_command() -> None:
     """Create the instance folder, migrate the database, prepare the signing keys."""
-    from cabinet.config import settings
-
     config = settings()
     for folder in (config.instance_path, config.storage_dir, config.keys_dir):
         folder.mkdir(parents=True, exist_ok=True)
@@ -40,8 +43,6 @@ def init_command() -> None:
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -59,10 +60,6 @@ def _safe_url(url: str) -> str:
 @click.password_option()
 def create_user_command(name, email, roles, title, ministry, seat, password) -> None:
     """Create an account from the shell."""
-    from cabinet.errors import DomainError
-    from cabinet.users.models import Role
-    from cabinet.users.services import add_seat, create_user
-
     try:
         chosen = {Role(r) for r in roles}
     except ValueError as error:
@@ -91,8 +88,6 @@ def create_user_command(name, email, roles, title, ministry, seat, password) -> 
 @cabinet_cli.command("audit-verify")
 def audit_verify_command() -> None:
     """Walk the audit hash chain; exit 1 naming the first broken entry."""
-    from cabinet.audit import verify_chain
-
     report = verify_chain(db.session)
     click.echo(str(report))
     if not report.ok:
@@ -102,7 +97,31 @@ def audit_verify_command() -> None:
 @cabinet_cli.command("config")
 def config_command() -> None:
     """Print the effective settings (secrets hidden)."""
-    from cabinet.config import settings
-
     for key, value in settings().describe().items():
         click.echo(f"{key} = {_safe_url(value) if key == 'database_url' else value}")
+
+
+@cabinet_cli.command("tick")
+def tick_command() -> None:
+    """Run the scheduled jobs once (cron, systemd timer); print what each did, exit 1 if one failed.
+
+    One line: the jobs' reports in running order, joined by ", " ("closed 1 ballot(s), queued 3
+    reminder(s), sent 6 e-mail(s), 0 waiting"); a job that failed or that another runner did
+    shows as "<job name>: failed" / "<job name>: done by another runner".
+    """
+    reports = tick.run_tick()
+    click.echo(tick_line(reports))
+    if tick.FAILED in reports.values():
+        sys.exit(1)
+
+
+def tick_line(reports: dict[str, str]) -> str:
+    """The tick's reports as one line (jobs with nothing to say are left out)."""
+    parts = [
+        f"{name}: {report}" if report in (tick.FAILED, tick.TAKEN) else report
+        for name, report in reports.items()
+        if report
+    ]
+    if parts:
+        return ", ".join(parts)
+    return "nothing to do" if reports else "no jobs registered"

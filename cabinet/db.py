@@ -24,6 +24,8 @@ from sqlalchemy.orm import (
     sessionmaker,
 )
 
+from cabinet.errors import NotFound
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -72,9 +74,10 @@ class Clock:
         real = datetime.now(UTC)
         return real if self._offset is None else real + self._offset
 
-    def set(self, moment: datetime) -> None:
-        """From now on, read `moment` plus the time that passes."""
+    def set(self, moment: datetime) -> datetime:
+        """From now on, read `moment` plus the time that passes; returns `moment`."""
         self._offset = moment - datetime.now(UTC)
+        return moment
 
     def reset(self) -> None:
         """Back to the real time."""
@@ -218,8 +221,6 @@ M = TypeVar("M")
 
 def get_or_404(model: type[M], ident: Any) -> M:
     """Load a row by primary key or raise NotFound (rendered as 404 / problem+json)."""
-    from cabinet.errors import NotFound
-
     obj = db.session.get(model, ident)
     if obj is None:
         raise NotFound()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import has_app_context, has_request_context, session
@@ -68,8 +69,6 @@ SOURCE_PACKAGES = ("cabinet", "meetings", "voting")
 
 def source_messages() -> dict[str, str]:
     """Every translatable msgid in the project's Python and templates, with where it first appears."""
-    from babel.messages.extract import extract_from_file
-
     found: dict[str, str] = {}
     files = [p for pkg in SOURCE_PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
     files += sorted((ROOT / "templates").rglob("*.html"))
@@ -87,8 +86,6 @@ def source_messages() -> dict[str, str]:
 
 def english_catalog() -> dict[str, str]:
     """msgid → English, merged from every package's catalog."""
-    from babel.messages.pofile import read_po
-
     merged: dict[str, str] = {}
     for folder in translation_dirs():
         po = Path(folder) / "en" / "LC_MESSAGES" / "messages.po"

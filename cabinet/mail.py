@@ -2,9 +2,9 @@
 
 `send_mail` never talks to the SMTP server: it adds an `OutboxMail` row to the current
 transaction. The row exists only if the caller commits (a rolled-back request sends nothing),
-and it survives a crash or restart until it is delivered. `deliver_outbox` (run by
-`flask cabinet tick`, and by the server's in-process tick that is woken right after a commit
-that queued mail) claims each row, sends it, and marks it sent. An optional idempotency `key`
+and it survives a crash or restart until it is delivered. `deliver_outbox` (the core's
+`mail.deliver` tick job: `flask cabinet tick`, and the server's in-process tick that is woken
+right after a commit that queued mail) claims each row, sends it, and marks it sent. An optional idempotency `key`
 makes queuing the same notice twice a no-op, so a retried job can never mail a person twice.
 """
 
@@ -18,9 +18,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from sqlalchemy import JSON, String, Text, event, or_, select, update
+from sqlalchemy import JSON, String, Text, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from cabinet.config import settings
 from cabinet.db import Base, db, utcnow
 
 log = logging.getLogger(__name__)
@@ -92,8 +93,6 @@ def deliver_outbox(*, now: datetime | None = None, limit: int = 200) -> int:
 
     A runner, not a service: it commits, so call it outside a request's unit of work.
     """
-    from cabinet.config import settings
-
     config = settings()
     if not config.smtp_host:
         return 0
@@ -142,6 +141,18 @@ def deliver_outbox(*, now: datetime | None = None, limit: int = 200) -> int:
         if connection is not None:
             _quit(connection)
     return sent
+
+
+def count_waiting() -> int:
+    """Mails neither delivered nor given up yet."""
+    return (
+        db.session.scalar(
+            select(func.count(OutboxMail.id)).where(
+                OutboxMail.sent_at.is_(None), OutboxMail.failed_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def _claim(mail_id: int, now: datetime) -> bool:

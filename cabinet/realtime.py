@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cabinet.db import commit_queue, db, run_unit_of_work, take_queue
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
+from cabinet.schemas import load_or_raise
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,6 @@ def socket_event(name: str, schema: type | None = None) -> Callable:
             try:
                 payload = data if isinstance(data, dict) else {}
                 if schema is not None:
-                    from cabinet.schemas import load_or_raise
-
                     payload = load_or_raise(schema(), payload)
                 result = run_unit_of_work(lambda: fn(payload) or {})
                 return {"ok": True, **result}

@@ -19,11 +19,17 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
+from cabinet.config import settings
 from cabinet.db import db, run_unit_of_work, utcnow
+from cabinet.extensions import socketio
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60
+#: A job's report when it raised (logged with its traceback; it runs again next tick).
+FAILED = "failed"
+#: A job's report when its commit hit a unique constraint: another runner did the same work.
+TAKEN = "done by another runner"
 
 #: A job: given the tick's moment, do what is due; return a short report ("2 reminder(s)").
 Job = Callable[[datetime], str | None]
@@ -59,10 +65,10 @@ def run_tick(now: datetime | None = None) -> dict[str, str]:
             reports[name] = run_unit_of_work(lambda job=job: job.fn(now)) or ""
         except IntegrityError:
             # Another runner committed the same rows first: it does this job's work.
-            reports[name] = "done by another runner"
+            reports[name] = TAKEN
             log.info("tick: %s was handled by another runner", name)
         except Exception:
-            reports[name] = "failed"
+            reports[name] = FAILED
             log.exception("tick job %s failed; it runs again next tick", name)
     return reports
 
@@ -73,9 +79,6 @@ def start_in_process(app: Flask, wake: threading.Event) -> None:
     Started lazily, so CLI commands and test apps never spawn it. `wake` is set when a commit
     queued mail: the jobs then run at once (mail goes out without waiting for the minute).
     """
-    from cabinet.config import settings
-    from cabinet.extensions import socketio
-
     started = threading.Lock()
     state = {"running": False}
 
@@ -100,6 +103,8 @@ def _tick_forever(app: Flask, wake: threading.Event) -> None:
         with app.app_context():
             try:
                 run_tick()
+            except Exception:  # the loop must outlive a bad minute (database restarting, ...)
+                log.exception("tick failed; it runs again next minute")
             finally:
                 db.session.remove()
         if time.monotonic() >= next_tick:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -24,8 +24,6 @@ START_PAGES = [
 @login_required_route
 def index():
     """Send each person to the page they work from."""
-    from flask import current_app
-
     for roles, endpoint in START_PAGES:
         if current_user.has_role(*roles) and endpoint in current_app.view_functions:
             return redirect(url_for(endpoint))

@@ -8,8 +8,10 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, g
+from sqlalchemy import select
 
-from cabinet.users.models import Role
+from cabinet.db import db
+from cabinet.users.models import Role, User
 from cabinet.users.services import add_seat, create_user
 
 # (name, title, ministry, e-mail local part, extra roles)
@@ -136,3 +138,14 @@ def seed_demo(password: str | None = None) -> list[tuple[str, str, str]]:
     for hook in current_app.extensions.get("ecabinet.demo_hooks", []):
         logins.extend(hook() or [])
     return logins
+
+
+class People:
+    """The demo cabinet's people by the local part of their e-mail (`thutuong`, `btc`, ...)."""
+
+    def __init__(self) -> None:
+        users = db.session.scalars(select(User).where(User.email.like(f"%@{DOMAIN}")))
+        self.by_local = {u.email.split("@")[0]: u for u in users}
+
+    def __getitem__(self, local: str) -> User:
+        return self.by_local[local]

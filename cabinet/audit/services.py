@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context, request
+from flask_login import current_user
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -48,8 +49,6 @@ def record(
 def _current_actor() -> Any:
     if not has_request_context():
         return None
-    from flask_login import current_user
-
     return current_user if current_user and current_user.is_authenticated else None
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from cabinet.auth.models import LoginFailure
 from cabinet.config import Settings
-from cabinet.db import db, utcnow
+from cabinet.db import as_utc, db, utcnow
 
 SLOWDOWN_AFTER = 3  # failures before each further attempt is delayed
 
@@ -45,8 +45,6 @@ def _failures(key: str, since: datetime) -> tuple[int, datetime | None]:
             LoginFailure.key == key, LoginFailure.at >= since
         )
     ).one()
-    from cabinet.db import as_utc
-
     return count or 0, as_utc(last)
 
 
@@ -86,6 +84,7 @@ def clear_account(email: str) -> None:
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == acct_key))
 
 
-def prune(before: datetime) -> None:
-    """Drop failures older than any window (run by the tick)."""
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < before))
+def prune(before: datetime) -> int:
+    """Drop failures older than `before` (the tick passes the start of the lock window)."""
+    result = db.session.execute(delete(LoginFailure).where(LoginFailure.at < before))
+    return result.rowcount or 0

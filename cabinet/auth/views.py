@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import (
@@ -20,14 +22,18 @@ from flask_login import current_user, login_user, logout_user
 
 from cabinet.audit import record
 from cabinet.auth import throttle
-from cabinet.config import settings
-from cabinet.db import db, utcnow
+from cabinet.auth.throttle import ThrottleState
+from cabinet.config import Settings, settings
+from cabinet.db import run_unit_of_work, utcnow
 from cabinet.errors import ValidationFailed
 from cabinet.i18n import LOCALES
 from cabinet.permissions import login_required_route, public_route
+from cabinet.users import current_person
+from cabinet.users.models import User
 from cabinet.users.services import change_password, check_password, find_user_by_email
 
 bp = Blueprint("auth", __name__)
+T = TypeVar("T")
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -55,23 +61,19 @@ def login():
     config = settings()
     state = throttle.state_for(email, request.remote_addr, config)
     if state.locked:
-        record("auth.login_refused", data={"email": email, "reason": "locked"}, actor=None)
-        db.session.commit()
+        _commit_evidence(
+            lambda: record(
+                "auth.login_refused", data={"email": email, "reason": "locked"}, actor=None
+            )
+        )
         return _locked(email, next_url, state.minutes_left(utcnow()))
     if state.delay_seconds:
         time.sleep(state.delay_seconds)
 
     user = find_user_by_email(email) if email else None
     if not email or not password or not check_password(user, password):
-        throttle.note_failure(email, request.remote_addr)
-        record("auth.login_failed", user, data={"email": email}, actor=None)
-        db.session.commit()
-        after = throttle.state_for(email, request.remote_addr, config)
+        after = _commit_evidence(lambda: _count_failure(email, user, config))
         if after.locked:
-            record(
-                "auth.locked", user, data={"email": email, "failures": after.failures}, actor=None
-            )
-            db.session.commit()
             return _locked(email, next_url, after.minutes_left(utcnow()))
         left = config.login_max_failures - after.failures
         message = _("E-mail hoặc mật khẩu không đúng.")
@@ -79,8 +81,9 @@ def login():
             message += " " + _("Còn %(n)s lần thử trước khi tài khoản bị tạm khóa.", n=left)
         return render_template("auth/login.html", error=message, email=email, next=next_url), 401
     if not user.active:
-        record("auth.login_refused", user, data={"reason": "inactive"}, actor=None)
-        db.session.commit()
+        _commit_evidence(
+            lambda: record("auth.login_refused", user, data={"reason": "inactive"}, actor=None)
+        )
         message = _("Tài khoản này đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.")
         return render_template("auth/login.html", error=message, email=email, next=next_url), 403
 
@@ -88,8 +91,27 @@ def login():
     login_user(user)
     session.permanent = True
     record("auth.login", user, actor=user)
-    db.session.commit()
     return redirect(next_url or url_for("core.index"))
+
+
+def _commit_evidence(work: Callable[[], T]) -> T:
+    """Commit the evidence of a refused sign-in at once, in its own unit of work.
+
+    The page then answers 401, 403 or 429, and the route's unit of work rolls back on an error
+    status: the failure the throttle must count, and the audit entry of the refusal, would be
+    lost with it. The view has only read before this point, so nothing else commits with them.
+    """
+    return run_unit_of_work(work)
+
+
+def _count_failure(email: str, user: User | None, config: Settings) -> ThrottleState:
+    """Count and audit a failed attempt; audit the lock it may start. Returns the new state."""
+    throttle.note_failure(email, request.remote_addr)
+    record("auth.login_failed", user, data={"email": email}, actor=None)
+    after = throttle.state_for(email, request.remote_addr, config)
+    if after.locked:
+        record("auth.locked", user, data={"email": email, "failures": after.failures}, actor=None)
+    return after
 
 
 def _locked(email: str, next_url: str | None, minutes: int):
@@ -106,8 +128,7 @@ def _locked(email: str, next_url: str | None, minutes: int):
 @login_required_route
 def logout():
     """Sign out (the page then clears the offline cache of papers)."""
-    record("auth.logout", current_user._get_current_object())
-    db.session.commit()
+    record("auth.logout", current_person())
     logout_user()
     session.clear()
     response = make_response(render_template("auth/signed_out.html"))
@@ -126,18 +147,13 @@ def password():
         if new != (request.form.get("password_confirm") or ""):
             errors = {"password_confirm": [_("Hai mật khẩu mới không khớp nhau.")]}
         else:
+            person = current_person()
             try:
-                change_password(
-                    current_user._get_current_object(),
-                    request.form.get("current_password") or "",
-                    new,
-                )
+                change_password(person, request.form.get("current_password") or "", new)
             except ValidationFailed as error:
-                db.session.rollback()
-                errors = error.fields
+                errors = error.fields  # nothing was changed; the 422 answer rolls back anyway
             else:
-                db.session.commit()
-                login_user(current_user._get_current_object())  # keep this session after rotation
+                login_user(person)  # keep this session after the token rotation
                 flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất."), "success")
                 return redirect(url_for("core.index"))
     return render_template("auth/password.html", errors=errors), 422 if errors else 200
@@ -152,6 +168,5 @@ def set_locale():
         locale = "vi"
     session["locale"] = locale
     if current_user.is_authenticated:
-        current_user.locale = locale
-        db.session.commit()
+        current_person().locale = locale
     return redirect(_safe_next(request.form.get("next")) or url_for("core.index"))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+import pkcs11 as p11
 from asn1crypto import x509 as asn1_x509
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.sign import pkcs11
@@ -108,6 +109,4 @@ class Pkcs11Signer:
 
 def _reinitialize(module_path: str) -> None:
     """Finalize and initialise the PKCS#11 library again so that it rescans its slots."""
-    import pkcs11 as p11
-
     p11.lib(module_path).reinitialize()

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from asn1crypto import x509 as asn1_x509
 
+from cabinet.config import settings
+
 from .keys import (
     KeystoreError,
     create_demo_ca,
@@ -33,8 +35,6 @@ def _keys_dir(value: str | None) -> Path:
     if value:
         return Path(value)
     try:
-        from cabinet.config import settings
-
         return Path(settings().keys_dir)
     except Exception as exc:  # no app context, or config not loadable
         raise click.UsageError("give --keys-dir (or run inside the app)") from exc

@@ -13,11 +13,9 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from cabinet.storage.store import ContentStore
-    from cabinet.storage.uploads import StoredUpload
+from cabinet.storage.store import ContentStore
+from cabinet.storage.uploads import StoredUpload, UploadRejected, check_and_store, detect_kind
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +102,6 @@ def store_pdf_rendition(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> StoredUpload | None:
     """The checked PDF reading copy of a stored DOCX/XLSX/PPTX, or None (keep it as a download)."""
-    from cabinet.storage.uploads import UploadRejected, check_and_store
-
     if upload.kind == "pdf":
         return upload
     with tempfile.TemporaryDirectory(prefix="rendition-") as outdir:
@@ -125,7 +121,5 @@ def store_pdf_rendition(
 
 def _guess_suffix(path: Path) -> str:
     """The Office extension of a stored (extension-less) package, from its main part."""
-    from cabinet.storage.uploads import detect_kind
-
     with path.open("rb") as handle:
         return "." + detect_kind(handle)

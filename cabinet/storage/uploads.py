@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
 from flask_babel import lazy_gettext as _l
+from pypdf import PdfReader
 
 from cabinet.errors import ValidationFailed
 from cabinet.storage.store import CHUNK, ContentStore
@@ -175,8 +176,6 @@ def _office_kind(handle: BinaryIO) -> str:
 
 def _pdf_page_count(handle: BinaryIO) -> int:
     """Open the PDF with pypdf from the open file (pypdf would read a *path* whole into memory)."""
-    from pypdf import PdfReader
-
     handle.seek(0)
     try:
         reader = PdfReader(handle)

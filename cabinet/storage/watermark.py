@@ -15,6 +15,12 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from pypdf import PdfReader, PdfWriter, Transformation
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
 from cabinet.storage.store import ContentStore
 
 FONT_CANDIDATES = (
@@ -26,9 +32,6 @@ _FONT_NAME = "EcabinetWatermark"
 
 @cache
 def _font(path: str | None) -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     found = path or next((p for p in FONT_CANDIDATES if Path(p).is_file()), None)
     if found is None:
         raise RuntimeError(
@@ -52,8 +55,6 @@ def watermarked_copy(
     target = watermark_path(store, sha256, reader_id)
     if target.is_file():
         return target
-    from pypdf import PdfReader, PdfWriter, Transformation
-
     font = _font(font_path)
     overlays: dict[tuple[float, float], object] = {}
     with store.open(sha256) as source:
@@ -84,9 +85,6 @@ def watermarked_copy(
 
 def _overlay(size: tuple[float, float], text: str, font: str) -> bytes:
     """One transparent page of ``size`` carrying the diagonal mark and the footer line."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.pdfgen import canvas
-
     width, height = size
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=size, invariant=True)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask_login import current_user
 
 from cabinet.errors import Unauthorized
-
-if TYPE_CHECKING:
-    from cabinet.users.models import User
+from cabinet.users.models import User
 
 
 def current_person() -> User:

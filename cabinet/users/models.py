@@ -7,10 +7,10 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cabinet.db import Base, utcnow
+from cabinet.db import Base, str_enum, utcnow
 
 
 class Role(StrEnum):
@@ -37,17 +37,6 @@ ROLE_LABELS = {
     Role.SECRETARIAT: _l("Văn phòng Chính phủ"),
     Role.ADMIN: _l("Quản trị hệ thống"),
 }
-
-
-def role_enum() -> Enum:
-    """The Role column type (a VARCHAR with a CHECK, the same on SQLite and PostgreSQL)."""
-    return Enum(
-        Role,
-        name="role",
-        native_enum=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 def new_session_token() -> str:
@@ -126,7 +115,7 @@ class UserRole(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(role_enum())
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role", length=20))
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 

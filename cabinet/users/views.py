@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
 from cabinet.db import db, get_or_404
 from cabinet.errors import DomainError, ValidationFailed
 from cabinet.permissions import roles_required
+from cabinet.users import current_person
 from cabinet.users.models import CabinetSeat, Role, User
 from cabinet.users.services import create_user, set_user_active, set_user_roles
 
@@ -54,13 +54,11 @@ def new_user():
                     ministry=form.get("ministry", ""),
                     locale=form.get("locale", "vi") if form.get("locale") in ("vi", "en") else "vi",
                     roles=_roles_from_form(),
-                    actor=current_user._get_current_object(),
+                    actor=current_person(),
                 )
-            except DomainError as error:
-                db.session.rollback()
+            except DomainError as error:  # refused before anything was added; 422 rolls back
                 errors = error.details.get("fields") or {"_": [str(error.message)]}
             else:
-                db.session.commit()
                 flash(_("Đã tạo tài khoản cho %(name)s.", name=user.name), "success")
                 return redirect(url_for("admin.users"))
     return render_template(
@@ -74,7 +72,7 @@ def edit_user(user_id: int):
     """Change a person's roles or activation."""
     user = get_or_404(User, user_id)
     if request.method == "POST":
-        actor = current_user._get_current_object()
+        actor = current_person()
         roles = _roles_from_form()
         if user.id == actor.id and Role.ADMIN not in roles:
             raise ValidationFailed(_("Bạn không thể tự bỏ quyền quản trị của chính mình."))
@@ -83,7 +81,6 @@ def edit_user(user_id: int):
         if user.id == actor.id and not active:
             raise ValidationFailed(_("Bạn không thể tự vô hiệu hóa tài khoản của chính mình."))
         set_user_active(user, active, actor=actor)
-        db.session.commit()
         flash(_("Đã cập nhật tài khoản %(name)s.", name=user.name), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_edit.html", user=user, roles=list(Role))

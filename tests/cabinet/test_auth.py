@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from cabinet.audit.models import AuditEntry
 from cabinet.auth import throttle
+from cabinet.auth.models import LoginFailure
 from cabinet.config import settings
 from cabinet.users.models import Role
 from cabinet.users.services import set_user_active
@@ -198,3 +199,28 @@ def test_csrf_is_required_on_forms(app, db, client, make_user):
         assert _sign_in(client, "csrf@ecabinet.test", csrf_token=token).status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_refused_sign_in_keeps_its_audit_entry_though_the_answer_is_an_error(
+    client, db, make_user
+):
+    user = make_user(email="off@ecabinet.test")
+    set_user_active(user, False, actor=None)
+    db.session.commit()
+    assert _sign_in(client, "off@ecabinet.test").status_code == 403
+    refused = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "auth.login_refused")
+    ).one()
+    assert refused.object_id == str(user.id) and refused.data == {"reason": "inactive"}
+
+
+def test_failures_are_really_committed_while_the_answer_rolls_back(app, committed_db, make_user):
+    """Seen from another connection: the 401 answer's unit of work did not take them back."""
+    make_user(email="real@ecabinet.test")
+    client = app.test_client()
+    assert _sign_in(client, "real@ecabinet.test", "sai").status_code == 401
+    with committed_db.engine.connect() as other:
+        keys = set(other.scalars(select(LoginFailure.key)))
+        actions = list(other.scalars(select(AuditEntry.action)))
+    assert keys == {"acct:real@ecabinet.test", "ip:127.0.0.1"}
+    assert actions.count("auth.login_failed") == 1

@@ -1,0 +1,143 @@
+"""The application factory: settings, extensions, the core's parts, then each feature package."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import timedelta
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from cabinet import api, cli, i18n, mail, realtime, tick, views
+from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
+from cabinet.auth import models as _auth_models  # noqa: F401
+from cabinet.auth import views as auth_views
+from cabinet.config import ROOT, Settings
+from cabinet.db import db
+from cabinet.error_handlers import register_error_handlers
+from cabinet.extensions import babel, csrf, login_manager, socketio
+from cabinet.jobs import register_core_jobs
+from cabinet.templating import register_template_helpers
+from cabinet.users import views as user_views
+from cabinet.users.models import User
+
+# Feature packages, in registration order; each has `register(app)` in its __init__. Names, not
+# imports: the core never imports a feature (the layers contract), it only loads them by name.
+FEATURES = (
+    "meetings",
+    "meetings.reader",
+    "meetings.live",
+    "voting.polls",
+    "voting.ballots",
+    "records",
+    "demo",  # last: its seed hook runs after the features' hooks
+)
+
+
+def create_app(environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the application from `environ` (default: the process environment)."""
+    config = Settings.from_env(environ)
+    config.instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        "cabinet",
+        root_path=str(ROOT),
+        instance_path=str(config.instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        MAX_CONTENT_LENGTH=config.upload_max_bytes + 1024 * 1024,  # the form around the file
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.secure_cookies,
+        SESSION_COOKIE_NAME="ecabinet_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=config.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: a long session must not break forms
+        BABEL_DEFAULT_LOCALE=config.locale,
+        BABEL_DEFAULT_TIMEZONE=config.timezone,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["ecabinet.settings"] = config
+    app.extensions["ecabinet.features"] = FEATURES
+    if config.proxy_hops:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=config.proxy_hops,
+            x_proto=config.proxy_hops,
+            x_host=config.proxy_hops,
+        )  # type: ignore[method-assign]
+
+    _init_extensions(app, config)
+    _register_core(app)
+    for name in FEATURES:
+        importlib.import_module(name).register(app)
+    return app
+
+
+def _init_extensions(app: Flask, config: Settings) -> None:
+    db.init_app(app, config.database_url)
+    csrf.init_app(app)
+    i18n.compile_catalogs()
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=";".join(i18n.translation_dirs()),
+    )
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+    socketio.init_app(
+        app,
+        async_mode=config.async_mode,
+        message_queue=config.redis_url,
+        ping_interval=10,
+        ping_timeout=10,
+        max_http_buffer_size=1_000_000,
+    )
+
+
+def load_user(session_id: str) -> User | None:
+    """The person of a session cookie ("<id>:<session token>"), or None when it is no longer valid."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    # A changed token (password change, deactivation) or inactive user ends the session at once.
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def _register_core(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(user_views.bp)
+    app.register_blueprint(api.bp)
+    app.cli.add_command(cli.cabinet_cli)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    realtime.register_hub()
+    register_core_jobs()
+    tick.start_in_process(app, mail.outbox_ready)
+    app.after_request(security_headers)
+
+
+def security_headers(response):
+    """Headers every response carries: no sniffing, no framing by others, a strict CSP."""
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; worker-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; "
+        "frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
+    )
+    return response

@@ -1,0 +1,37 @@
+"""The core's scheduled jobs: deliver the mail outbox, forget old sign-in failures.
+
+Each returns the short report `flask --app app cabinet tick` prints ("sent 2 e-mail(s), 0
+waiting"), or None when there is nothing worth saying.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from cabinet.auth import throttle
+from cabinet.config import settings
+from cabinet.mail import count_waiting, deliver_outbox
+from cabinet.tick import register_job
+
+#: Mail goes out after every other job, so what they queued leaves in the same tick.
+MAIL_ORDER = 90
+#: Housekeeping first: it touches no row another job reads.
+PRUNE_ORDER = 10
+
+
+def deliver_mail(now: datetime) -> str:
+    """Send what the outbox holds; report what was sent and what still waits."""
+    sent = deliver_outbox(now=now)
+    return f"sent {sent} e-mail(s), {count_waiting()} waiting"
+
+
+def prune_login_failures(now: datetime) -> str | None:
+    """Delete sign-in failures older than the lock window (the throttle no longer counts them)."""
+    pruned = throttle.prune(now - timedelta(minutes=settings().login_lock_minutes))
+    return f"pruned {pruned} sign-in failure(s)" if pruned else None
+
+
+def register_core_jobs() -> None:
+    """Put the core's jobs on the tick."""
+    register_job("auth.prune_failures", prune_login_failures, order=PRUNE_ORDER)
+    register_job("mail.deliver", deliver_mail, order=MAIL_ORDER)

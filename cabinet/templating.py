@@ -1,0 +1,53 @@
+"""What every template may use: the dates of `cabinet.dates`, the locale, `has_endpoint`.
+
+Registered once by the core, so feature packages format dates the same way and never register
+their own copies: `{{ moment | vn_datetime }}` or `{{ vn_datetime(moment) }}`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import get_locale
+
+from cabinet import dates
+
+
+def local_time(value: datetime | str | None) -> str:
+    """A UTC time (datetime or ISO text) in local time: "07:40:23 27/11/2026"."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value  # not a time: shown as it came
+    return dates.clock_time(value)
+
+
+def vn_date(moment: datetime | date | None) -> str:
+    """The Decree 30 date: "ngày 05 tháng 3 năm 2026"."""
+    return dates.decree30_date(moment)
+
+
+#: name -> function, available both as a filter and as a global function in every template.
+DATE_HELPERS = {
+    "local_time": local_time,
+    "vn_date": vn_date,
+    "vn_datetime": dates.vn_datetime,
+}
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Add the date filters and functions, `has_endpoint` and `current_locale` to templates."""
+
+    def has_endpoint(name: str) -> bool:
+        return name in app.view_functions
+
+    for name, fn in DATE_HELPERS.items():
+        app.add_template_filter(fn, name)
+        app.add_template_global(fn, name)
+    app.add_template_global(has_endpoint, "has_endpoint")  # also inside imported macros
+
+    @app.context_processor
+    def template_globals():
+        return {"current_locale": str(get_locale() or "vi"), "has_endpoint": has_endpoint}
