@@ -66,7 +66,7 @@ def project_copy(tmp_path: Path) -> Path:
         ),
         # a feature importing the demo
         (
-            "records/models.py",
+            "records/parts.py",
             "from demo import people  # noqa\n",
             "records is not allowed to import demo",
         ),
