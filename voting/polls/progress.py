@@ -13,6 +13,8 @@ from typing import Any
 
 from cabinet.db import db
 from cabinet.extensions import socketio
+from voting.polls.announce import announce_now, progress_payload
+from voting.polls.models import Poll
 
 log = logging.getLogger(__name__)
 
@@ -59,15 +61,12 @@ class ProgressFlusher:
             batch, self._dirty = self._dirty, {}
         if not batch:
             return 0
-        from voting.polls.models import Poll
-        from voting.polls.services import _announce_now, progress_payload
-
         with self._app.app_context():
             try:
                 for poll_id in batch:
                     poll = db.session.get(Poll, poll_id)
                     if poll is not None and poll.is_open:
-                        _announce_now(poll, "vote.progress", progress_payload(poll))
+                        announce_now(poll, "vote.progress", progress_payload(poll))
             finally:
                 db.session.remove()
         return len(batch)
