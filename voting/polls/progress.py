@@ -50,11 +50,6 @@ class ProgressFlusher:
         with self._lock:
             self._dirty.pop(poll_id, None)
 
-    def pending(self) -> dict[int, int]:
-        """The polls waiting for their next progress emit."""
-        with self._lock:
-            return dict(self._dirty)
-
     def flush(self) -> int:
         """Emit the progress of every dirty poll now; returns how many were emitted."""
         with self._lock:

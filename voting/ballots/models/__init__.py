@@ -7,8 +7,6 @@ not in a state it may leave that way, so no view or job can skip a step.
 
 import cabinet.mail  # noqa: F401  (the outbox table is created with the ballot tables)
 from voting.ballots.models.ballot import (
-    OUTCOME_LABELS,
-    STATUS_LABELS,
     Ballot,
     BallotApprover,
     BallotClosed,
@@ -24,7 +22,6 @@ from voting.ballots.models.ballot import (
 )
 from voting.ballots.models.notice import BallotReminder
 from voting.ballots.models.reply import (
-    CHOICE_LABELS,
     AnswerChoice,
     BallotAnswer,
     BallotResponse,
@@ -33,9 +30,6 @@ from voting.ballots.models.reply import (
 )
 
 __all__ = [
-    "CHOICE_LABELS",
-    "OUTCOME_LABELS",
-    "STATUS_LABELS",
     "AnswerChoice",
     "Ballot",
     "BallotAnswer",
