@@ -1,7 +1,6 @@
-"""`flask --app app cabinet tick`: close due ballots, send due reminders, deliver the mail outbox.
+"""`flask --app app cabinet ballot-approver EMAIL [--revoke]`: who may approve sending ballots.
 
-Safe to run as often as wanted, from cron and the server at once: every notice is keyed in the
-database, so a second run (or a run after a restart) sends nothing twice and misses nothing.
+(Deadlines and reminders run in the core's `flask cabinet tick`, see `voting.ballots.tick`.)
 """
 
 from __future__ import annotations
@@ -12,17 +11,7 @@ from sqlalchemy import select
 from cabinet.cli import cabinet_cli
 from cabinet.db import db
 from cabinet.users.models import User
-from voting.ballots import notify, services
-
-
-@cabinet_cli.command("tick")
-def tick_command() -> None:
-    """Run the scheduler once (ballot deadlines, reminders, outgoing mail)."""
-    report = notify.run_tick()
-    click.echo(
-        f"closed {report.closed} ballot(s), queued {report.reminders} reminder(s), "
-        f"sent {report.mails_sent} e-mail(s), {notify.count_pending_mail()} waiting"
-    )
+from voting.ballots import services
 
 
 @cabinet_cli.command("ballot-approver")

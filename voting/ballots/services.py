@@ -1,58 +1,62 @@
-"""Ballot business functions: prepare, approve and send, answer, close, conclude.
+"""Ballot business functions: prepare, approve and send, close, conclude (answering is in
+`answers.py`, notices in `notices.py`).
 
 Every function changes objects, flushes and records the audit event; the caller (view, API,
 socket handler, tick) commits once. Notices (socket emits and e-mails) are queued to go out
-only after that commit.
+only after that commit. Access was checked by the caller (`access.load_ballot(need=...)`);
+these functions enforce the ballot's state rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-import nh3
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from cabinet.audit import record
 from cabinet.config import settings
 from cabinet.db import db, utcnow
-from cabinet.errors import Forbidden, ValidationFailed
-from cabinet.realtime import emit_after_commit
 from cabinet.storage import ContentStore, check_and_store
 from cabinet.users.models import User
 from cabinet.users.services import all_members
-from voting.ballots import notify
+from voting.ballots.answers import AnswerInput, all_answered, response_for, save_response
+from voting.ballots.comments import sanitize_comment
 from voting.ballots.models import (
-    AnswerChoice,
     Ballot,
-    BallotAnswer,
     BallotApprover,
-    BallotClosed,
     BallotConclusion,
     BallotPaper,
     BallotQuestion,
     BallotRecipient,
-    BallotResponse,
-    BallotResponseRevision,
     BallotStateError,
     BallotStatus,
     ConclusionOutcome,
-    NotARecipient,
-    ResponseStatus,
 )
+from voting.ballots.notices import announce_closed, announce_sent
+from voting.ballots.summary import question_results
 from voting.workdays import add_working_days
 
-#: The limited formatting a comment may carry: no links, no images, no attributes at all.
-COMMENT_TAGS = frozenset({"p", "br", "b", "strong", "i", "em", "u", "ul", "ol", "li", "blockquote"})
-COMMENT_MAX_CHARS = 20_000
-
-
-def board_room(ballot_id: int) -> str:
-    """The room of the secretariat following one ballot's answers."""
-    return f"ballot:{ballot_id}"
+__all__ = [  # the answering functions are re-exported: other packages import them from here
+    "AnswerInput",
+    "all_answered",
+    "approve_ballot",
+    "attach_paper",
+    "close_ballot",
+    "conclude_ballot",
+    "create_ballot",
+    "default_deadline",
+    "grant_approver",
+    "remove_paper",
+    "response_for",
+    "return_to_draft",
+    "revoke_approver",
+    "save_response",
+    "set_proposal",
+    "submit_for_approval",
+]
 
 
 def default_deadline(now: datetime | None = None) -> datetime:
@@ -61,24 +65,6 @@ def default_deadline(now: datetime | None = None) -> datetime:
     return add_working_days(
         now or utcnow(), config.ballot_deadline_days, holidays=config.holidays, tz=config.timezone
     )
-
-
-def sanitize_comment(html: str | None) -> str:
-    """A comment reduced to safe limited formatting (no script, no images, no attributes)."""
-    cleaned = nh3.clean(
-        (html or "")[:COMMENT_MAX_CHARS],
-        tags=set(COMMENT_TAGS),
-        attributes={},
-        clean_content_tags={"script", "style"},
-        link_rel=None,
-        strip_comments=True,
-    )
-    return cleaned.strip()
-
-
-def comment_text(html: str | None) -> str:
-    """The visible text of a comment (to test whether anything was written)."""
-    return nh3.clean(html or "", tags=set(), clean_content_tags={"script", "style"}).strip()
 
 
 # ---- preparing ----------------------------------------------------------------------------------
@@ -220,8 +206,6 @@ def submit_for_approval(ballot: Ballot, *, by: User, now: datetime | None = None
 
 def return_to_draft(ballot: Ballot, note: str, *, by: User) -> None:
     """The approver sends the ballot back to the secretariat with a note."""
-    if not ballot.can_approve(by):
-        raise Forbidden(_l("Chỉ Thủ tướng hoặc Phó Thủ tướng được giao mới duyệt gửi phiếu."))
     ballot.return_to_draft(note.strip())
     db.session.flush()
     record("ballot.return", ballot, data={"note": note.strip()}, actor=by)
@@ -229,13 +213,11 @@ def return_to_draft(ballot: Ballot, note: str, *, by: User) -> None:
 
 def approve_ballot(ballot: Ballot, *, by: User, now: datetime | None = None) -> None:
     """Approve and send: every recipient gets a live notice and an e-mail after the commit."""
-    if not ballot.can_approve(by):
-        raise Forbidden(_l("Chỉ Thủ tướng hoặc Phó Thủ tướng được giao mới duyệt gửi phiếu."))
     now = now or utcnow()
     ballot.approve(by, now)
     db.session.flush()
     record("ballot.approve", ballot, actor=by)
-    notify.announce_sent(ballot, now)
+    announce_sent(ballot, now)
 
 
 def grant_approver(user: User, *, by: User | None) -> BallotApprover:
@@ -258,173 +240,7 @@ def revoke_approver(user: User, *, by: User | None) -> None:
         record("ballot.approver_revoke", user, actor=by)
 
 
-# ---- answering ----------------------------------------------------------------------------------
-
-
-@dataclass
-class AnswerInput:
-    """One question's answer as entered (the comment is raw; it is sanitized here)."""
-
-    question_id: int
-    choice: AnswerChoice | None
-    comment: str = ""
-    file: tuple[BinaryIO, str] | None = None  # (stream, filename) of an uploaded file
-    remove_file: bool = False
-
-
-def response_for(ballot: Ballot, user: Any) -> BallotResponse | None:
-    """The user's reply to the ballot, if any."""
-    return db.session.scalar(
-        select(BallotResponse).where(
-            BallotResponse.ballot_id == ballot.id, BallotResponse.user_id == user.id
-        )
-    )
-
-
-def check_can_answer(ballot: Ballot, user: Any, now: datetime) -> None:
-    """Raise the precise refusal: not a recipient (403), informed only (403), closed (409)."""
-    recipient = ballot.recipient(user)
-    if recipient is None:
-        raise NotARecipient()
-    if not recipient.votes:
-        raise Forbidden(_l("Bạn nhận phiếu này để biết; phiếu không lấy ý kiến của bạn."))
-    if ballot.status is not BallotStatus.SENT or now >= ballot.deadline:
-        raise BallotClosed()
-
-
-def save_response(
-    ballot: Ballot,
-    user: User,
-    answers: Sequence[AnswerInput],
-    *,
-    submit: bool,
-    now: datetime | None = None,
-) -> BallotResponse:
-    """Save a draft or submit; a submitted reply may be revised until the deadline.
-
-    On submit every question needs an answer, and disagreeing or another opinion needs a
-    comment; the error names the field (``q<question id>.choice`` / ``q<id>.comment``).
-    Every save is kept as a revision (who, when, the answers).
-    """
-    now = now or utcnow()
-    check_can_answer(ballot, user, now)
-    by_question = {a.question_id: a for a in answers}
-    questions = {q.id: q for q in ballot.questions}
-    unknown = set(by_question) - set(questions)
-    if unknown:
-        raise ValidationFailed(fields={"answers": [_l("Câu hỏi không thuộc phiếu này.")]})
-
-    errors: dict[str, list[Any]] = {}
-    cleaned: dict[int, tuple[AnswerChoice | None, str]] = {}
-    for qid in questions:
-        given = by_question.get(qid)
-        choice = AnswerChoice(given.choice) if given and given.choice else None
-        comment = sanitize_comment(given.comment if given else "")
-        cleaned[qid] = (choice, comment)
-        if not submit:
-            continue
-        if choice is None:
-            errors[f"q{qid}.choice"] = [_l("Hãy chọn một ý kiến cho câu hỏi này.")]
-        elif choice.needs_comment and not comment_text(comment):
-            errors[f"q{qid}.comment"] = [
-                _l("Hãy ghi rõ ý kiến khi chọn “%(choice)s”.", choice=choice.label)
-            ]
-    if errors:
-        raise ValidationFailed(_l("Phiếu trả lời chưa đầy đủ."), fields=errors)
-
-    response = response_for(ballot, user)
-    if response is None:
-        response = BallotResponse(ballot_id=ballot.id, user_id=user.id)
-        db.session.add(response)
-    elif response.submitted and not submit:
-        # A submitted reply stays submitted; a later change without submitting is not allowed to
-        # silently withdraw it.
-        raise BallotStateError(
-            _l("Ý kiến đã được gửi. Hãy bấm “Gửi ý kiến” để cập nhật ý kiến đã gửi.")
-        )
-
-    config = settings()
-    current = {a.question_id: a for a in response.answers}
-    for qid, (choice, comment) in cleaned.items():
-        row = current.get(qid)
-        if row is None:
-            row = BallotAnswer(question_id=qid)
-            response.answers.append(row)
-        row.choice, row.comment = choice, comment
-        given = by_question.get(qid)
-        if given and given.remove_file:
-            row.file_name = row.file_sha256 = row.file_mime = row.file_size = None
-        if given and given.file is not None:
-            stream, filename = given.file
-            try:
-                stored = check_and_store(
-                    stream,
-                    filename,
-                    store=ContentStore(config.storage_dir),
-                    max_bytes=config.upload_max_bytes,
-                )
-            except ValidationFailed as error:
-                raise ValidationFailed(
-                    error.message, fields={f"q{qid}.file": [error.message]}
-                ) from None
-            row.file_name, row.file_sha256 = stored.display_name, stored.sha256
-            row.file_mime, row.file_size = stored.media_type, stored.size
-
-    was_submitted = response.submitted
-    if submit:
-        response.status = ResponseStatus.SUBMITTED
-        response.submitted_at = now
-    response.updated_at = now
-    db.session.flush()
-    number = len(response.revisions) + 1
-    response.revisions.append(
-        BallotResponseRevision(
-            number=number,
-            submitted=submit,
-            answers=[
-                _answer_snapshot(a) for a in sorted(response.answers, key=lambda a: a.question_id)
-            ],
-            by_id=user.id,
-            at=now,
-        )
-    )
-    db.session.flush()
-    action = "ballot.revise" if was_submitted else ("ballot.answer" if submit else "ballot.draft")
-    record(action, ballot, data={"revision": number}, actor=user)
-    if submit:
-        emit_after_commit(
-            "ballot.answered",
-            notify.board_row_payload(ballot, user, now),
-            room=board_room(ballot.id),
-        )
-    return response
-
-
-def _answer_snapshot(answer: BallotAnswer) -> dict[str, Any]:
-    return {
-        "question_id": answer.question_id,
-        "choice": answer.choice.value if answer.choice else None,
-        "comment": answer.comment,
-        "file_sha256": answer.file_sha256,
-        "file_name": answer.file_name,
-    }
-
-
 # ---- closing and concluding ---------------------------------------------------------------------
-
-
-def all_answered(ballot: Ballot) -> bool:
-    """True when every voting recipient has submitted."""
-    submitted = {
-        r.user_id
-        for r in db.session.scalars(
-            select(BallotResponse).where(
-                BallotResponse.ballot_id == ballot.id,
-                BallotResponse.status == ResponseStatus.SUBMITTED,
-            )
-        )
-    }
-    return all(r.user_id in submitted for r in ballot.voters)
 
 
 def close_ballot(ballot: Ballot, *, by: User | None, now: datetime | None = None) -> None:
@@ -439,7 +255,7 @@ def close_ballot(ballot: Ballot, *, by: User | None, now: datetime | None = None
     ballot.close(now, by)
     db.session.flush()
     record("ballot.close", ballot, data={"early": now < ballot.deadline}, actor=by)
-    notify.announce_closed(ballot)
+    announce_closed(ballot)
 
 
 def set_proposal(ballot: Ballot, text: str, *, by: User, now: datetime | None = None) -> None:
@@ -461,10 +277,6 @@ def conclude_ballot(
     now: datetime | None = None,
 ) -> BallotConclusion:
     """The chair's conclusion: closed → concluded, with the tally kept alongside."""
-    from voting.ballots.summary import question_results
-
-    if not ballot.can_conclude(by):
-        raise Forbidden(_l("Chỉ Thủ tướng ghi kết luận phiếu lấy ý kiến."))
     outcome = ConclusionOutcome(outcome)
     ballot.conclude()
     conclusion = BallotConclusion(

@@ -18,6 +18,7 @@ from cabinet.db import db, utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
 from cabinet.users.models import Role
 from voting.ballots.models import AnswerChoice, Ballot, BallotResponse, ResponseStatus
+from voting.ballots.notices import ballot_url
 from voting.rules import Outcome, Rule, tally_ballot
 
 DECIDED_BY_TEXT = {
@@ -123,8 +124,6 @@ def outcome_text(outcome: Outcome) -> str:
 
 def ballot_record(ballot: Ballot) -> dict[str, Any]:
     """Everything the records package needs to render and sign the decision of a ballot."""
-    from voting.ballots.notify import ballot_url
-
     config = settings()
     conclusion = ballot.conclusion
     return {
@@ -184,8 +183,6 @@ def _person(user: Any) -> dict[str, Any]:
 
 def render_summary_pdf(ballot: Ballot) -> bytes:
     """The summary of opinions as a PDF/A in Vietnamese, with the JSON record embedded."""
-    from voting.ballots.notify import vn_date, vn_datetime
-
     config = settings()
     with force_locale("vi"):  # the record is Vietnamese whatever the reader's language
         html = render_template(
@@ -194,8 +191,6 @@ def render_summary_pdf(ballot: Ballot) -> bytes:
             results=question_results(ballot),
             outcome_text=outcome_text,
             nonreply_text=NONREPLY_TEXT[config.nonreply_policy],
-            vn_datetime=vn_datetime,
-            vn_date=vn_date,
             generated_at=utcnow(),
         )
     record = json.dumps(ballot_record(ballot), ensure_ascii=False, indent=2).encode()

@@ -7,6 +7,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Register the votes API, socket events and the coalescing progress flusher."""
+    # Imported here, when the app is built: importing `voting.polls.models` alone (migrations,
+    # the records package) must not pull in the routes and socket handlers.
     from voting.polls import api, models  # noqa: F401  (tables for create_all)
     from voting.polls.parts import register_parts
     from voting.polls.progress import progress_flusher

@@ -20,22 +20,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from cabinet.db import Base, utcnow
+from cabinet.db import Base, db, str_enum, utcnow
 from cabinet.errors import InvalidState
 from cabinet.users.models import User
 from meetings.models import AgendaItem, Meeting
 from voting.rules import Choice
-
-
-def _enum(cls) -> sa.Enum:
-    return sa.Enum(
-        cls,
-        native_enum=False,
-        create_constraint=False,
-        length=20,
-        values_callable=lambda e: [m.value for m in e],
-        validate_strings=True,
-    )
 
 
 def random_id() -> str:
@@ -77,8 +66,10 @@ class Poll(Base):
         sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True, index=True
     )
     question: Mapped[str] = mapped_column(sa.Text)
-    kind: Mapped[PollKind] = mapped_column(_enum(PollKind), default=PollKind.OPEN)
-    state: Mapped[PollState] = mapped_column(_enum(PollState), default=PollState.OPEN, index=True)
+    kind: Mapped[PollKind] = mapped_column(str_enum(PollKind, length=20), default=PollKind.OPEN)
+    state: Mapped[PollState] = mapped_column(
+        str_enum(PollState, length=20), default=PollState.OPEN, index=True
+    )
     # The rule and counts in force when the vote opened: the result is decided with them.
     rule: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     all_members: Mapped[int]
@@ -119,6 +110,15 @@ class Poll(Base):
         """May `user` cast a vote now (open, and in the entitled snapshot)?"""
         return self.is_open and getattr(user, "id", None) in self.eligible_ids()
 
+    def lock(self, *, exclusive: bool) -> None:
+        """PostgreSQL: casts take a shared row lock, the close an exclusive one, so no cast
+        commits after the close has counted. SQLite serialises writers (casts re-check the
+        state once they hold the write lock)."""
+        if db.is_postgres:
+            db.session.execute(
+                sa.select(Poll.id).where(Poll.id == self.id).with_for_update(read=not exclusive)
+            )
+
     def mark_closed(self, user) -> None:
         """Open → closed; a closed vote never reopens."""
         self.ensure_open()
@@ -151,7 +151,7 @@ class OpenCast(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"))
     voter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    choice: Mapped[Choice] = mapped_column(_enum(Choice))
+    choice: Mapped[Choice] = mapped_column(str_enum(Choice, length=20))
     client_id: Mapped[str] = mapped_column(sa.String(64))
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -185,7 +185,7 @@ class SecretBallot(Base):
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=random_id)
     poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"), index=True)
-    choice: Mapped[Choice] = mapped_column(_enum(Choice))
+    choice: Mapped[Choice] = mapped_column(str_enum(Choice, length=20))
 
 
 class PollResult(Base):
@@ -216,29 +216,6 @@ class PollResult(Base):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     poll: Mapped[Poll] = relationship(back_populates="result")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The result as tablets, the API and the minutes receive it."""
-        return {
-            "poll_id": self.poll_id,
-            "approve": self.approve,
-            "disapprove": self.disapprove,
-            "abstain": self.abstain,
-            "not_voted": self.not_voted,
-            "cast": self.approve + self.disapprove + self.abstain,
-            "eligible": self.eligible_count,
-            "base": self.base,
-            "required": self.required,
-            "passed": self.passed,
-            "decided_by": self.decided_by,
-            "tie_break": self.tie_break,
-            "rule": dict(self.rule),
-            "all_members": self.all_members,
-            "present": self.present,
-            "entitled": list(self.entitled),
-            "choices": list(self.choices) if self.choices is not None else None,
-            "computed_at": self.computed_at.isoformat(),
-        }
 
 
 @event.listens_for(Session, "before_flush")

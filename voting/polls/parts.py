@@ -11,24 +11,31 @@ from sqlalchemy import select
 from cabinet.db import db
 from cabinet.errors import InvalidState
 from meetings import hooks
-from voting.polls import services as polls
+from voting.polls.access import ineligibility
+from voting.polls.announce import poll_payload
+from voting.polls.casting import own_cast
+from voting.polls.counting import open_poll_of, polls_of
 from voting.polls.models import Poll, PollKind, PollState
+from voting.polls.schemas import PollResultSchema
+
+#: A result as the session record keeps it (its poll is given beside it).
+_RECORDED_RESULT = PollResultSchema(exclude=("poll_id",))
 
 
 def live_vote(meeting: Any, user: Any) -> dict[str, Any]:
     """The open vote with this person's own cast, and the last result they may read."""
     vote = None
-    poll = polls.open_poll_of(meeting)
+    poll = open_poll_of(meeting)
     if poll is not None and (poll.item is None or poll.item.can_read(user)):
         vote = {
-            "poll": polls.poll_payload(poll, names=False),
+            "poll": poll_payload(poll, names=False),
             "can_vote": poll.can_vote(user),
-            "not_eligible": polls.ineligibility(meeting, poll, user),
-            "my_cast": polls.own_cast(poll, user),
+            "not_eligible": ineligibility(meeting, poll, user),
+            "my_cast": own_cast(poll, user),
         }
-    closed = [p for p in polls.polls_of(meeting) if p.result is not None]
+    closed = [p for p in polls_of(meeting) if p.result is not None]
     readable = [p for p in closed if p.item is None or p.item.can_read(user)]
-    last = polls.poll_payload(readable[-1], names=False) if readable else None
+    last = poll_payload(readable[-1], names=False) if readable else None
     return {"vote": vote, "last_result": last}
 
 
@@ -58,7 +65,7 @@ def item_votes(meeting: Any, item: Any, user: Any) -> dict[str, Any] | None:
 def record_votes(meeting: Any) -> dict[str, Any]:
     """Every closed vote of the session for the minutes: counts, outcome, rule (names if open)."""
     votes = []
-    for poll in polls.polls_of(meeting):
+    for poll in polls_of(meeting):
         if poll.result is None:
             continue
         votes.append(
@@ -69,7 +76,7 @@ def record_votes(meeting: Any) -> dict[str, Any]:
                 "kind": str(poll.kind),
                 "opened_at": poll.opened_at.isoformat(),
                 "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
-                **{k: v for k, v in poll.result.as_dict().items() if k != "poll_id"},
+                **_RECORDED_RESULT.dump(poll.result),
             }
         )
     return {"votes": votes}
@@ -77,7 +84,7 @@ def record_votes(meeting: Any) -> dict[str, Any]:
 
 def refuse_close_while_voting(meeting: Any) -> None:
     """A session does not close while one of its votes is open."""
-    if polls.open_poll_of(meeting) is not None:
+    if open_poll_of(meeting) is not None:
         raise InvalidState(_l("Hãy kết thúc biểu quyết đang mở trước khi bế mạc."))
 
 

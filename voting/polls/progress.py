@@ -13,6 +13,8 @@ from typing import Any
 
 from cabinet.db import db
 from cabinet.extensions import socketio
+from voting.polls.announce import announce_now, progress_payload
+from voting.polls.models import Poll
 
 log = logging.getLogger(__name__)
 
@@ -48,26 +50,18 @@ class ProgressFlusher:
         with self._lock:
             self._dirty.pop(poll_id, None)
 
-    def pending(self) -> dict[int, int]:
-        """The polls waiting for their next progress emit."""
-        with self._lock:
-            return dict(self._dirty)
-
     def flush(self) -> int:
         """Emit the progress of every dirty poll now; returns how many were emitted."""
         with self._lock:
             batch, self._dirty = self._dirty, {}
         if not batch:
             return 0
-        from voting.polls.models import Poll
-        from voting.polls.services import _announce_now, progress_payload
-
         with self._app.app_context():
             try:
                 for poll_id in batch:
                     poll = db.session.get(Poll, poll_id)
                     if poll is not None and poll.is_open:
-                        _announce_now(poll, "vote.progress", progress_payload(poll))
+                        announce_now(poll, "vote.progress", progress_payload(poll))
             finally:
                 db.session.remove()
         return len(batch)

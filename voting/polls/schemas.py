@@ -1,9 +1,13 @@
-"""Payloads of the vote socket events and the votes API."""
+"""Payloads of the vote socket events and the votes API: what comes in, and the wire shape of
+what goes out (the same schemas feed the OpenAPI document)."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
+from marshmallow import Schema, fields, post_dump, validate
+
+from voting.polls.counting import voted_count
 from voting.polls.models import PollKind
 from voting.rules import Choice
 
@@ -37,12 +41,18 @@ class PollRefSchema(Schema):
 
 
 class ReceiptSchema(Schema):
-    """What a voter's tablet receives once the cast is stored."""
+    """What a voter's tablet receives once the cast is stored (no choice in a secret vote)."""
 
     poll_id = fields.Integer()
     client_id = fields.String()
-    at = fields.String()
+    at = fields.AwareDateTime()
     choice = fields.String(metadata={"description": "Open votes only."})
+
+    @post_dump
+    def _no_choice_in_secret(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("choice") is None:
+            data.pop("choice", None)
+        return data
 
 
 class PollResultSchema(Schema):
@@ -53,8 +63,10 @@ class PollResultSchema(Schema):
     disapprove = fields.Integer()
     abstain = fields.Integer()
     not_voted = fields.Integer()
-    cast = fields.Integer()
-    eligible = fields.Integer()
+    cast = fields.Function(
+        lambda r: r.approve + r.disapprove + r.abstain, metadata={"type": "integer"}
+    )
+    eligible = fields.Integer(attribute="eligible_count")
     base = fields.Integer()
     required = fields.Integer()
     passed = fields.Boolean()
@@ -67,7 +79,7 @@ class PollResultSchema(Schema):
     choices = fields.List(
         fields.Dict(), allow_none=True, metadata={"description": "Open votes only."}
     )
-    computed_at = fields.String()
+    computed_at = fields.AwareDateTime()
 
 
 class PollSchema(Schema):
@@ -76,13 +88,26 @@ class PollSchema(Schema):
     id = fields.Integer()
     meeting_id = fields.Integer()
     item_id = fields.Integer(allow_none=True)
-    item_title = fields.String(allow_none=True)
+    item_title = fields.Function(
+        lambda p: p.item.title if p.item else None, metadata={"type": "string", "nullable": True}
+    )
     question = fields.String()
     kind = fields.String()
     state = fields.String()
-    opened_at = fields.String()
-    closed_at = fields.String(allow_none=True)
-    eligible = fields.Integer()
-    voted = fields.Integer()
+    opened_at = fields.AwareDateTime()
+    closed_at = fields.AwareDateTime(allow_none=True)
+    eligible = fields.Integer(
+        attribute="present", metadata={"description": "Members present when it opened."}
+    )
+    voted = fields.Function(voted_count, metadata={"type": "integer"})
     rule = fields.Dict()
     result = fields.Nested(PollResultSchema, allow_none=True)
+
+
+class ProgressSchema(Schema):
+    """`vote.progress`: "N of M have voted", as every tablet shows it."""
+
+    meeting_id = fields.Integer()
+    poll_id = fields.Integer(attribute="id")
+    voted = fields.Function(voted_count, metadata={"type": "integer"})
+    eligible = fields.Integer(attribute="present")

@@ -1,18 +1,24 @@
-"""Vote socket events: the chair opens and closes, members cast (acked after the commit)."""
+"""Vote socket events: the chair opens and closes, members cast (acked after the commit).
+
+Each handler loads and checks access first (`voting.polls.access`), then calls one service;
+`socket_event` commits (retrying SQLite's busy snapshot) before the ack goes out.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask_login import current_user
-
-from cabinet.db import get_or_404
-from cabinet.errors import NotFound
 from cabinet.realtime import socket_event
-from meetings.models import AgendaItem, Meeting
-from voting.polls import services
-from voting.polls.models import Poll, PollKind
-from voting.polls.schemas import CastSchema, OpenPollSchema, PollRefSchema
+from cabinet.users import current_person
+from voting.polls.access import load_poll, load_vote_subject
+from voting.polls.announce import poll_payload, progress_payload
+from voting.polls.casting import cast_vote
+from voting.polls.counting import tally_poll
+from voting.polls.lifecycle import close_poll, open_poll
+from voting.polls.models import PollKind
+from voting.polls.schemas import CastSchema, OpenPollSchema, PollRefSchema, PollResultSchema
+
+_RESULT = PollResultSchema()
 
 
 def register_sockets() -> None:
@@ -21,43 +27,31 @@ def register_sockets() -> None:
     @socket_event("vote.open", schema=OpenPollSchema)
     def open_vote(data: dict[str, Any]) -> dict[str, Any]:
         """The chair opens a vote (refused without a quorum, with the numbers)."""
-        meeting = get_or_404(Meeting, data["meeting_id"])
-        item = None
-        if data["item_id"] is not None:
-            item = get_or_404(AgendaItem, data["item_id"])
-            if item.meeting_id != meeting.id:
-                raise NotFound()
-        poll = services.open_poll(
+        meeting, item = load_vote_subject(data["meeting_id"], data["item_id"])
+        poll = open_poll(
             meeting,
-            current_user._get_current_object(),
+            current_person(),
             item=item,
             question=data["question"],
             kind=PollKind(data["kind"]),
         )
-        return {"poll": services.poll_payload(poll)}
+        return {"poll": poll_payload(poll)}
 
     @socket_event("vote.cast", schema=CastSchema)
     def cast(data: dict[str, Any]) -> dict[str, Any]:
         """A member casts; acked with a receipt only once the cast is committed."""
-        receipt = services.cast_vote_committed(
-            data["poll_id"], current_user._get_current_object(), data["choice"], data["client_id"]
-        )
+        poll = load_poll(data["poll_id"], need="vote")
+        receipt = cast_vote(poll, current_person(), data["choice"], data["client_id"])
         return {"receipt": receipt.as_dict(), "duplicate": receipt.duplicate}
 
     @socket_event("vote.close", schema=PollRefSchema)
     def close_vote(data: dict[str, Any]) -> dict[str, Any]:
         """The chair closes the vote: the result is computed, stored and announced."""
-        poll = get_or_404(Poll, data["poll_id"])
-        result = services.close_poll(poll, current_user._get_current_object())
-        return {"result": result.as_dict()}
+        poll = load_poll(data["poll_id"], need="chair")
+        return {"result": _RESULT.dump(close_poll(poll, current_person()))}
 
     @socket_event("vote.tally", schema=PollRefSchema)
     def tally(data: dict[str, Any]) -> dict[str, Any]:
         """The chair's console: the outcome if the vote closed now (open votes and counts)."""
-        poll = get_or_404(Poll, data["poll_id"])
-        user = current_user._get_current_object()
-        if not poll.meeting.can_chair(user):
-            from cabinet.errors import Forbidden
-
-            raise Forbidden()
-        return {"tally": services.live_tally(poll).as_dict(), **services.progress_payload(poll)}
+        poll = load_poll(data["poll_id"], need="chair")
+        return {"tally": tally_poll(poll).as_dict(), **progress_payload(poll)}

@@ -9,7 +9,7 @@ import pytest
 
 from cabinet.db import utcnow
 from voting.ballots import services
-from voting.ballots.models import BallotResponseRevision, BallotStatus
+from voting.ballots.models import BallotClosed, BallotResponseRevision, BallotStatus
 
 
 def _form(
@@ -129,7 +129,7 @@ def test_after_the_deadline_nothing_is_accepted(db, make_ballot, login, client):
 def test_a_closed_ballot_refuses_answers(db, make_ballot):
     cabinet, ballot = make_ballot()
     services.close_ballot(ballot, by=None, now=ballot.deadline)
-    with pytest.raises(services.BallotClosed):
+    with pytest.raises(BallotClosed):
         services.save_response(ballot, cabinet.members[1], [], submit=False)
 
 

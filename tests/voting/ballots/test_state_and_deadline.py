@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from cabinet.db import utcnow
-from cabinet.errors import Forbidden
 from voting.ballots import services
 from voting.ballots.models import BallotStateError, BallotStatus, ConclusionOutcome
 
@@ -64,16 +63,23 @@ def test_wrong_transitions_are_refused_with_the_state_named(db, make_ballot, sta
     assert error.value.status == 409
 
 
-def test_only_the_chair_or_a_granted_deputy_pm_approves(db, make_ballot, make_user):
+def test_only_the_chair_or_a_granted_deputy_pm_approves(db, make_ballot, login, client):
     cabinet, ballot = make_ballot(send=False)
     services.submit_for_approval(ballot, by=cabinet.secretariat)
+    db.session.commit()
     deputy_pm = cabinet.members[1]
-    with pytest.raises(Forbidden):
-        services.approve_ballot(ballot, by=deputy_pm)
-    with pytest.raises(Forbidden):
-        services.approve_ballot(ballot, by=cabinet.secretariat)
+    for refused in (deputy_pm, cabinet.secretariat):
+        login(refused)
+        page = client.post(f"/ballots/{ballot.id}/approve")
+        assert page.status_code == 403
+        assert "Chỉ Thủ tướng hoặc Phó Thủ tướng được giao" in page.get_data(as_text=True)
+        api = client.post(f"/api/v1/ballots/{ballot.id}/approve")
+        assert api.status_code == 403 and api.json["code"] == "forbidden"
+        assert ballot.status is BallotStatus.AWAITING_APPROVAL
     services.grant_approver(deputy_pm, by=cabinet.admin)
-    services.approve_ballot(ballot, by=deputy_pm)
+    db.session.commit()
+    login(deputy_pm)
+    assert client.post(f"/api/v1/ballots/{ballot.id}/approve").status_code == 200
     assert ballot.status is BallotStatus.SENT
 
 

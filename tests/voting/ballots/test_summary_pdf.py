@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
+from datetime import UTC, datetime
 from io import BytesIO
 
 from pypdf import PdfReader
 
+from cabinet.db import clock
 from voting.ballots import services
 
 COMMENTS = {
@@ -126,3 +128,17 @@ def test_summary_page_shows_each_outcome_as_one_labelled_panel(db, make_ballot, 
     assert re.search(r"<p[^>]*><strong>Kết quả:</strong> Được thông qua: 2/3", outcome.group(2))
     # Answer cells are table cells, not the ballot form's radio-card component.
     assert 'class="choice ' not in page and 'class="choice-agree"' in page
+
+
+def test_the_summary_is_dated_as_decree_30_writes_it(db, make_ballot, login, client):
+    cabinet, ballot = make_ballot(n=3, questions=1)
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    login(cabinet.secretariat)
+    clock.set(datetime(2026, 3, 5, 2, 0, tzinfo=UTC))  # 09:00 in Hà Nội
+    try:
+        response = client.get(f"/ballots/{ballot.id}/summary.pdf")
+    finally:
+        clock.reset()
+    assert response.status_code == 200
+    # Decree 30/2020 pads a day below 10 (and January, February): "ngày 05 tháng 3".
+    assert "Hà Nội, ngày 05 tháng 3 năm 2026" in _text(response.data)

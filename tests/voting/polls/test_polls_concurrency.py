@@ -1,7 +1,9 @@
 """Thirty members cast at the same instant, each twice: thirty votes stored, the result right.
 
 Real commits from parallel threads (the `committed_db` fixture); on PostgreSQL when
-ECABINET_TEST_DATABASE_URL / ECABINET_TEST_BACKEND=postgres are set, else on SQLite.
+ECABINET_TEST_DATABASE_URL / ECABINET_TEST_BACKEND=postgres are set, else on SQLite. Each cast
+runs as the `vote.cast` socket event runs it: the cast service inside `run_unit_of_work`, which
+commits and starts again from a fresh snapshot when SQLite answers "database is locked".
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from cabinet.db import db, utcnow
+from cabinet.db import db, run_unit_of_work, utcnow
 from cabinet.users.models import CabinetSeat, Role, User
 from meetings.live import services as live
 from meetings.live.models import AttendanceMode
@@ -72,8 +74,9 @@ def test_thirty_parallel_casts_plus_thirty_duplicates(app, committed_db, passwor
         with app.app_context():
             try:
                 barrier.wait()
-                receipt = polls.cast_vote_committed(
-                    poll_id, db.session.get(User, uid), choice, client_id
+                user = db.session.get(User, uid)
+                receipt = run_unit_of_work(
+                    lambda: polls.cast_vote(db.session.get(Poll, poll_id), user, choice, client_id)
                 )
                 with lock:
                     receipts[uid].append(receipt.as_dict())

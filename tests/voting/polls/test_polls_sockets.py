@@ -13,6 +13,7 @@ from tests.conftest import events_named
 from tests.voting.polls.helpers import check_in
 from voting.polls import services as polls
 from voting.polls.models import OpenCast, Poll, PollResult, VotingClosed
+from voting.polls.schemas import PollResultSchema
 from voting.rules import Choice
 
 
@@ -114,7 +115,7 @@ def test_open_vote_27_members_one_changes_everyone_gets_the_same_result(
         ]
 
     poll = db.session.get(Poll, poll_id)
-    live_outcome = polls.live_tally(poll)
+    live_outcome = polls.tally_poll(poll)
     ack = clients[cab.chair.id].emit("vote.close", {"poll_id": poll_id}, callback=True)
     assert ack["ok"] is True, ack
     result = ack["result"]
@@ -284,7 +285,7 @@ def test_tie_goes_to_the_chairs_side(session, join):
         choice = "approve" if i < 13 else "disapprove" if i < 26 else "abstain"
         polls.cast_vote(poll, member, choice, cid())
     db.session.flush()
-    result = polls.close_poll(poll, cab.chair).as_dict()
+    result = PollResultSchema().dump(polls.close_poll(poll, cab.chair))
     assert (result["approve"], result["disapprove"], result["abstain"]) == (13, 13, 1)
     assert (result["passed"], result["decided_by"], result["tie_break"]) == (
         True,

@@ -1,4 +1,5 @@
-"""Written opinion ballots ("phiếu lấy ý kiến"): the ballot, its questions, recipients and answers.
+"""Written opinion ballots ("phiếu lấy ý kiến"): the ballot, its questions, recipients, papers,
+approvers and the chair's conclusion (members' replies are in `reply.py`).
 
 The state machine lives on :class:`Ballot`: draft → awaiting_approval → sent → closed →
 concluded. Every transition is a method that raises :class:`BallotStateError` when the ballot is
@@ -12,11 +13,10 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import cabinet.mail  # noqa: F401  (the outbox table is created with the ballot tables)
-from cabinet.db import Base, TimestampMixin, utcnow
+from cabinet.db import Base, TimestampMixin, db, str_enum, utcnow
 from cabinet.errors import Forbidden, InvalidState
 from cabinet.users.models import Role, User
 
@@ -45,31 +45,6 @@ STATUS_LABELS = {
 }
 
 
-class AnswerChoice(StrEnum):
-    """A member's answer to one question."""
-
-    AGREE = "agree"
-    DISAGREE = "disagree"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        """The answer for people."""
-        return str(CHOICE_LABELS[self])
-
-    @property
-    def needs_comment(self) -> bool:
-        """Disagreeing or giving another opinion must be explained."""
-        return self is not AnswerChoice.AGREE
-
-
-CHOICE_LABELS = {
-    AnswerChoice.AGREE: _l("Đồng ý"),
-    AnswerChoice.DISAGREE: _l("Không đồng ý"),
-    AnswerChoice.OTHER: _l("Ý kiến khác"),
-}
-
-
 class ConclusionOutcome(StrEnum):
     """What the chair decided on the ballot."""
 
@@ -88,16 +63,6 @@ OUTCOME_LABELS = {
     ConclusionOutcome.REJECTED: _l("Không thông qua"),
     ConclusionOutcome.REVISE: _l("Giao hoàn thiện, trình lại"),
 }
-
-
-def _enum(enum: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        length=30,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class BallotStateError(InvalidState):
@@ -131,7 +96,7 @@ class Ballot(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(500))
     background: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[BallotStatus] = mapped_column(
-        _enum(BallotStatus, "ballot_status"), default=BallotStatus.DRAFT
+        str_enum(BallotStatus, "ballot_status"), default=BallotStatus.DRAFT
     )
     deadline: Mapped[datetime]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -159,9 +124,6 @@ class Ballot(TimestampMixin, Base):
     )
     papers: Mapped[list[BallotPaper]] = relationship(
         back_populates="ballot", order_by="BallotPaper.id", cascade="all, delete-orphan"
-    )
-    responses: Mapped[list[BallotResponse]] = relationship(
-        back_populates="ballot", cascade="all, delete-orphan"
     )
     conclusion: Mapped[BallotConclusion | None] = relationship(
         back_populates="ballot", cascade="all, delete-orphan"
@@ -330,110 +292,6 @@ class BallotPaper(Base):
         return self.ballot.can_read(user)
 
 
-class ResponseStatus(StrEnum):
-    """A member's reply: saved as a draft, or submitted."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-
-
-class BallotResponse(Base):
-    """A member's reply to a ballot: the current answers, plus every revision in history."""
-
-    __tablename__ = "ballot_responses"
-    __table_args__ = (UniqueConstraint("ballot_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    status: Mapped[ResponseStatus] = mapped_column(
-        _enum(ResponseStatus, "ballot_response_status"), default=ResponseStatus.DRAFT
-    )
-    submitted_at: Mapped[datetime | None]
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    ballot: Mapped[Ballot] = relationship(back_populates="responses")
-    user: Mapped[User] = relationship()
-    answers: Mapped[list[BallotAnswer]] = relationship(
-        back_populates="response", cascade="all, delete-orphan", lazy="selectin"
-    )
-    revisions: Mapped[list[BallotResponseRevision]] = relationship(
-        back_populates="response",
-        order_by="BallotResponseRevision.number",
-        cascade="all, delete-orphan",
-    )
-
-    @property
-    def submitted(self) -> bool:
-        """True once the member has submitted (a later revision keeps it submitted)."""
-        return self.status is ResponseStatus.SUBMITTED
-
-    def answer_for(self, question_id: int) -> BallotAnswer | None:
-        """The current answer to one question."""
-        return next((a for a in self.answers if a.question_id == question_id), None)
-
-
-class BallotAnswer(Base):
-    """The current answer of one member to one question."""
-
-    __tablename__ = "ballot_answers"
-    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("ballot_responses.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int] = mapped_column(ForeignKey("ballot_questions.id", ondelete="CASCADE"))
-    choice: Mapped[AnswerChoice | None] = mapped_column(_enum(AnswerChoice, "ballot_answer_choice"))
-    #: Sanitized HTML (nh3), safe to render as-is.
-    comment: Mapped[str] = mapped_column(Text, default="")
-    file_name: Mapped[str | None] = mapped_column(String(255))
-    file_sha256: Mapped[str | None] = mapped_column(String(64))
-    file_mime: Mapped[str | None] = mapped_column(String(100))
-    file_size: Mapped[int | None]
-
-    response: Mapped[BallotResponse] = relationship(back_populates="answers")
-    question: Mapped[BallotQuestion] = relationship()
-
-
-class BallotResponseRevision(Base):
-    """A snapshot of a reply each time it is saved or submitted: who, when, what."""
-
-    __tablename__ = "ballot_response_revisions"
-    __table_args__ = (UniqueConstraint("response_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("ballot_responses.id", ondelete="CASCADE"), index=True
-    )
-    number: Mapped[int]
-    submitted: Mapped[bool]
-    answers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    response: Mapped[BallotResponse] = relationship(back_populates="revisions")
-    by: Mapped[User] = relationship()
-
-
-class BallotReminder(Base):
-    """A notice sent to one person about one ballot; the unique key makes the tick idempotent.
-
-    ``kind`` is ``sent`` (the sending notice), ``before:<seconds>`` (an automatic reminder that
-    many seconds before the deadline) or ``manual:<n>`` (the secretariat's one-click reminder).
-    """
-
-    __tablename__ = "ballot_reminders"
-    __table_args__ = (UniqueConstraint("ballot_id", "user_id", "kind"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    kind: Mapped[str] = mapped_column(String(40))
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
 class BallotApprover(Base):
     """A deputy prime minister granted the right to approve sending ballots (besides the chair)."""
 
@@ -449,8 +307,6 @@ class BallotApprover(Base):
 
 def is_approver(user: Any) -> bool:
     """True when the user was granted the right to approve ballots."""
-    from cabinet.db import db
-
     user_id = getattr(user, "id", None)
     if user_id is None:
         return False
@@ -470,7 +326,9 @@ class BallotConclusion(Base):
         ForeignKey("ballots.id", ondelete="CASCADE"), unique=True
     )
     text: Mapped[str] = mapped_column(Text)
-    outcome: Mapped[ConclusionOutcome] = mapped_column(_enum(ConclusionOutcome, "ballot_outcome"))
+    outcome: Mapped[ConclusionOutcome] = mapped_column(
+        str_enum(ConclusionOutcome, "ballot_outcome")
+    )
     tally: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)

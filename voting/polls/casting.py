@@ -1,0 +1,162 @@
+"""Casting a vote: stored once, acknowledged only after the commit, safe to resend.
+
+Resending the same `client_id` finds the stored cast and returns the same receipt. Whoever
+calls `cast_vote` has checked that the person may vote (`access.load_poll(need="vote")`); the
+unit of work around it (the socket event) commits and retries SQLite's busy snapshot, which is
+safe because a cast is idempotent on its client id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from cabinet.audit import record
+from cabinet.db import db, utcnow
+from cabinet.errors import Conflict
+from cabinet.realtime import on_commit
+from cabinet.users.models import User
+from voting.polls.counting import current_open_choices
+from voting.polls.models import (
+    OpenCast,
+    Poll,
+    PollState,
+    SecretBallot,
+    SecretVoter,
+    VotingClosed,
+    random_id,
+)
+from voting.polls.progress import progress_flusher
+from voting.polls.schemas import ReceiptSchema
+from voting.rules import Choice
+
+
+class SecretVoteFinal(Conflict):
+    """A secret vote cannot be changed once cast (nothing links the voter to the choice)."""
+
+    code = "vote.already_cast"
+    default_message = _l("Bạn đã bỏ phiếu kín; phiếu kín không thể thay đổi.")
+
+
+_RECEIPT = ReceiptSchema()
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the voter's tablet receives once the cast is durable."""
+
+    poll_id: int
+    client_id: str
+    at: datetime
+    choice: Choice | None  # None in a secret vote: the server keeps no voter→choice link
+    duplicate: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `receipt` member of the `vote.cast` ack (its wire shape is `ReceiptSchema`)."""
+        return _RECEIPT.dump(self)
+
+
+def own_cast(poll: Poll, user: User) -> dict[str, Any] | None:
+    """The user's own cast, for their tablet (choice in open votes only)."""
+    if poll.is_secret:
+        row = db.session.get(SecretVoter, (poll.id, user.id))
+        if row is None:
+            return None
+        return Receipt(poll.id, row.client_id, row.voted_at, None).as_dict()
+    cast = current_open_choices(poll).get(user.id)
+    if cast is None:
+        return None
+    return Receipt(poll.id, cast.client_id, cast.cast_at, Choice(cast.choice)).as_dict()
+
+
+def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> Receipt:
+    """Store an entitled member's choice; a resent `client_id` returns the stored receipt."""
+    choice = Choice(choice)
+    if poll.is_secret:
+        existing_secret = db.session.get(SecretVoter, (poll.id, user.id))
+        if existing_secret is not None:
+            if existing_secret.client_id == client_id:
+                return Receipt(poll.id, client_id, existing_secret.voted_at, None, duplicate=True)
+            poll.ensure_open()
+            raise SecretVoteFinal()
+    else:
+        existing = _open_cast_by_client(poll, client_id)
+        if existing is not None:
+            return _duplicate_open(existing, user)
+    poll.ensure_open()
+    poll.lock(exclusive=False)
+    if poll.is_secret:
+        return _cast_secret(poll, user, choice, client_id)
+    return _cast_open(poll, user, choice, client_id)
+
+
+def _open_cast_by_client(poll: Poll, client_id: str) -> OpenCast | None:
+    return db.session.scalar(
+        select(OpenCast).where(OpenCast.poll_id == poll.id, OpenCast.client_id == client_id)
+    )
+
+
+def _duplicate_open(existing: OpenCast, user: User) -> Receipt:
+    if existing.voter_id != user.id:
+        raise Conflict(_l("Mã gửi phiếu đã được dùng."))
+    return Receipt(existing.poll_id, existing.client_id, existing.cast_at, existing.choice, True)
+
+
+def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receipt:
+    cast = OpenCast(
+        poll_id=poll.id, voter_id=user.id, choice=choice, client_id=client_id, cast_at=utcnow()
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(cast)
+    except IntegrityError:
+        # The same cast arrived twice at once: the other one is stored; answer like it.
+        existing = _open_cast_by_client(poll, client_id)
+        if existing is None:
+            raise
+        return _duplicate_open(existing, user)
+    _recheck_open(poll)
+    record("vote.cast", poll, data={"choice": str(choice), "client_id": client_id}, actor=user)
+    _schedule_progress(poll)
+    return Receipt(poll.id, client_id, cast.cast_at, choice)
+
+
+def _cast_secret(poll: Poll, user: User, choice: Choice, client_id: str) -> Receipt:
+    voter = SecretVoter(poll_id=poll.id, voter_id=user.id, client_id=client_id, voted_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(voter)
+            db.session.flush()
+            db.session.add(SecretBallot(id=random_id(), poll_id=poll.id, choice=choice))
+    except IntegrityError:
+        db.session.expire_all()
+        existing = db.session.get(SecretVoter, (poll.id, user.id))
+        if existing is None:
+            raise
+        if existing.client_id == client_id:
+            return Receipt(poll.id, client_id, existing.voted_at, None, duplicate=True)
+        raise SecretVoteFinal() from None
+    _recheck_open(poll)
+    # The fact of voting only: never the choice next to the voter.
+    record("vote.cast", poll, data={"secret": True}, actor=user)
+    _schedule_progress(poll)
+    return Receipt(poll.id, client_id, voter.voted_at, None)
+
+
+def _recheck_open(poll: Poll) -> None:
+    """After our write took the lock, make sure the vote was not closed meanwhile."""
+    state = db.session.scalar(
+        select(Poll.state).where(Poll.id == poll.id).execution_options(populate_existing=True)
+    )
+    if state != PollState.OPEN:
+        raise VotingClosed(poll_id=poll.id)
+
+
+def _schedule_progress(poll: Poll) -> None:
+    poll_id, meeting_id = poll.id, poll.meeting_id
+    on_commit(lambda: progress_flusher.mark(poll_id, meeting_id))

@@ -1,0 +1,79 @@
+"""Reading a session's votes and counting them: the one place a poll is tallied.
+
+The chair's live tally and the closing result both call `tally_poll`, with the same inputs,
+and `tally_poll` calls `voting.rules.tally` like every other decision of the cabinet.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from cabinet.db import db
+from meetings.models import Meeting
+from voting.polls.models import OpenCast, Poll, PollState, SecretBallot, SecretVoter
+from voting.rules import Choice, Outcome, Rule, tally
+
+
+def open_poll_of(meeting: Meeting) -> Poll | None:
+    """The vote currently open in the session, if any."""
+    return db.session.scalar(
+        select(Poll).where(Poll.meeting_id == meeting.id, Poll.state == PollState.OPEN)
+    )
+
+
+def polls_of(meeting: Meeting) -> list[Poll]:
+    """Every vote of the session, in the order opened."""
+    return list(
+        db.session.scalars(
+            select(Poll).where(Poll.meeting_id == meeting.id).order_by(Poll.opened_at, Poll.id)
+        )
+    )
+
+
+def current_open_choices(poll: Poll) -> dict[int, OpenCast]:
+    """The last cast of each voter in an open vote."""
+    latest = (
+        select(func.max(OpenCast.id))
+        .where(OpenCast.poll_id == poll.id)
+        .group_by(OpenCast.voter_id)
+        .scalar_subquery()
+    )
+    rows = db.session.scalars(select(OpenCast).where(OpenCast.id.in_(latest)))
+    return {row.voter_id: row for row in rows}
+
+
+def cast_choices(poll: Poll) -> list[Choice]:
+    """The choices that count, without voters."""
+    if poll.is_secret:
+        return list(
+            db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
+        )
+    return [Choice(row.choice) for row in current_open_choices(poll).values()]
+
+
+def voted_count(poll: Poll) -> int:
+    """How many entitled members have voted."""
+    if poll.is_secret:
+        stmt = select(func.count()).where(SecretVoter.poll_id == poll.id)
+    else:
+        stmt = select(func.count(func.distinct(OpenCast.voter_id))).where(
+            OpenCast.poll_id == poll.id
+        )
+    return db.session.scalar(stmt) or 0
+
+
+def tally_poll(poll: Poll) -> Outcome:
+    """The outcome if the vote closed now: the chair's live tally and the stored result."""
+    chair_choice = None
+    if not poll.is_secret and poll.chair_id is not None:
+        chair_cast = current_open_choices(poll).get(poll.chair_id)
+        chair_choice = Choice(chair_cast.choice) if chair_cast else None
+    return tally(
+        cast_choices(poll),
+        Rule.from_dict(poll.rule),
+        all_members=poll.all_members,
+        present=poll.present,
+        eligible=len(poll.eligible),
+        chair_choice=chair_choice,
+        secret=poll.is_secret,
+    )

@@ -1,0 +1,168 @@
+"""A vote's life: opened by the chair (quorum checked, entitled voters frozen), closed (counted
+with the rules, stored for good) and announced to everyone who may read its item.
+
+The caller has checked that the person chairs the session (`access.load_vote_subject`,
+`access.load_poll(need="chair")`); these functions enforce the vote's state rules only.
+"""
+
+from __future__ import annotations
+
+import random
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from cabinet.audit import record
+from cabinet.config import settings
+from cabinet.db import db, utcnow
+from cabinet.errors import InvalidState, NotFound
+from cabinet.realtime import on_commit
+from cabinet.users.models import User
+from cabinet.users.services import member_count
+from meetings.live import services as live
+from meetings.models import AgendaItem, Meeting
+from voting.polls.announce import announce, poll_payload
+from voting.polls.counting import cast_choices, current_open_choices, open_poll_of, tally_poll
+from voting.polls.models import (
+    Poll,
+    PollEligible,
+    PollKind,
+    PollResult,
+    PollState,
+    SecretBallot,
+    random_id,
+)
+from voting.polls.progress import progress_flusher
+from voting.polls.schemas import PollResultSchema
+from voting.rules import Rule
+
+#: What the audit log keeps of a result: the counts and the rule, never the names.
+_AUDITED_RESULT = PollResultSchema(exclude=("entitled", "choices"))
+
+
+class QuorumNotMet(InvalidState):
+    """Business that needs a quorum was attempted without one."""
+
+    code = "vote.no_quorum"
+
+
+class PollAlreadyOpen(InvalidState):
+    """Only one vote at a time in a session."""
+
+    code = "vote.already_open"
+    default_message = _l("Đang có một biểu quyết chưa kết thúc trong phiên họp.")
+
+
+def open_poll(
+    meeting: Meeting, actor: User, *, item: AgendaItem | None, question: str, kind: PollKind
+) -> Poll:
+    """The chair opens a vote; refused without a quorum. The entitled voters are frozen."""
+    live.ensure_in_session(meeting)
+    if item is not None and item.meeting_id != meeting.id:
+        raise NotFound()
+    if open_poll_of(meeting) is not None:
+        raise PollAlreadyOpen()
+    status = live.quorum_status(meeting)
+    if not status.met:
+        raise QuorumNotMet(
+            _l(
+                "Chưa đủ số thành viên để biểu quyết: có mặt %(present)s/%(all)s, "
+                "cần ít nhất %(required)s (thiếu %(missing)s).",
+                present=status.present,
+                all=status.all_members,
+                required=status.required,
+                missing=status.missing,
+            ),
+            quorum=status.as_dict(),
+        )
+    present = live.present_member_ids(meeting)
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(present))).all())
+    rule = Rule.from_settings(settings())
+    poll = Poll(
+        meeting_id=meeting.id,
+        item_id=item.id if item else None,
+        question=question.strip(),
+        kind=PollKind(kind),
+        state=PollState.OPEN,
+        rule=rule.as_dict(),
+        all_members=member_count(),
+        present=len(present),
+        chair_id=meeting.chair_id,
+        opened_by_id=actor.id,
+        opened_at=utcnow(),
+    )
+    poll.eligible = [PollEligible(user_id=uid, name=names[uid]) for uid in sorted(present)]
+    db.session.add(poll)
+    db.session.flush()
+    record(
+        "vote.opened",
+        poll,
+        data={"kind": str(poll.kind), "eligible": sorted(present), "rule": poll.rule},
+        actor=actor,
+    )
+    announce(poll, "vote.opened", {"poll": poll_payload(poll, names=False)})
+    return poll
+
+
+def close_poll(poll: Poll, actor: User) -> PollResult:
+    """Close the vote: counted with the rules, stored for good, announced."""
+    poll.lock(exclusive=True)
+    db.session.refresh(poll)
+    poll.ensure_open()
+    db.session.info.setdefault("ecabinet.polls_closing", set()).add(poll.id)
+    poll.mark_closed(actor)
+    # Closing first takes the write lock on SQLite, so every cast counted below is committed
+    # and no later cast can commit (it re-checks the state once it holds the lock).
+    db.session.flush()
+    outcome = tally_poll(poll)
+    order = {uid: i for i, uid in enumerate(live.member_ids())}
+    ranked = sorted(poll.eligible, key=lambda e: (order.get(e.user_id, len(order)), e.user_id))
+    entitled = [{"user_id": e.user_id, "name": e.name} for e in ranked]
+    choices = None
+    if not poll.is_secret:
+        names = {e.user_id: e.name for e in poll.eligible}
+        casts = current_open_choices(poll)
+        choices = [
+            {"user_id": uid, "name": names[uid], "choice": str(casts[uid].choice)}
+            for uid in (e["user_id"] for e in entitled)
+            if uid in casts
+        ]
+    else:
+        _reshuffle_secret_ballots(poll)
+    result = PollResult(
+        poll_id=poll.id,
+        approve=outcome.approve,
+        disapprove=outcome.disapprove,
+        abstain=outcome.abstain,
+        not_voted=outcome.not_voted,
+        eligible_count=outcome.eligible,
+        base=outcome.base,
+        required=outcome.required,
+        passed=outcome.passed,
+        decided_by=outcome.decided_by,
+        tie_break=outcome.tie_break,
+        rule=outcome.rule.as_dict(),
+        all_members=poll.all_members,
+        present=poll.present,
+        entitled=entitled,
+        choices=choices,
+        computed_at=utcnow(),
+    )
+    db.session.add(result)
+    db.session.flush()
+    db.session.info["ecabinet.polls_closing"].discard(poll.id)
+    record("vote.closed", poll, data=_AUDITED_RESULT.dump(result), actor=actor)
+    poll_id = poll.id
+    on_commit(lambda: progress_flusher.forget(poll_id))
+    announce(poll, "vote.closed", {"poll": poll_payload(poll, names=False)})
+    return result
+
+
+def _reshuffle_secret_ballots(poll: Poll) -> None:
+    """Rewrite the ballot box in random order with fresh random ids, in one transaction:
+    whatever physical order or transaction ids the casts left behind no longer matches."""
+    choices = cast_choices(poll)
+    random.SystemRandom().shuffle(choices)
+    db.session.execute(delete(SecretBallot).where(SecretBallot.poll_id == poll.id))
+    db.session.add_all(SecretBallot(id=random_id(), poll_id=poll.id, choice=c) for c in choices)
+    db.session.flush()
