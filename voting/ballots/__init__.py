@@ -24,7 +24,3 @@ def register(app: Flask) -> None:
     app.register_blueprint(api.bp)
     register_sockets()
     register_jobs()
-    # The core registers these date filters (Decree 30 forms); until it does, so do we, without
-    # replacing the core's. TODO: remove once the core's registration is merged.
-    app.jinja_env.filters.setdefault("vn_datetime", dates.vn_datetime)
-    app.jinja_env.filters.setdefault("vn_date", dates.decree30_date)
