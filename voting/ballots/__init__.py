@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from cabinet import dates
 
 
 def register(app: Flask) -> None:
