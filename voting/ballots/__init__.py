@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import Flask
 
 
-
 def register(app: Flask) -> None:
     """Register the ballots pages, API, socket events, CLI command and scheduled jobs."""
     # Imported here, when the app is built: importing `voting.ballots.models` alone (migrations,
