@@ -20,8 +20,12 @@ PRUNE_ORDER = 10
 
 
 def deliver_mail(now: datetime) -> str:
-    """Send what the outbox holds; report what was sent and what still waits."""
-    sent = deliver_outbox(now=now)
+    """Send what the outbox holds; report what was sent and what still waits.
+
+    Delivery runs on the clock, not on the tick's moment: a tick run for a chosen moment (a
+    catch-up, a test) must not judge mail queued just now as expired or not yet due.
+    """
+    sent = deliver_outbox()
     return f"sent {sent} e-mail(s), {count_waiting()} waiting"
 
 
