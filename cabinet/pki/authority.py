@@ -1,0 +1,486 @@
+"""The demo certification authority, laid out like a real two-tier PKI.
+
+A root CA (the trust anchor) certifies an issuing CA, which certifies the signers. Each CA has
+a delegated OCSP responder (``id-kp-OCSPSigning`` with ``id-pkix-ocsp-nocheck``, as RFC 6960
+allows) and publishes a CRL; a time-stamping authority (``id-kp-timeStamping``, critical) is
+certified by the issuing CA. When the CA is created with a base URL, every certificate below the
+root names its OCSP responder, its issuer's certificate (AIA) and its CRL (CRL distribution
+point) under that URL, and :mod:`cabinet.pki.service` serves them.
+
+Everything lives in ``keys_dir/ca``: the keys (mode 0600), the certificates, ``issued.json``
+(every certificate the CAs issued: the responder answers "unknown" for any other serial) and
+``revoked.json`` (the revocation list both the OCSP responder and the CRLs are built from).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+
+CA_DIR = "ca"
+#: The root keeps the file names of the single-tier demo CA, so trust settings stay valid.
+CA_CERT_FILE = "demo-ca.cert.pem"
+CA_KEY_FILE = "demo-ca.key.pem"
+ROOT, ISSUING = "root", "issuing"
+ISSUED_FILE = "issued.json"
+REVOKED_FILE = "revoked.json"
+SETTINGS_FILE = "pki.json"
+#: PEM of the issuing CA and the root, for a token that holds only the signer's certificate.
+CHAIN_FILE = "chain.pem"
+REVOCATION_REASONS = (
+    "unspecified",
+    "key_compromise",
+    "ca_compromise",
+    "affiliation_changed",
+    "superseded",
+    "cessation_of_operation",
+    "certificate_hold",
+    "privilege_withdrawn",
+)
+
+ROOT_DAYS, ISSUING_DAYS, SERVICE_DAYS = 7300, 3650, 3650
+
+
+class AuthorityError(Exception):
+    """The CA could not be created, loaded or used (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A certificate and its private key."""
+
+    cert: x509.Certificate
+    key: rsa.RSAPrivateKey
+
+
+@dataclass(frozen=True)
+class DemoCA:
+    """The demo CA on disk: the root (``cert``/``key``, the trust anchor) and the issuing CA."""
+
+    cert: x509.Certificate
+    key: rsa.RSAPrivateKey
+    cert_path: Path
+    key_path: Path
+    #: The CA that signs end-entity certificates (the root itself for an old single-tier CA).
+    issuing: Credential | None = None
+    #: Base URL of the OCSP/CRL/TSA service the certificates name, or None (no addresses).
+    base_url: str | None = None
+
+    @property
+    def directory(self) -> Path:
+        """The ``keys_dir/ca`` folder."""
+        return self.cert_path.parent
+
+    @property
+    def chain_path(self) -> Path:
+        """PEM file with the certificates above an end entity (issuing CA, root)."""
+        return self.directory / CHAIN_FILE
+
+    @property
+    def issuer(self) -> Credential:
+        """Who signs end-entity certificates."""
+        return self.issuing or Credential(self.cert, self.key)
+
+    @property
+    def chain(self) -> list[x509.Certificate]:
+        """The certificates above an end entity, nearest first."""
+        return [self.issuing.cert, self.cert] if self.issuing else [self.cert]
+
+
+def _file(name: str, kind: str) -> str:
+    if name == ROOT:
+        return CA_CERT_FILE if kind == "cert" else CA_KEY_FILE
+    return f"{name}.{kind}.pem"
+
+
+def write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
+    """Write a secret file readable by its owner only; refuse to replace one unless told."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except FileExistsError as exc:
+        raise AuthorityError(f"{path} exists; refusing to overwrite it") from exc
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def subject_name(common_name: str, organization: str | None) -> x509.Name:
+    """C=VN, O=organization, CN=common_name."""
+    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
+    if organization:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
+    return x509.Name(attributes)
+
+
+def _usage(**granted: bool) -> x509.KeyUsage:
+    names = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
+    return x509.KeyUsage(**{name: granted.get(name, False) for name in names})
+
+
+def service_urls(base_url: str, issuer: str) -> dict[str, str]:
+    """The addresses a certificate issued by ``issuer`` names: OCSP, CA certificate, CRL."""
+    base = base_url.rstrip("/")
+    return {
+        "ocsp": f"{base}/ocsp",
+        "ca_issuers": f"{base}/certs/{issuer}.cer",
+        "crl": f"{base}/crl/{issuer}.crl",
+        "tsa": f"{base}/tsa",
+    }
+
+
+def _addresses(
+    builder: x509.CertificateBuilder, base_url: str | None, issuer: str, *, ocsp: bool = True
+) -> x509.CertificateBuilder:
+    if not base_url:
+        return builder
+    urls = service_urls(base_url, issuer)
+    access = [
+        x509.AccessDescription(
+            AuthorityInformationAccessOID.CA_ISSUERS,
+            x509.UniformResourceIdentifier(urls["ca_issuers"]),
+        )
+    ]
+    if ocsp:
+        access.insert(
+            0,
+            x509.AccessDescription(
+                AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(urls["ocsp"])
+            ),
+        )
+    point = x509.DistributionPoint(
+        full_name=[x509.UniformResourceIdentifier(urls["crl"])],
+        relative_name=None,
+        reasons=None,
+        crl_issuer=None,
+    )
+    return builder.add_extension(
+        x509.AuthorityInformationAccess(access), critical=False
+    ).add_extension(x509.CRLDistributionPoints([point]), critical=False)
+
+
+def build_certificate(
+    *,
+    subject: x509.Name,
+    public_key: Any,
+    issuer: Credential | None,
+    signing_key: rsa.RSAPrivateKey,
+    days: int,
+    usage: x509.KeyUsage,
+    ca: bool = False,
+    path_length: int | None = None,
+    extended_usage: list[x509.ObjectIdentifier] | None = None,
+    base_url: str | None = None,
+    issuer_name: str = ISSUING,
+    ocsp_nocheck: bool = False,
+    email: str | None = None,
+    now: datetime | None = None,
+) -> x509.Certificate:
+    """One X.509 v3 certificate with the profile this CA uses (``issuer`` None: self-signed)."""
+    now = now or datetime.now(UTC)
+    not_after = now + timedelta(days=days)
+    if issuer is not None:
+        not_after = min(not_after, issuer.cert.not_valid_after_utc)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer.cert.subject if issuer else subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
+            critical=False,
+        )
+        builder = _addresses(builder, base_url, issuer_name, ocsp=not ocsp_nocheck)
+    if extended_usage:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usage), critical=True)
+    if ocsp_nocheck:
+        builder = builder.add_extension(x509.OCSPNoCheck(), critical=False)
+    if email:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
+        )
+    return builder.sign(signing_key, hashes.SHA256())
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def _save(directory: Path, name: str, credential: Credential, *, overwrite: bool) -> None:
+    write_private(directory / _file(name, "key"), _key_pem(credential.key), overwrite=overwrite)
+    (directory / _file(name, "cert")).write_bytes(_pem(credential.cert))
+
+
+def _load(directory: Path, name: str) -> Credential:
+    cert_path, key_path = directory / _file(name, "cert"), directory / _file(name, "key")
+    try:
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    except (OSError, ValueError) as exc:
+        raise AuthorityError(f"no usable {name} credential in {directory}: {exc}") from exc
+    return Credential(cert, key)  # type: ignore[arg-type]
+
+
+def _new_key(bits: int = 2048) -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def create_demo_ca(
+    keys_dir: Path,
+    *,
+    common_name: str = "e-Cabinet Demo Root CA",
+    organization: str = "Văn phòng Chính phủ (demo)",
+    valid_days: int = ROOT_DAYS,
+    base_url: str | None = None,
+    overwrite: bool = False,
+) -> DemoCA:
+    """Create the demo root and issuing CAs, their OCSP responders and the TSA under ``keys_dir/ca``.
+
+    ``base_url`` is where :mod:`cabinet.pki.service` will answer; every certificate below the
+    root then names its OCSP, CA-issuer and CRL addresses there. Without it the certificates
+    carry no addresses (nothing to check revocation with, as in an offline test CA).
+    """
+    directory = Path(keys_dir) / CA_DIR
+    if not overwrite and (directory / CA_KEY_FILE).exists():
+        raise AuthorityError(f"a CA already exists in {directory}")
+    directory.mkdir(parents=True, exist_ok=True)
+    root_key = _new_key(3072)
+    root_subject = subject_name(common_name, organization)
+    root = Credential(
+        build_certificate(
+            subject=root_subject,
+            public_key=root_key.public_key(),
+            issuer=None,
+            signing_key=root_key,
+            days=valid_days,
+            usage=_usage(key_cert_sign=True, crl_sign=True),
+            ca=True,
+            path_length=1,
+        ),
+        root_key,
+    )
+    issuing_key = _new_key()
+    issuing_name = common_name.replace("Root CA", "Issuing CA")
+    if issuing_name == common_name:
+        issuing_name = f"{common_name} – Issuing CA"
+    issuing = Credential(
+        build_certificate(
+            subject=subject_name(issuing_name, organization),
+            public_key=issuing_key.public_key(),
+            issuer=root,
+            signing_key=root.key,
+            days=ISSUING_DAYS,
+            usage=_usage(key_cert_sign=True, crl_sign=True, digital_signature=True),
+            ca=True,
+            path_length=0,
+            base_url=base_url,
+            issuer_name=ROOT,
+        ),
+        issuing_key,
+    )
+    _save(directory, ROOT, root, overwrite=overwrite)
+    _save(directory, ISSUING, issuing, overwrite=overwrite)
+    (directory / CHAIN_FILE).write_bytes(_pem(issuing.cert) + _pem(root.cert))
+    for name in (ISSUED_FILE, REVOKED_FILE):
+        (directory / name).write_text("{}" if name == REVOKED_FILE else "[]")
+    (directory / SETTINGS_FILE).write_text(json.dumps({"base_url": base_url}))
+    record_issued(directory, issuing.cert, ROOT, kind="ca")
+    for issuer_name, issuer in ((ROOT, root), (ISSUING, issuing)):
+        key = _new_key()
+        responder = build_certificate(
+            subject=subject_name(f"e-Cabinet Demo OCSP Responder ({issuer_name})", organization),
+            public_key=key.public_key(),
+            issuer=issuer,
+            signing_key=issuer.key,
+            days=SERVICE_DAYS,
+            usage=_usage(digital_signature=True),
+            extended_usage=[ExtendedKeyUsageOID.OCSP_SIGNING],
+            base_url=base_url,
+            issuer_name=issuer_name,
+            ocsp_nocheck=True,
+        )
+        _save(directory, f"ocsp-{issuer_name}", Credential(responder, key), overwrite=True)
+        record_issued(directory, responder, issuer_name, kind="ocsp")
+    tsa_key = _new_key()
+    tsa = build_certificate(
+        subject=subject_name("e-Cabinet Demo Time-Stamping Authority", organization),
+        public_key=tsa_key.public_key(),
+        issuer=issuing,
+        signing_key=issuing.key,
+        days=SERVICE_DAYS,
+        usage=_usage(digital_signature=True, content_commitment=True),
+        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+        base_url=base_url,
+    )
+    _save(directory, "tsa", Credential(tsa, tsa_key), overwrite=True)
+    record_issued(directory, tsa, ISSUING, kind="tsa")
+    return DemoCA(
+        cert=root.cert,
+        key=root.key,
+        cert_path=directory / CA_CERT_FILE,
+        key_path=directory / CA_KEY_FILE,
+        issuing=issuing,
+        base_url=base_url,
+    )
+
+
+def load_demo_ca(keys_dir: Path) -> DemoCA:
+    """Load the demo CA created by :func:`create_demo_ca` (an old single-tier one works too)."""
+    directory = Path(keys_dir) / CA_DIR
+    root = _load(directory, ROOT)
+    issuing = _load(directory, ISSUING) if (directory / _file(ISSUING, "key")).exists() else None
+    base_url = None
+    with contextlib.suppress(OSError, ValueError):
+        base_url = json.loads((directory / SETTINGS_FILE).read_text()).get("base_url")
+    return DemoCA(
+        cert=root.cert,
+        key=root.key,
+        cert_path=directory / CA_CERT_FILE,
+        key_path=directory / CA_KEY_FILE,
+        issuing=issuing,
+        base_url=base_url,
+    )
+
+
+def load_service_credential(keys_dir: Path, name: str) -> Credential:
+    """A service credential of the demo CA: ``ocsp-root``, ``ocsp-issuing`` or ``tsa``."""
+    return _load(Path(keys_dir) / CA_DIR, name)
+
+
+def load_authority(keys_dir: Path, name: str) -> Credential:
+    """The root or issuing CA's certificate and key."""
+    return _load(Path(keys_dir) / CA_DIR, name)
+
+
+# ---- the register of issued certificates and the revocation list --------------------------------
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _read_json(path: Path, default: Any) -> Any:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return default
+
+
+def _write_json(path: Path, data: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    tmp.replace(path)
+
+
+def _email(cert: x509.Certificate) -> str | None:
+    try:
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return None
+    emails = names.get_values_for_type(x509.RFC822Name)
+    return emails[0].lower() if emails else None
+
+
+def record_issued(directory: Path, cert: x509.Certificate, issuer: str, *, kind: str) -> None:
+    """Enter a certificate in the CA's register (the OCSP responder knows only these)."""
+    with _locked(directory):
+        issued = _read_json(directory / ISSUED_FILE, [])
+        issued.append(
+            {
+                "serial": format(cert.serial_number, "x"),
+                "issuer": issuer,
+                "kind": kind,
+                "subject": cert.subject.rfc4514_string(),
+                "email": _email(cert),
+                "not_after": cert.not_valid_after_utc.isoformat(),
+                "pem": _pem(cert).decode(),
+            }
+        )
+        _write_json(directory / ISSUED_FILE, issued)
+
+
+def issued_certificates(keys_dir: Path) -> list[dict[str, Any]]:
+    """Every certificate the demo CAs issued (serial in hex, issuer, kind, subject, e-mail...)."""
+    return _read_json(Path(keys_dir) / CA_DIR / ISSUED_FILE, [])
+
+
+def revocations(keys_dir: Path) -> dict[str, dict[str, str]]:
+    """``"issuer:serial" -> {"at": ISO time, "reason": name}`` for every revoked certificate."""
+    return _read_json(Path(keys_dir) / CA_DIR / REVOKED_FILE, {})
+
+
+def revoke(
+    keys_dir: Path,
+    serial: int,
+    *,
+    reason: str = "unspecified",
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Revoke the certificate with this serial number from now (or ``at``); return its entry."""
+    if reason not in REVOCATION_REASONS:
+        raise AuthorityError("reason must be one of " + ", ".join(REVOCATION_REASONS))
+    directory = Path(keys_dir) / CA_DIR
+    serial_hex = format(serial, "x")
+    entry = next((e for e in issued_certificates(keys_dir) if e["serial"] == serial_hex), None)
+    if entry is None:
+        raise AuthorityError(f"the demo CA issued no certificate with serial {serial_hex}")
+    with _locked(directory):
+        revoked = _read_json(directory / REVOKED_FILE, {})
+        key = f"{entry['issuer']}:{serial_hex}"
+        if key not in revoked:
+            moment = (at or datetime.now(UTC)).replace(microsecond=0)
+            revoked[key] = {"at": moment.isoformat(), "reason": reason}
+            _write_json(directory / REVOKED_FILE, revoked)
+    return {**entry, **revoked[key]}
+
+
+def certificates_of(keys_dir: Path, email: str) -> list[dict[str, Any]]:
+    """The signing certificates issued to this e-mail address, newest last."""
+    wanted = email.strip().lower()
+    return [
+        e for e in issued_certificates(keys_dir) if e["kind"] == "user" and e["email"] == wanted
+    ]
