@@ -61,7 +61,7 @@ class LaterSignature:
 
 def _get(node, key: str, default=None):
     """``node[key]`` resolved (pyHanko's ``get`` may hand back an indirect reference)."""
-    return node[key] if key in node else default
+    return node[key] if key in node else default  # noqa: SIM401 (get() would not resolve)
 
 
 def _last_change(reader: PdfFileReader, ref: generic.Reference) -> int:
