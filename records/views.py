@@ -11,7 +11,7 @@ from sqlalchemy import select
 from cabinet.audit import record as audit
 from cabinet.db import db, get_or_404
 from cabinet.errors import Forbidden, ValidationFailed
-from cabinet.permissions import login_required_route, roles_required
+from cabinet.permissions import login_required_route, public_route, roles_required
 from cabinet.storage import content_disposition
 from cabinet.users.models import Role
 from meetings.models import Meeting, MeetingState
@@ -21,7 +21,7 @@ from records.compose import editable_fields
 from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
 from records.render import render_decision, render_minutes
 from records.signing import identity_of, signer_role, store
-from records.verify import verify_document
+from records.verify import check_rate, verify_document
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 verify_bp = Blueprint("signing", __name__, url_prefix="/verify")
@@ -261,17 +261,20 @@ def decision_pdf(record_id: int):
 
 
 @verify_bp.get("/")
-@login_required_route
+@public_route
 def verify():
-    """Upload a PDF, or pick a record, to check its signatures and the register."""
+    """Upload a PDF, or pick a record, to check its signatures and the register (open to all)."""
     return render_template("records/verify.html", result=None, choices=_verify_choices())
 
 
 @verify_bp.post("/")
-@login_required_route
+@public_route
 def verify_upload():
-    """Show the verification report of an uploaded PDF or a chosen record."""
+    """Show the verification report of an uploaded PDF (never stored) or a chosen record."""
+    check_rate(request.remote_addr)
     try:
+        if not current_user.is_authenticated and "file" not in request.files:
+            raise ValidationFailed(_("Hãy tải lên tệp PDF để kiểm tra."))
         result = verify_document(verify_input())
     except ValidationFailed as error:
         flash(str(error.message), "error")
@@ -281,6 +284,8 @@ def verify_upload():
 
 def _verify_choices() -> list[tuple[str, int, str]]:
     user = _user()
+    if not user.is_authenticated:
+        return []
     choices = []
     for m in db.session.scalars(select(Minutes).where(Minutes.pdf_sha256.is_not(None))):
         if m.can_read(user):

@@ -24,6 +24,9 @@ from .authority import Credential
 #: OCSP responses and CRLs are good for a day (real CAs: hours to a week).
 OCSP_VALIDITY = timedelta(hours=24)
 CRL_VALIDITY = timedelta(days=1)
+#: thisUpdate is set this far back, as responders that pre-produce their answers do, so that a
+#: verifier whose clock runs a little behind (or who started before the answer was made) takes it.
+CLOCK_SKEW = timedelta(seconds=60)
 #: Example-arc policy OID (2.999 is reserved for examples): this TSA promises nothing.
 TSA_POLICY = "2.999.13.1"
 
@@ -111,7 +114,9 @@ def ocsp_response(
         status = ocsp.OCSPCertStatus.GOOD
     else:
         status = ocsp.OCSPCertStatus.UNKNOWN
-    this_update = now.replace(microsecond=0)
+    this_update = now.replace(microsecond=0) - CLOCK_SKEW
+    if status == ocsp.OCSPCertStatus.REVOKED:
+        this_update = max(this_update, revocation.at)
     builder = (
         ocsp.OCSPResponseBuilder()
         .add_response_by_hash(
@@ -144,7 +149,7 @@ def certificate_revocation_list(
     issuer: Issuer, revoked: Mapping[tuple[str, int], Revocation], now: datetime
 ) -> bytes:
     """The issuer's current CRL (DER): every certificate it revoked up to ``now``."""
-    this_update = now.replace(microsecond=0)
+    this_update = now.replace(microsecond=0) - CLOCK_SKEW
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer.cert.subject)

@@ -28,7 +28,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
 from werkzeug.routing import Map, Rule
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from .authority import (
@@ -194,6 +194,11 @@ def _body(request: Request) -> bytes:
     return request.stream.read(MAX_REQUEST_BYTES + 1)[:MAX_REQUEST_BYTES]
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        """Tests and benchmarks run thousands of requests: no access log."""
+
+
 @dataclass
 class RunningService:
     """A service started by :func:`serve_in_thread`: its base URL and its application."""
@@ -208,7 +213,7 @@ def serve_in_thread(
 ) -> Iterator[RunningService]:
     """Serve the demo PKI of ``keys_dir`` in a background thread until the block ends."""
     app = PkiService(keys_dir, clock)
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="demo-pki", daemon=True)
     thread.start()
     try:
