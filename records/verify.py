@@ -30,7 +30,10 @@ VERDICTS = {
     "valid": _l("Hợp lệ"),
     "invalid": _l("Không hợp lệ"),
     "not_registered": _l("Không có trong sổ đăng ký"),
-    "unreadable": _l("Không kiểm tra được"),
+}
+FILE_ERRORS = {
+    "unreadable": _l("Tệp bị hỏng hoặc không phải tệp PDF."),
+    "unsigned": _l("Tệp không có chữ ký số nào."),
 }
 SIGNATURE_STATUS = {
     None: _l("Hợp lệ"),
@@ -198,9 +201,7 @@ def verify_document(data: bytes, *, at: datetime | None = None) -> dict[str, Any
     body["signatures_ok"] = body.pop("ok")
     for sig, data_sig in zip(report.signatures, body["signatures"], strict=True):
         data_sig.update(describe_signature(sig))
-    if report.error and report.error.startswith("not a readable"):
-        verdict = "unreadable"
-    elif not report.ok:
+    if not report.ok:
         verdict = "invalid"
     elif not register["in_register"]:
         verdict = "not_registered"
@@ -215,6 +216,7 @@ def verify_document(data: bytes, *, at: datetime | None = None) -> dict[str, Any
         "ok": verdict == "valid",
         "verdict": verdict,
         "verdict_label": str(VERDICTS[verdict]),
+        "error_text": str(FILE_ERRORS[report.error_code]) if report.error_code else None,
         "level_label": str(LEVELS[report.level]) if report.level else None,
         "horizon_label": _when(report.horizon),
     }
@@ -225,8 +227,8 @@ def verify_document(data: bytes, *, at: datetime | None = None) -> dict[str, Any
 def format_text(result: dict[str, Any]) -> str:
     """The verdict as plain text, in the same words as the page (``cabinet verify``)."""
     lines = []
-    if result.get("error"):
-        lines.append(f"{_l('Không kiểm tra được')}: {result['error']}")
+    if result.get("error_text"):
+        lines.append(result["error_text"])
     for number, sig in enumerate(result["signatures"], start=1):
         when = sig["signing_time"] or "?"
         lines += [

@@ -50,7 +50,9 @@ REVOCATION_REASONS = (
     "privilege_withdrawn",
 )
 
-ROOT_DAYS, ISSUING_DAYS, SERVICE_DAYS = 7300, 3650, 3650
+#: Lifetimes: the root outlives the issuing CA, which outlives the TSA and OCSP responders it
+#: certifies, so a renewed TSA certificate can extend the archive timestamps' horizon.
+ROOT_DAYS, ISSUING_DAYS, SERVICE_DAYS = 7300, 5475, 1826
 
 
 class AuthorityError(Exception):
@@ -338,19 +340,7 @@ def create_demo_ca(
         )
         _save(directory, f"ocsp-{issuer_name}", Credential(responder, key), overwrite=True)
         record_issued(directory, responder, issuer_name, kind="ocsp")
-    tsa_key = _new_key()
-    tsa = build_certificate(
-        subject=subject_name("e-Cabinet Demo Time-Stamping Authority", organization),
-        public_key=tsa_key.public_key(),
-        issuer=issuing,
-        signing_key=issuing.key,
-        days=SERVICE_DAYS,
-        usage=_usage(digital_signature=True, content_commitment=True),
-        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
-        base_url=base_url,
-    )
-    _save(directory, "tsa", Credential(tsa, tsa_key), overwrite=True)
-    record_issued(directory, tsa, ISSUING, kind="tsa")
+    _issue_tsa(directory, issuing, base_url, organization, SERVICE_DAYS)
     return DemoCA(
         cert=root.cert,
         key=root.key,
@@ -358,6 +348,44 @@ def create_demo_ca(
         key_path=directory / CA_KEY_FILE,
         issuing=issuing,
         base_url=base_url,
+    )
+
+
+def _issue_tsa(
+    directory: Path,
+    issuing: Credential,
+    base_url: str | None,
+    organization: str | None,
+    days: int,
+) -> x509.Certificate:
+    key = _new_key()
+    cert = build_certificate(
+        subject=subject_name("e-Cabinet Demo Time-Stamping Authority", organization),
+        public_key=key.public_key(),
+        issuer=issuing,
+        signing_key=issuing.key,
+        days=days,
+        usage=_usage(digital_signature=True, content_commitment=True),
+        extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
+        base_url=base_url,
+    )
+    _save(directory, "tsa", Credential(cert, key), overwrite=True)
+    record_issued(directory, cert, ISSUING, kind="tsa")
+    return cert
+
+
+def renew_tsa(keys_dir: Path, *, days: int = SERVICE_DAYS) -> x509.Certificate:
+    """Give the time-stamping authority a new key and certificate (before the old one expires)."""
+    ca = load_demo_ca(keys_dir)
+    if ca.issuing is None:
+        raise AuthorityError("a single-tier demo CA has no TSA; recreate it")
+    organization = ca.cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return _issue_tsa(
+        ca.directory,
+        ca.issuing,
+        ca.base_url,
+        str(organization[0].value) if organization else None,
+        days,
     )
 
 

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from cabinet.config import settings
 
-from .authority import AuthorityError, load_demo_ca, revocations
+from .authority import SERVICE_DAYS, AuthorityError, load_demo_ca, renew_tsa, revocations
 from .service import serve_forever
 
 
@@ -56,3 +56,15 @@ def status_command() -> None:
         click.echo(f"Issuing CA:  {ca.issuing.cert.subject.rfc4514_string()}")
     click.echo(f"Services:    {ca.base_url or 'none'}")
     click.echo(f"Revoked:     {len(revocations(Path(config.keys_dir)))}")
+
+
+@pki.command("renew-tsa")
+@click.option("--days", type=int, default=SERVICE_DAYS, show_default=True)
+@with_appcontext
+def renew_tsa_command(days: int) -> None:
+    """Give the demo TSA a new certificate, so archive timestamps can be renewed past the old."""
+    try:
+        cert = renew_tsa(Path(settings().keys_dir), days=days)
+    except AuthorityError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"TSA certificate valid until {cert.not_valid_after_utc:%Y-%m-%d}")

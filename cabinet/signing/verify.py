@@ -112,6 +112,8 @@ class VerificationReport:
 
     signatures: list[SignatureReport] = field(default_factory=list)
     error: str | None = None
+    #: "unreadable" (not a PDF pyHanko can parse) or "unsigned" (no signature), with ``error``
+    error_code: str | None = None
     #: number of document timestamps (archive timestamps) in the file
     document_timestamps: int = 0
     #: until when the file validates as it is (the newest timestamp's or signers' certificates)
@@ -149,6 +151,7 @@ class VerificationReport:
         return {
             "ok": self.ok,
             "error": self.error,
+            "error_code": self.error_code,
             "level": self.level,
             "horizon": self.horizon.isoformat() if self.horizon else None,
             "document_timestamps": self.document_timestamps,
@@ -325,9 +328,9 @@ def verify_pdf(
         embedded = list(reader.embedded_regular_signatures)
         timestamps = len(reader.embedded_timestamp_signatures)
     except (PdfError, ValueError, KeyError, TypeError) as exc:
-        return VerificationReport(error=f"not a readable PDF: {exc}")
+        return VerificationReport(error=f"not a readable PDF: {exc}", error_code="unreadable")
     if not embedded:
-        return VerificationReport(error="the document carries no signature")
+        return VerificationReport(error="the document carries no signature", error_code="unsigned")
     signatures = asyncio.run(_verify_all(reader, policy, at))
     try:
         horizon = archive_horizon(data)
