@@ -224,34 +224,53 @@ def verify_document(data: bytes, *, at: datetime | None = None) -> dict[str, Any
     return result
 
 
+TEXT_LABELS = {
+    "signature": _l("Chữ ký"),
+    "signer": _l("Người ký"),
+    "kind": _l("Loại"),
+    "time": _l("Thời gian"),
+    "timestamped": _l("có dấu thời gian"),
+    "level": _l("Mức PAdES"),
+    "coverage": _l("Phạm vi"),
+    "changes": _l("Thay đổi sau khi ký"),
+    "reason": _l("Lý do"),
+    "document_level": _l("Mức PAdES của văn bản"),
+    "horizon": _l("Kiểm chứng được đến"),
+    "register": _l("Sổ đăng ký"),
+    "verdict": _l("Kết luận"),
+}
+
+
 def format_text(result: dict[str, Any]) -> str:
     """The verdict as plain text, in the same words as the page (``cabinet verify``)."""
+    t = {key: str(label) for key, label in TEXT_LABELS.items()}
     lines = []
     if result.get("error_text"):
         lines.append(result["error_text"])
     for number, sig in enumerate(result["signatures"], start=1):
         when = sig["signing_time"] or "?"
+        if sig["timestamped"]:
+            when += f" ({t['timestamped']})"
         lines += [
-            f"{_l('Chữ ký')} {number}: {sig['signer_name'] or '?'} "
+            f"{t['signature']} {number}: {sig['signer_name'] or '?'} "
             f"({sig['field_name']}) — {sig['status_label']}",
-            f"  {_l('Người ký')}: {sig['signer_subject'] or '?'}",
-            f"  {_l('Loại')}: {sig['kind_label']}",
-            f"  {_l('Thời gian')}: {when}"
-            + (f" ({_l('có dấu thời gian')})" if sig["timestamped"] else ""),
-            f"  {_l('Mức PAdES')}: {sig['level_label']}",
-            f"  {_l('Phạm vi')}: {sig['coverage_label']}",
-            f"  {_l('Thay đổi sau khi ký')}: " + "; ".join(sig["change_labels"]),
+            f"  {t['signer']}: {sig['signer_subject'] or '?'}",
+            f"  {t['kind']}: {sig['kind_label']}",
+            f"  {t['time']}: {when}",
+            f"  {t['level']}: {sig['level_label']}",
+            f"  {t['coverage']}: {sig['coverage_label']}",
+            f"  {t['changes']}: " + "; ".join(sig["change_labels"]),
         ]
         if sig["reason_text"]:
-            lines.append(f"  {_l('Lý do')}: {sig['reason_text']}")
+            lines.append(f"  {t['reason']}: {sig['reason_text']}")
         lines += [f"  {note}" for note in sig["notes"]]
     if result.get("level_label"):
-        lines.append(f"{_l('Mức PAdES của văn bản')}: {result['level_label']}")
+        lines.append(f"{t['document_level']}: {result['level_label']}")
     if result.get("horizon_label"):
-        lines.append(f"{_l('Kiểm chứng được đến')}: {result['horizon_label']}")
+        lines.append(f"{t['horizon']}: {result['horizon_label']}")
     lines.append(f"SHA-256: {result['sha256']}")
-    lines.append(f"{_l('Sổ đăng ký')}: {result['register_label']}")
-    lines.append(f"{_l('Kết luận')}: {result['verdict_label']}")
+    lines.append(f"{t['register']}: {result['register_label']}")
+    lines.append(f"{t['verdict']}: {result['verdict_label']}")
     return "\n".join(lines)
 
 

@@ -267,7 +267,7 @@ async def _verify_one(
     diff = status.diff_result
     changes = tuple(changes_after(embedded.reader, embedded.signed_revision, later))
     reason, error = _failure(status, passed)
-    if reason is None and any(c.alters_display for c in changes):
+    if reason in (None, "changed_after") and any(c.alters_display for c in changes):
         reason, error = "display_changed", "what the pages show changed after this signature"
     elif reason is None and any(c.alters_content for c in changes):
         reason, error = "changed_after", "the document was changed after this signature"
