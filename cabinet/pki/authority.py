@@ -15,56 +15,42 @@ Everything lives in ``keys_dir/ca``: the keys (mode 0600), the certificates, ``i
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-CA_DIR = "ca"
+from .ledger import (
+    CA_DIR,
+    ISSUED_FILE,
+    REVOCATION_REASONS,
+    REVOKED_FILE,
+    AuthorityError,
+    certificates_of,
+    issued_certificates,
+    pem,
+    record_issued,
+    revocations,
+    revoke,
+)
+from .profiles import Credential, build_certificate, key_usage, service_urls, subject_name
+
 #: The root keeps the file names of the single-tier demo CA, so trust settings stay valid.
 CA_CERT_FILE = "demo-ca.cert.pem"
 CA_KEY_FILE = "demo-ca.key.pem"
 ROOT, ISSUING = "root", "issuing"
-ISSUED_FILE = "issued.json"
-REVOKED_FILE = "revoked.json"
 SETTINGS_FILE = "pki.json"
 #: PEM of the issuing CA and the root, for a token that holds only the signer's certificate.
 CHAIN_FILE = "chain.pem"
-REVOCATION_REASONS = (
-    "unspecified",
-    "key_compromise",
-    "ca_compromise",
-    "affiliation_changed",
-    "superseded",
-    "cessation_of_operation",
-    "certificate_hold",
-    "privilege_withdrawn",
-)
 
 #: Lifetimes: the root outlives the issuing CA, which outlives the TSA and OCSP responders it
 #: certifies, so a renewed TSA certificate can extend the archive timestamps' horizon.
 ROOT_DAYS, ISSUING_DAYS, SERVICE_DAYS = 7300, 5475, 1826
-
-
-class AuthorityError(Exception):
-    """The CA could not be created, loaded or used (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Credential:
-    """A certificate and its private key."""
-
-    cert: x509.Certificate
-    key: rsa.RSAPrivateKey
 
 
 @dataclass(frozen=True)
@@ -119,135 +105,15 @@ def write_private(path: Path, data: bytes, *, overwrite: bool) -> None:
         handle.write(data)
 
 
-def subject_name(common_name: str, organization: str | None) -> x509.Name:
-    """C=VN, O=organization, CN=common_name."""
-    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
-    if organization:
-        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name))
-    return x509.Name(attributes)
-
-
-def _usage(**granted: bool) -> x509.KeyUsage:
-    names = (
-        "digital_signature",
-        "content_commitment",
-        "key_encipherment",
-        "data_encipherment",
-        "key_agreement",
-        "key_cert_sign",
-        "crl_sign",
-        "encipher_only",
-        "decipher_only",
-    )
-    return x509.KeyUsage(**{name: granted.get(name, False) for name in names})
-
-
-def service_urls(base_url: str, issuer: str) -> dict[str, str]:
-    """The addresses a certificate issued by ``issuer`` names: OCSP, CA certificate, CRL."""
-    base = base_url.rstrip("/")
-    return {
-        "ocsp": f"{base}/ocsp",
-        "ca_issuers": f"{base}/certs/{issuer}.cer",
-        "crl": f"{base}/crl/{issuer}.crl",
-        "tsa": f"{base}/tsa",
-    }
-
-
-def _addresses(
-    builder: x509.CertificateBuilder, base_url: str | None, issuer: str, *, ocsp: bool = True
-) -> x509.CertificateBuilder:
-    if not base_url:
-        return builder
-    urls = service_urls(base_url, issuer)
-    access = [
-        x509.AccessDescription(
-            AuthorityInformationAccessOID.CA_ISSUERS,
-            x509.UniformResourceIdentifier(urls["ca_issuers"]),
-        )
-    ]
-    if ocsp:
-        access.insert(
-            0,
-            x509.AccessDescription(
-                AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(urls["ocsp"])
-            ),
-        )
-    point = x509.DistributionPoint(
-        full_name=[x509.UniformResourceIdentifier(urls["crl"])],
-        relative_name=None,
-        reasons=None,
-        crl_issuer=None,
-    )
-    return builder.add_extension(
-        x509.AuthorityInformationAccess(access), critical=False
-    ).add_extension(x509.CRLDistributionPoints([point]), critical=False)
-
-
-def build_certificate(
-    *,
-    subject: x509.Name,
-    public_key: Any,
-    issuer: Credential | None,
-    signing_key: rsa.RSAPrivateKey,
-    days: int,
-    usage: x509.KeyUsage,
-    ca: bool = False,
-    path_length: int | None = None,
-    extended_usage: list[x509.ObjectIdentifier] | None = None,
-    base_url: str | None = None,
-    issuer_name: str = ISSUING,
-    ocsp_nocheck: bool = False,
-    email: str | None = None,
-    now: datetime | None = None,
-) -> x509.Certificate:
-    """One X.509 v3 certificate with the profile this CA uses (``issuer`` None: self-signed)."""
-    now = now or datetime.now(UTC)
-    not_after = now + timedelta(days=days)
-    if issuer is not None:
-        not_after = min(not_after, issuer.cert.not_valid_after_utc)
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer.cert.subject if issuer else subject)
-        .public_key(public_key)
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
-        .add_extension(usage, critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-    )
-    if issuer is not None:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()),
-            critical=False,
-        )
-        builder = _addresses(builder, base_url, issuer_name, ocsp=not ocsp_nocheck)
-    if extended_usage:
-        builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usage), critical=True)
-    if ocsp_nocheck:
-        builder = builder.add_extension(x509.OCSPNoCheck(), critical=False)
-    if email:
-        builder = builder.add_extension(
-            x509.SubjectAlternativeName([x509.RFC822Name(email)]), critical=False
-        )
-    return builder.sign(signing_key, hashes.SHA256())
-
-
-def _pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def _key_pem(key: rsa.RSAPrivateKey) -> bytes:
+def _keypem(key: rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
 
 def _save(directory: Path, name: str, credential: Credential, *, overwrite: bool) -> None:
-    write_private(directory / _file(name, "key"), _key_pem(credential.key), overwrite=overwrite)
-    (directory / _file(name, "cert")).write_bytes(_pem(credential.cert))
+    write_private(directory / _file(name, "key"), _keypem(credential.key), overwrite=overwrite)
+    (directory / _file(name, "cert")).write_bytes(pem(credential.cert))
 
 
 def _load(directory: Path, name: str) -> Credential:
@@ -292,7 +158,7 @@ def create_demo_ca(
             issuer=None,
             signing_key=root_key,
             days=valid_days,
-            usage=_usage(key_cert_sign=True, crl_sign=True),
+            usage=key_usage(key_cert_sign=True, crl_sign=True),
             ca=True,
             path_length=1,
         ),
@@ -309,7 +175,7 @@ def create_demo_ca(
             issuer=root,
             signing_key=root.key,
             days=ISSUING_DAYS,
-            usage=_usage(key_cert_sign=True, crl_sign=True, digital_signature=True),
+            usage=key_usage(key_cert_sign=True, crl_sign=True, digital_signature=True),
             ca=True,
             path_length=0,
             base_url=base_url,
@@ -319,7 +185,7 @@ def create_demo_ca(
     )
     _save(directory, ROOT, root, overwrite=overwrite)
     _save(directory, ISSUING, issuing, overwrite=overwrite)
-    (directory / CHAIN_FILE).write_bytes(_pem(issuing.cert) + _pem(root.cert))
+    (directory / CHAIN_FILE).write_bytes(pem(issuing.cert) + pem(root.cert))
     for name in (ISSUED_FILE, REVOKED_FILE):
         (directory / name).write_text("{}" if name == REVOKED_FILE else "[]")
     (directory / SETTINGS_FILE).write_text(json.dumps({"base_url": base_url}))
@@ -332,7 +198,7 @@ def create_demo_ca(
             issuer=issuer,
             signing_key=issuer.key,
             days=SERVICE_DAYS,
-            usage=_usage(digital_signature=True),
+            usage=key_usage(digital_signature=True),
             extended_usage=[ExtendedKeyUsageOID.OCSP_SIGNING],
             base_url=base_url,
             issuer_name=issuer_name,
@@ -365,7 +231,7 @@ def _issue_tsa(
         issuer=issuing,
         signing_key=issuing.key,
         days=days,
-        usage=_usage(digital_signature=True, content_commitment=True),
+        usage=key_usage(digital_signature=True, content_commitment=True),
         extended_usage=[ExtendedKeyUsageOID.TIME_STAMPING],
         base_url=base_url,
     )
@@ -417,98 +283,28 @@ def load_authority(keys_dir: Path, name: str) -> Credential:
     return _load(Path(keys_dir) / CA_DIR, name)
 
 
-# ---- the register of issued certificates and the revocation list --------------------------------
-
-
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    directory.mkdir(parents=True, exist_ok=True)
-    with open(directory / ".lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _read_json(path: Path, default: Any) -> Any:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError):
-        return default
-
-
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
-    tmp.replace(path)
-
-
-def _email(cert: x509.Certificate) -> str | None:
-    try:
-        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except x509.ExtensionNotFound:
-        return None
-    emails = names.get_values_for_type(x509.RFC822Name)
-    return emails[0].lower() if emails else None
-
-
-def record_issued(directory: Path, cert: x509.Certificate, issuer: str, *, kind: str) -> None:
-    """Enter a certificate in the CA's register (the OCSP responder knows only these)."""
-    with _locked(directory):
-        issued = _read_json(directory / ISSUED_FILE, [])
-        issued.append(
-            {
-                "serial": format(cert.serial_number, "x"),
-                "issuer": issuer,
-                "kind": kind,
-                "subject": cert.subject.rfc4514_string(),
-                "email": _email(cert),
-                "not_after": cert.not_valid_after_utc.isoformat(),
-                "pem": _pem(cert).decode(),
-            }
-        )
-        _write_json(directory / ISSUED_FILE, issued)
-
-
-def issued_certificates(keys_dir: Path) -> list[dict[str, Any]]:
-    """Every certificate the demo CAs issued (serial in hex, issuer, kind, subject, e-mail...)."""
-    return _read_json(Path(keys_dir) / CA_DIR / ISSUED_FILE, [])
-
-
-def revocations(keys_dir: Path) -> dict[str, dict[str, str]]:
-    """``"issuer:serial" -> {"at": ISO time, "reason": name}`` for every revoked certificate."""
-    return _read_json(Path(keys_dir) / CA_DIR / REVOKED_FILE, {})
-
-
-def revoke(
-    keys_dir: Path,
-    serial: int,
-    *,
-    reason: str = "unspecified",
-    at: datetime | None = None,
-) -> dict[str, Any]:
-    """Revoke the certificate with this serial number from now (or ``at``); return its entry."""
-    if reason not in REVOCATION_REASONS:
-        raise AuthorityError("reason must be one of " + ", ".join(REVOCATION_REASONS))
-    directory = Path(keys_dir) / CA_DIR
-    serial_hex = format(serial, "x")
-    entry = next((e for e in issued_certificates(keys_dir) if e["serial"] == serial_hex), None)
-    if entry is None:
-        raise AuthorityError(f"the demo CA issued no certificate with serial {serial_hex}")
-    with _locked(directory):
-        revoked = _read_json(directory / REVOKED_FILE, {})
-        key = f"{entry['issuer']}:{serial_hex}"
-        if key not in revoked:
-            moment = (at or datetime.now(UTC)).replace(microsecond=0)
-            revoked[key] = {"at": moment.isoformat(), "reason": reason}
-            _write_json(directory / REVOKED_FILE, revoked)
-    return {**entry, **revoked[key]}
-
-
-def certificates_of(keys_dir: Path, email: str) -> list[dict[str, Any]]:
-    """The signing certificates issued to this e-mail address, newest last."""
-    wanted = email.strip().lower()
-    return [
-        e for e in issued_certificates(keys_dir) if e["kind"] == "user" and e["email"] == wanted
-    ]
+__all__ = [
+    "CA_CERT_FILE",
+    "CA_DIR",
+    "CA_KEY_FILE",
+    "ISSUED_FILE",
+    "REVOCATION_REASONS",
+    "REVOKED_FILE",
+    "AuthorityError",
+    "Credential",
+    "DemoCA",
+    "build_certificate",
+    "certificates_of",
+    "create_demo_ca",
+    "issued_certificates",
+    "load_authority",
+    "load_demo_ca",
+    "load_service_credential",
+    "record_issued",
+    "renew_tsa",
+    "revocations",
+    "revoke",
+    "service_urls",
+    "subject_name",
+    "write_private",
+]

@@ -129,6 +129,7 @@ class PkiService:
     # ---- endpoints --------------------------------------------------------------------------
 
     def index(self, request: Request) -> Response:
+        """A plain-text status page: the CAs, the TSA, how many certificates are revoked."""
         state = self.snapshot()
         lines = ["e-Cabinet demo PKI", f"time: {self.clock().isoformat()}"]
         for issuer in state.issuers.values():
@@ -138,9 +139,11 @@ class PkiService:
         return Response("\n".join(lines) + "\n", mimetype="text/plain")
 
     def ocsp(self, request: Request) -> Response:
+        """OCSP over POST (RFC 6960 A.1)."""
         return self._ocsp(_body(request))
 
     def ocsp_get(self, request: Request, encoded: str) -> Response:
+        """OCSP over GET: the DER request base64-encoded in the path."""
         try:
             der = base64.b64decode(encoded, validate=False)
         except (binascii.Error, ValueError):
@@ -155,6 +158,7 @@ class PkiService:
         return Response(body, mimetype="application/ocsp-response")
 
     def crl(self, request: Request, name: str) -> Response:
+        """The current CRL of the root or the issuing CA."""
         issuer = self.snapshot().issuers.get(name)
         if issuer is None:
             raise NotFound()
@@ -163,6 +167,7 @@ class PkiService:
         return Response(body, mimetype="application/pkix-crl")
 
     def cert(self, request: Request, name: str) -> Response:
+        """The certificate of the root or the issuing CA (the AIA caIssuers address)."""
         issuer = self.snapshot().issuers.get(name)
         if issuer is None:
             raise NotFound()
@@ -170,6 +175,7 @@ class PkiService:
         return Response(body, mimetype="application/pkix-cert")
 
     def tsa(self, request: Request) -> Response:
+        """RFC 3161 time-stamp over HTTP."""
         state = self.snapshot()
         body = timestamp_response(_body(request), state.tsa, state.tsa_chain, self.clock())
         return Response(body, mimetype="application/timestamp-reply")

@@ -131,10 +131,6 @@ def _local_time(moment: datetime) -> str:
     return local.strftime("%d/%m/%Y %H:%M:%S") + " (GMT+7)"
 
 
-def _text_params(**values: str) -> dict[str, str]:
-    return values
-
-
 class SignerRevoked(SigningFailed):
     """The signer's certificate is revoked: the CA's OCSP responder or CRL says so."""
 
@@ -288,7 +284,7 @@ def sign_pdf(
         signer,
         meta,
         style=_stamp_style(),
-        text_params=_text_params(
+        text_params=dict(
             signer_name=signer_name,
             capacity=capacity,
             local_time=_local_time(datetime.now(STAMP_TIMEZONE)),
@@ -353,7 +349,7 @@ def seal_pdf(
         signer,
         meta,
         style=style,
-        text_params=_text_params(organization=organization, iso_time=now.isoformat()),
+        text_params=dict(organization=organization, iso_time=now.isoformat()),
         field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
         reserve=(),
         ltv=LtvOptions(timestamp_url, trust),
