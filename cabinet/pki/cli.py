@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,3 +70,22 @@ def renew_tsa_command(days: int) -> None:
     except AuthorityError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"TSA certificate valid until {cert.not_valid_after_utc:%Y-%m-%d}")
+
+
+@pki.command("wait")
+@click.option("--timeout", type=float, default=60, show_default=True)
+@with_appcontext
+def wait_command(timeout: float) -> None:
+    """Wait until the PKI service at ECABINET_PKI_URL answers (for `make run`); exit 1 if not."""
+    url = settings().pki_url + "/"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                response.read()
+            click.echo(f"Demo PKI answers at {settings().pki_url}")
+            return
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                raise click.ClickException(f"nothing answers at {url}: {exc}") from exc
+            time.sleep(0.3)

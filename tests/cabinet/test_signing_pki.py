@@ -199,3 +199,51 @@ def test_keys_cli_revokes_and_lists(pki, tmp_path):
     assert "REVOKED" in listed.output
     missing = runner.invoke(keys, ["revoke", "nobody@x.vn", "--keys-dir", str(keys_dir)])
     assert missing.exit_code == 1
+
+
+def test_make_run_serves_the_pki_with_cabinet_pki_serve(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from tests.conftest import free_port
+
+    root = Path(__file__).resolve().parents[2]
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECABINET_")}
+    env |= {
+        "ECABINET_INSTANCE_PATH": str(tmp_path / "instance"),
+        "ECABINET_PKI_URL": f"http://127.0.0.1:{port}",
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "app", "cabinet"]
+    subprocess.run([*flask, "init"], cwd=root, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [*flask, "pki", "serve"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 180  # the app's start-up is slow on a loaded machine
+        status = ""
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    status = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        crl, waited = None, None
+        if status:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/crl/issuing.crl") as response:
+                crl = x509.load_der_x509_crl(response.read())
+            # what `make run` calls before seeding the demo (which signs records)
+            waited = subprocess.run(
+                [*flask, "pki", "wait", "--timeout", "60"], cwd=root, env=env, capture_output=True
+            )
+    finally:
+        server.terminate()
+        _out, errors = server.communicate(timeout=30)
+    assert status, errors.decode()[-2000:]
+    assert "e-Cabinet demo PKI" in status and "revoked: 0" in status, status
+    assert crl is not None and crl.next_update_utc is not None
+    assert waited.returncode == 0 and b"Demo PKI answers" in waited.stdout, waited.stderr
