@@ -28,12 +28,13 @@ system-deps:
 
 setup: system-deps $(VENV)/.installed static/vendor/.installed
 
+# The demo PKI (OCSP, CRLs, time stamps) runs beside the app: signing is refused without it.
 run: setup
 	$(FLASK) cabinet init
-	$(FLASK) cabinet seed-demo --save-logins
-	@$(FLASK) cabinet demo-logins
-	@echo "Open http://$(ECABINET_HOST):$(ECABINET_PORT)/ in a browser."
-	$(PY) app.py
+	@$(FLASK) cabinet pki serve & pki=$$!; trap 'kill $$pki 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) cabinet pki wait --timeout 60 && \
+	  $(FLASK) cabinet seed-demo --save-logins && $(FLASK) cabinet demo-logins && \
+	  echo "Open http://$(ECABINET_HOST):$(ECABINET_PORT)/ in a browser." && $(PY) app.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -39,11 +39,12 @@ RESULTS_DIR = OUT_DIR / "run"  # this run's copies of the scripts' results
 
 # Cheap, CPU-bound scripts first, the 500-socket ones last, so a run interrupted on a busy
 # machine still has the quick numbers. Unknown scripts run after these, alphabetically.
-ORDER = ["records", "minutes", "boardpack", "downloads", "fanout", "votes"]
+ORDER = ["records", "signing", "minutes", "boardpack", "downloads", "fanout", "votes"]
 # Seconds per script: 5-20× what each took on a shared, loaded 2-core machine;
 # --budget-scale multiplies them.
 BUDGETS = {
     "records": 300,
+    "signing": 600,
     "minutes": 600,
     "boardpack": 300,
     "downloads": 300,

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from cryptography import x509
 from flask import current_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,10 @@ PASSING_BASES = ("all_members", "present", "votes_cast")
 PASSING_THRESHOLDS = ("simple_majority", "two_thirds")
 NONREPLY_POLICIES = ("no_reply", "agree", "abstain")
 LOCALES = ("vi", "en")
+#: PAdES baseline levels a record's signatures reach (b-t and above need a TSA).
+PADES_LEVELS = ("b-b", "b-t", "b-lt", "b-lta")
+#: How signatures' certificates are checked for revocation (see cabinet.pki.trust).
+REVOCATION_MODES = ("hard-fail", "soft-fail", "require")
 
 
 class ConfigError(Exception):
@@ -59,6 +64,15 @@ class Settings:
     mail_from: str
     public_url: str
     timestamp_url: str | None
+    #: where the demo PKI service answers (OCSP, CRLs, TSA) and what demo certificates name
+    pki_url: str
+    pades_level: str
+    revocation_mode: str
+    #: extra trust-root certificate files (PEM/DER) besides keys_dir/trust
+    trust_roots: tuple[Path, ...]
+    trust_demo_ca: bool
+    retimestamp_days: int
+    verify_per_minute: int
     x_accel_redirect: bool
     secure_cookies: bool
     proxy_hops: int
@@ -79,6 +93,8 @@ class Settings:
         """Read and check every `ECABINET_*` variable; raise ConfigError on the first bad one."""
         env = _Env(os.environ if environ is None else environ)
         instance = Path(env.text("INSTANCE_PATH", str(ROOT / "instance"))).resolve()
+        pki_url = env.url("PKI_URL", "http://127.0.0.1:5081").rstrip("/")
+        pades_level = env.choice("PADES_LEVEL", PADES_LEVELS, "b-lta")
         return cls(
             instance_path=instance,
             database_url=env.database_url(instance),
@@ -107,7 +123,15 @@ class Settings:
             smtp_starttls=env.boolean("SMTP_STARTTLS", False),
             mail_from=env.email("MAIL_FROM", "ecabinet@localhost"),
             public_url=env.url("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
-            timestamp_url=env.optional_url("TIMESTAMP_URL", ("http://", "https://")),
+            timestamp_url=env.optional_url("TIMESTAMP_URL", ("http://", "https://"))
+            or (None if pades_level == "b-b" else f"{pki_url}/tsa"),
+            pki_url=pki_url,
+            pades_level=pades_level,
+            revocation_mode=env.choice("REVOCATION_MODE", REVOCATION_MODES, "hard-fail"),
+            trust_roots=env.certificate_files("TRUST_ROOTS"),
+            trust_demo_ca=env.boolean("TRUST_DEMO_CA", True),
+            retimestamp_days=env.integer("RETIMESTAMP_DAYS", 365, minimum=1, maximum=3650),
+            verify_per_minute=env.integer("VERIFY_PER_MINUTE", 10, minimum=1, maximum=10000),
             x_accel_redirect=env.boolean("X_ACCEL_REDIRECT", False),
             secure_cookies=env.boolean("SECURE_COOKIES", False),
             proxy_hops=env.integer("PROXY_HOPS", 0, minimum=0, maximum=5),
@@ -254,6 +278,27 @@ class _Env:
                 raise self.fail(name, "must be a list like 2d,4h,30m", value)
             result.append(timedelta(**{units[match.group(2)]: int(match.group(1))}))
         return tuple(sorted(result, reverse=True))
+
+    def certificate_files(self, name: str) -> tuple[Path, ...]:
+        value = self.raw(name)
+        if value is None:
+            return ()
+        paths = []
+        for part in value.split(","):
+            path = Path(part.strip()).expanduser()
+            try:
+                data = path.read_bytes()
+            except OSError:
+                raise self.fail(name, "must list readable certificate files", part) from None
+            try:
+                if b"-----BEGIN" in data:
+                    x509.load_pem_x509_certificates(data)
+                else:
+                    x509.load_der_x509_certificate(data)
+            except ValueError:
+                raise self.fail(name, "must list PEM or DER certificates", part) from None
+            paths.append(path)
+        return tuple(paths)
 
     def database_url(self, instance: Path) -> str:
         value = self.raw("DATABASE_URL")

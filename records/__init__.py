@@ -11,6 +11,7 @@ def register(app: Flask) -> None:
     # demo) must not pull in the web layer, pyHanko and WeasyPrint.
     from cabinet.realtime import register_snapshot_part
     from records import api, models, views  # noqa: F401  (models: tables)
+    from records.archival import register_jobs
     from records.cli import register_cli
     from records.parts import register_parts
     from records.sockets import records_part, register_sockets
@@ -22,3 +23,4 @@ def register(app: Flask) -> None:
     register_snapshot_part("records", records_part)
     register_cli(app)
     register_parts()
+    register_jobs()

@@ -1,10 +1,11 @@
-"""Shell commands: `cabinet verify FILE`, `cabinet keys ...`, `cabinet signing-identity`, and the
+"""Shell commands: `cabinet verify FILE`, `cabinet keys ...`, `cabinet pki serve`, `cabinet signing-identity`, and the
 init/demo hooks that prepare signing keys."""
 
 from __future__ import annotations
 
 import secrets
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from cabinet.cli import cabinet_cli
 from cabinet.config import settings
 from cabinet.db import db
+from cabinet.pki.cli import pki
 from cabinet.signing import create_demo_ca, issue_user_p12, load_demo_ca, user_p12_path
 from cabinet.signing.cli import keys, set_user_lookup
 from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
@@ -23,24 +25,25 @@ from records.verify import verify_document
 
 @cabinet_cli.command("verify")
 @click.argument("pdf_file", type=click.Path(dir_okay=False))
-def verify_command(pdf_file: str) -> None:
-    """Verify a signed PDF and look it up in the register; exit 1 unless it is a valid record."""
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Validate as a verifier would at this moment (UTC), e.g. after a certificate expired.",
+)
+def verify_command(pdf_file: str, at) -> None:
+    """Verify a signed PDF: each signature, its PAdES level, the validity horizon, the register.
+
+    Prints the words of the verification page; exit 0 for a valid registered record, 1 if not,
+    2 when the file cannot be read.
+    """
     try:
         data = Path(pdf_file).read_bytes()
     except OSError as exc:
         click.echo(f"cannot read {pdf_file}: {exc}", err=True)
         sys.exit(2)
-    result = verify_document(data)
+    moment = at.replace(tzinfo=UTC) if at is not None else None
+    result = verify_document(data, at=moment)
     click.echo(result["text"])
-    register = result["register"]
-    click.echo(f"SHA-256:  {result['sha256']}")
-    if register["status"] == "final":
-        click.echo(f"Register: IN THE REGISTER as {register['number']} ({register['title']})")
-    elif register["status"] == "earlier_version":
-        click.echo("Register: NOT the final record (an earlier, not fully signed version)")
-    else:
-        click.echo("Register: UNKNOWN (no record with this SHA-256)")
-    click.echo("RESULT: OK" if result["ok"] else "RESULT: NOT VERIFIED")
     if not result["ok"]:
         sys.exit(1)
 
@@ -84,8 +87,8 @@ def init_keys() -> None:
     """`cabinet init`: create the demo CA in keys_dir unless one exists."""
     keys_dir = Path(settings().keys_dir)
     if not (keys_dir / CA_DIR / CA_CERT_FILE).exists():
-        ca = create_demo_ca(keys_dir)
-        click.echo(f"Demo signing CA created: {ca.cert_path}")
+        ca = create_demo_ca(keys_dir, base_url=settings().pki_url)
+        click.echo(f"Demo signing CA created: {ca.cert_path} (services at {ca.base_url})")
 
 
 def demo_keystores() -> list[tuple[str, str, str]]:
@@ -116,6 +119,8 @@ def register_cli(app) -> None:
     """Add the keys group to `cabinet`, the user lookup, and the init/demo hooks."""
     if "keys" not in cabinet_cli.commands:
         cabinet_cli.add_command(keys)
+    if "pki" not in cabinet_cli.commands:
+        cabinet_cli.add_command(pki)
     set_user_lookup(_lookup)
     for name, hook in (("ecabinet.init_hooks", init_keys), ("ecabinet.demo_hooks", demo_keystores)):
         hooks = app.extensions.setdefault(name, [])

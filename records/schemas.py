@@ -161,6 +161,16 @@ class VerificationSchema(Schema):
     sha256 = fields.String()
     size = fields.Integer()
     error = fields.String(allow_none=True)
+    error_code = fields.String(allow_none=True)  # "unreadable" or "unsigned"
+    error_text = fields.String(allow_none=True)
+    verdict = fields.String()  # "valid", "invalid" or "not_registered"
+    verdict_label = fields.String()
+    level = fields.String(allow_none=True)  # PAdES "B-B", "B-T", "B-LT" or "B-LTA"
+    level_label = fields.String(allow_none=True)
+    horizon = fields.String(allow_none=True)  # ISO 8601: verifiable as it is until then
+    horizon_label = fields.String(allow_none=True)
+    document_timestamps = fields.Integer()
     signatures = fields.List(fields.Dict())
     register = fields.Dict()
+    register_label = fields.String()
     text = fields.String()

@@ -9,12 +9,9 @@ register.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,6 +19,7 @@ from sqlalchemy import select
 from cabinet.audit import record as audit
 from cabinet.config import settings
 from cabinet.db import db, utcnow
+from cabinet.pki.trust import TrustPolicy
 from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.signing import (
     Pkcs11Signer,
@@ -34,7 +32,13 @@ from cabinet.signing import (
     user_p12_path,
 )
 from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
-from cabinet.signing.sign import SignatureSlot
+from cabinet.signing.ltv import complete_archive
+from cabinet.signing.sign import (
+    SignatureSlot,
+    SignerNotValidated,
+    SignerRevoked,
+    TimestampUnavailable,
+)
 from cabinet.storage import ContentStore
 from cabinet.users.models import User
 from records.models import (
@@ -51,7 +55,6 @@ from records.models import (
 from records.render import signature_slots
 
 Record = Minutes | DecisionRecord
-T = TypeVar("T")
 
 CAPACITY = {
     ("minutes", SignerRole.SECRETARY): "Thư ký phiên họp",
@@ -73,19 +76,74 @@ class NoSigningKey(SigningRefused):
     default_message = _l("Bạn chưa có khóa ký số. Hãy liên hệ quản trị hệ thống để được cấp.")
 
 
+class CertificateRevoked(SigningRefused):
+    code = "record.certificate_revoked"
+    default_message = _l(
+        "Chứng thư số của bạn đã bị thu hồi nên không thể ký. "
+        "Hãy liên hệ tổ chức cung cấp dịch vụ chứng thực để được cấp chứng thư mới."
+    )
+
+
+class CertificateNotValidated(SigningRefused):
+    code = "record.certificate_not_validated"
+    default_message = _l(
+        "Không xác thực được chứng thư số của bạn (hết hạn, không tin cậy, hoặc không kiểm tra "
+        "được tình trạng thu hồi). Chưa ký văn bản."
+    )
+
+
+class TimestampServiceDown(SigningRefused):
+    code = "record.timestamp_unavailable"
+    default_message = _l(
+        "Dịch vụ cấp dấu thời gian hoặc kiểm tra chứng thư không phản hồi. Chưa ký văn bản; "
+        "hãy thử lại sau."
+    )
+
+
 def store() -> ContentStore:
     """The content store records are kept in."""
     return ContentStore(settings().storage_dir)
 
 
 def trust_roots() -> list[Any]:
-    """Trusted roots: the demo CA (when created) and every PEM/DER file in ``keys_dir/trust``."""
-    keys_dir = Path(settings().keys_dir)
-    paths = [keys_dir / CA_DIR / CA_CERT_FILE]
+    """Trusted roots: the demo CA (when created and trusted), every PEM/DER file in
+    ``keys_dir/trust``, and the files of ``ECABINET_TRUST_ROOTS``."""
+    config = settings()
+    keys_dir = Path(config.keys_dir)
+    paths = [keys_dir / CA_DIR / CA_CERT_FILE] if config.trust_demo_ca else []
     trust = keys_dir / "trust"
     if trust.is_dir():
         paths.extend(sorted(p for p in trust.iterdir() if p.is_file()))
+    paths.extend(config.trust_roots)
     return load_trust_roots([p for p in paths if p.is_file()])
+
+
+def trust_policy() -> TrustPolicy:
+    """Roots and revocation mode signatures are made and checked with (OCSP/CRL fetched online)."""
+    return TrustPolicy(tuple(trust_roots()), settings().revocation_mode)
+
+
+def sign_with_level(pdf: bytes, backend: SignerBackend, *, last: bool, **signature) -> bytes:
+    """Sign at the configured PAdES level; after the ``last`` signature, complete B-LTA."""
+    config = settings()
+    level = config.pades_level
+    policy = trust_policy() if level in ("b-lt", "b-lta") else None
+    timestamp_url = config.timestamp_url if level != "b-b" else None
+    try:
+        signed = sign_pdf(pdf, backend, timestamp_url=timestamp_url, trust=policy, **signature)
+        if last and level == "b-lta" and policy is not None and timestamp_url:
+            signed = complete_archive(signed, timestamp_url=timestamp_url, trust=policy)
+    except SignerUnavailable as exc:
+        raise WrongPassphrase() from exc
+    except SignerRevoked as exc:
+        raise CertificateRevoked() from exc
+    except SignerNotValidated as exc:
+        raise CertificateNotValidated() from exc
+    except TimestampUnavailable as exc:
+        raise TimestampServiceDown() from exc
+    except SigningFailed as exc:
+        raise SigningRefused(_l("Không ký được văn bản: %(reason)s", reason=str(exc))) from exc
+    return signed
 
 
 def identity_of(user: User) -> SigningIdentity | None:
@@ -184,24 +242,18 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
         page, box = 0, (0.0, 0.0, 0.0, 0.0)
     backend, kind = backend_for(user, passphrase)
     capacity = CAPACITY[(locked.record_type, role)]
-    try:
-        signed = outside_event_loop(
-            sign_pdf,
-            pdf,
-            backend,
-            field_name=role.value,
-            page=page,
-            box=box,
-            signer_name=user.name,
-            capacity=capacity,
-            certify=role == SignerRole.SECRETARY,
-            timestamp_url=settings().timestamp_url,
-            reserve=reserve,
-        )
-    except SignerUnavailable as exc:
-        raise WrongPassphrase() from exc
-    except SigningFailed as exc:
-        raise SigningRefused(_l("Không ký được văn bản: %(reason)s", reason=str(exc))) from exc
+    signed = sign_with_level(
+        pdf,
+        backend,
+        last=role == SignerRole.CHAIR,
+        field_name=role.value,
+        page=page,
+        box=box,
+        signer_name=user.name,
+        capacity=capacity,
+        certify=role == SignerRole.SECRETARY,
+        reserve=reserve,
+    )
     sha = content_store.put_bytes(signed)
     now = utcnow()
     event = SignatureEvent(
@@ -241,20 +293,6 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
             room=meeting_room(meeting_id),
         )
     return event
-
-
-def outside_event_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Call ``fn`` here, or in a helper thread when this thread runs an asyncio loop.
-
-    pyHanko signs and validates through ``asyncio.run``, which refuses to nest in a running loop
-    (an async server worker, or Playwright's loop in the browser tests).
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return fn(*args, **kwargs)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(fn, *args, **kwargs).result()
 
 
 def sha256_hex(data: bytes) -> str:

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from cabinet.audit import record as audit
 from cabinet.config import settings
 from cabinet.db import db
 from cabinet.errors import ValidationFailed
-from cabinet.permissions import login_required_route, roles_required
+from cabinet.permissions import login_required_route, public_route, roles_required
 from cabinet.signing import user_p12_path
 from cabinet.storage import content_disposition
 from cabinet.users import current_person
@@ -35,7 +36,7 @@ from records.compose.fields import editable_fields
 from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
 from records.render import render_decision, render_minutes
 from records.signing import identity_of, signer_role, store
-from records.verify import verify_document
+from records.verify import check_rate, verify_document
 from voting.ballots.models import Ballot, BallotStatus
 
 bp = Blueprint("records", __name__, url_prefix="/records")
@@ -251,17 +252,20 @@ def decision_pdf(record_id: int):
 
 
 @verify_bp.get("/")
-@login_required_route
+@public_route
 def verify():
-    """Upload a PDF, or pick a record, to check its signatures and the register."""
+    """Upload a PDF, or pick a record, to check its signatures and the register (open to all)."""
     return render_template("records/verify.html", result=None, choices=_verify_choices())
 
 
 @verify_bp.post("/")
-@login_required_route
+@public_route
 def verify_upload():
-    """Show the verification report of an uploaded PDF or a chosen record."""
+    """Show the verification report of an uploaded PDF (never stored) or a chosen record."""
+    check_rate(request.remote_addr)
     try:
+        if not current_user.is_authenticated and "file" not in request.files:
+            raise ValidationFailed(_("Hãy tải lên tệp PDF để kiểm tra."))
         result = verify_document(load_pdf_to_verify())
     except ValidationFailed as error:
         flash(str(error.message), "error")
@@ -270,6 +274,8 @@ def verify_upload():
 
 
 def _verify_choices() -> list[tuple[str, int, str]]:
+    if not current_user.is_authenticated:
+        return []
     user = current_person()
     choices = []
     for m in db.session.scalars(select(Minutes).where(Minutes.pdf_sha256.is_not(None))):

@@ -67,9 +67,21 @@ def app_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(app_tmp: Path):
+def pki_service(app_tmp: Path) -> Iterator[Any]:
+    """The demo PKI (OCSP, CRLs, TSA) of the test app's keys_dir, on an ephemeral port.
+
+    Its `.app.clock` may be replaced to play a verifier of the future (restore it afterwards).
+    """
+    from cabinet.pki import serve_in_thread
+
+    with serve_in_thread(app_tmp / "instance" / "keys") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def app(app_tmp: Path, pki_service):
     """One application for the session; the schema is created once from the models."""
-    application = create_app(test_environ(app_tmp))
+    application = create_app(test_environ(app_tmp, ECABINET_PKI_URL=pki_service.url))
     application.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
 
     # Test requests and socket events share the test's app context (and so `g`); in production

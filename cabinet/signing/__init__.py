@@ -1,4 +1,5 @@
-"""Digital signatures of records: key stores, PAdES signing and verification."""
+"""Digital signatures of records: key stores, PAdES signing (B-B to B-LTA), an organisation's
+seal, long-term archive timestamps, and verification."""
 
 from .backends import Pkcs11Signer, Pkcs12Signer, SignerBackend, SignerUnavailable
 from .keys import (
@@ -13,7 +14,15 @@ from .keys import (
     read_p12,
     user_p12_path,
 )
-from .sign import SigningFailed, sign_pdf
+from .ltv import archive_horizon, complete_archive, extend_archive
+from .sign import (
+    SignerNotValidated,
+    SignerRevoked,
+    SigningFailed,
+    TimestampUnavailable,
+    seal_pdf,
+    sign_pdf,
+)
 from .verify import SignatureReport, VerificationReport, verify_pdf
 
 __all__ = [
@@ -25,14 +34,21 @@ __all__ = [
     "SignatureReport",
     "SignerBackend",
     "SignerUnavailable",
+    "SignerNotValidated",
+    "SignerRevoked",
     "SigningFailed",
+    "TimestampUnavailable",
     "VerificationReport",
+    "archive_horizon",
+    "complete_archive",
     "create_demo_ca",
+    "extend_archive",
     "import_p12",
     "issue_user_p12",
     "load_demo_ca",
     "load_trust_roots",
     "read_p12",
+    "seal_pdf",
     "sign_pdf",
     "user_p12_path",
     "verify_pdf",

@@ -7,8 +7,17 @@ from pathlib import Path
 
 import click
 from asn1crypto import x509 as asn1_x509
+from flask import has_app_context
 
 from cabinet.config import settings
+from cabinet.pki.authority import (
+    REVOCATION_REASONS,
+    AuthorityError,
+    certificates_of,
+    issued_certificates,
+    revocations,
+    revoke,
+)
 
 from .keys import (
     KeystoreError,
@@ -34,10 +43,15 @@ def set_user_lookup(lookup: UserLookup | None) -> None:
 def _keys_dir(value: str | None) -> Path:
     if value:
         return Path(value)
-    try:
-        return Path(settings().keys_dir)
-    except Exception as exc:  # no app context, or config not loadable
-        raise click.UsageError("give --keys-dir (or run inside the app)") from exc
+    if not has_app_context():
+        raise click.UsageError("give --keys-dir (or run inside the app)")
+    return Path(settings().keys_dir)
+
+
+def _pki_url(value: str | None) -> str | None:
+    if value:
+        return value.rstrip("/")
+    return settings().pki_url if has_app_context() else None
 
 
 keys_dir_option = click.option(
@@ -58,17 +72,26 @@ def keys() -> None:
 @keys_dir_option
 @click.option("--name", default="e-Cabinet Demo Root CA", show_default=True)
 @click.option("--organization", default="Văn phòng Chính phủ (demo)", show_default=True)
+@click.option(
+    "--pki-url",
+    help="Base URL of `cabinet pki serve` that certificates name (default: ECABINET_PKI_URL).",
+)
 @force_option
-def create_ca_command(keys_dir, name, organization, force) -> None:
-    """Create the local demonstration root CA."""
+def create_ca_command(keys_dir, name, organization, pki_url, force) -> None:
+    """Create the local demonstration root and issuing CAs, OCSP responders and TSA."""
     try:
         ca = create_demo_ca(
-            _keys_dir(keys_dir), common_name=name, organization=organization, overwrite=force
+            _keys_dir(keys_dir),
+            common_name=name,
+            organization=organization,
+            base_url=_pki_url(pki_url),
+            overwrite=force,
         )
     except KeystoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"CA certificate: {ca.cert_path}")
     click.echo(f"CA key (keep private): {ca.key_path}")
+    click.echo(f"OCSP, CRLs and TSA: {ca.base_url or 'none (certificates carry no addresses)'}")
 
 
 @keys.command("issue")
@@ -110,6 +133,47 @@ def issue_command(user_email, keys_dir, name, ministry, passphrase, force) -> No
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Issued {cert.subject.rfc4514_string()} (serial {cert.serial_number:x})")
     click.echo(f"Keystore: {out}")
+
+
+@keys.command("revoke")
+@click.argument("user_email")
+@keys_dir_option
+@click.option("--serial", help="Serial number (hex) of one certificate; default: all of them.")
+@click.option(
+    "--reason",
+    type=click.Choice(REVOCATION_REASONS),
+    default="unspecified",
+    show_default=True,
+)
+def revoke_command(user_email, keys_dir, serial, reason) -> None:
+    """Revoke a person's demo certificates: the OCSP responder and the CRL say so at once."""
+    directory = _keys_dir(keys_dir)
+    entries = certificates_of(directory, user_email)
+    if serial:
+        entries = [e for e in entries if e["serial"] == serial.lower().lstrip("0")]
+    if not entries:
+        raise click.ClickException(f"the demo CA issued no such certificate to {user_email}")
+    for entry in entries:
+        try:
+            done = revoke(directory, int(entry["serial"], 16), reason=reason)
+        except AuthorityError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Revoked {done['subject']} (serial {done['serial']}) at {done['at']}")
+
+
+@keys.command("list")
+@keys_dir_option
+def list_command(keys_dir) -> None:
+    """The certificates the demo CA issued, with their revocation status."""
+    directory = _keys_dir(keys_dir)
+    revoked = revocations(directory)
+    for entry in issued_certificates(directory):
+        status = revoked.get(f"{entry['issuer']}:{entry['serial']}")
+        state = f"REVOKED {status['at']} ({status['reason']})" if status else "good"
+        click.echo(
+            f"{entry['kind']:5} {entry['serial']:>40}  until {entry['not_after'][:10]}  "
+            f"{state}  {entry['subject']}"
+        )
 
 
 @keys.command("import-p12")

@@ -28,6 +28,19 @@ def test_defaults_follow_the_domain(tmp_path):
     assert s.papers_ahead_days == 3
     assert s.reminder_offsets == (timedelta(days=2), timedelta(hours=4))
     assert s.storage_dir == tmp_path / "files"
+    # signatures: PAdES B-LTA against the demo PKI's TSA, revocation hard-fail
+    assert (s.pades_level, s.revocation_mode) == ("b-lta", "hard-fail")
+    assert s.timestamp_url == s.pki_url + "/tsa" and s.trust_demo_ca
+    assert s.retimestamp_days == 365 and s.trust_roots == ()
+
+
+def test_trust_roots_must_be_certificates(tmp_path):
+    not_a_cert = tmp_path / "root.pem"
+    not_a_cert.write_text("-----BEGIN CERTIFICATE-----\nnonsense\n-----END CERTIFICATE-----\n")
+    with pytest.raises(ConfigError, match="ECABINET_TRUST_ROOTS: must list PEM or DER"):
+        Settings.from_env(
+            {"ECABINET_INSTANCE_PATH": str(tmp_path), "ECABINET_TRUST_ROOTS": str(not_a_cert)}
+        )
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
@@ -66,6 +79,14 @@ def test_postgres_urls_use_psycopg3(tmp_path):
         ("REMINDER_OFFSETS", "two days", "a list like 2d,4h"),
         ("SMTP_STARTTLS", "maybe", "true or false"),
         ("LOCALE", "fr", "must be one of vi, en"),
+        ("PKI_URL", "ocsp.example", "must be an http(s) URL"),
+        ("TIMESTAMP_URL", "tsa.example", "must start with http://"),
+        ("PADES_LEVEL", "b-ltv", "must be one of b-b, b-t, b-lt, b-lta"),
+        ("REVOCATION_MODE", "sometimes", "must be one of hard-fail, soft-fail, require"),
+        ("TRUST_ROOTS", "/nonexistent/root.pem", "must list readable certificate files"),
+        ("TRUST_DEMO_CA", "perhaps", "true or false"),
+        ("RETIMESTAMP_DAYS", "0", "between 1 and 3650"),
+        ("VERIFY_PER_MINUTE", "many", "must be a whole number"),
     ],
 )
 def test_bad_setting_names_the_variable_and_why(tmp_path, name, value, why):

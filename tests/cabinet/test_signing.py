@@ -239,8 +239,10 @@ def test_issued_certificate_profile(pki):
     assert info.organization == "Văn phòng Chính phủ"
     usage = info.cert.extensions.get_extension_for_class(x509.KeyUsage)
     assert usage.critical and usage.value.digital_signature and usage.value.content_commitment
-    assert info.cert.issuer == pki["ca"].cert.subject
-    assert [c.subject for c in info.chain] == [pki["ca"].cert.subject]
+    # two tiers: the issuing CA signs the signers, the root (the trust anchor) the issuing CA
+    issuing = pki["ca"].issuing.cert
+    assert info.cert.issuer == issuing.subject and issuing.issuer == pki["ca"].cert.subject
+    assert [c.subject for c in info.chain] == [issuing.subject, pki["ca"].cert.subject]
     assert pki["secretary"].p12_path.stat().st_mode & 0o077 == 0
 
 

@@ -91,7 +91,7 @@ def test_pkcs11_signature_accepted_by_pyhanko_and_pdfsig(token):
         token_label=TOKEN,
         key_label=KEY_LABEL,
         pin=USER_PIN,
-        chain_files=(token["ca"].cert_path,),
+        chain_files=(token["ca"].chain_path,),
     )
     signed = sign_pdf(
         sample_record(),

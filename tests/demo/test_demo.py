@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from cabinet.pki import serve_in_thread
 from cabinet.signing import load_trust_roots, verify_pdf
 from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.storage import ContentStore
@@ -65,20 +66,23 @@ def seeded(tmp_path_factory):
     instance = tmp_path_factory.mktemp("demo") / "instance"
     env = {k: v for k, v in os.environ.items() if not k.startswith("ECABINET_")}
     env |= {"ECABINET_INSTANCE_PATH": str(instance), "PYTHONPATH": str(ROOT)}
-    _run([*FLASK, "cabinet", "init"], env)
-    _run([sys.executable, "-c", CREATE_MISSING_TABLES], env)
-    seed = _run([*FLASK, "cabinet", "seed-demo"], env)
-    engine = create_engine(f"sqlite:///{instance / 'ecabinet.db'}")
-    with Session(engine) as session:
-        yield SimpleNamespace(
-            instance=instance,
-            env=env,
-            output=seed.stdout.decode(),
-            session=session,
-            store=ContentStore(instance / "files"),
-            roots=load_trust_roots([instance / "keys" / CA_DIR / CA_CERT_FILE]),
-        )
-    engine.dispose()
+    # the demo PKI (OCSP, CRLs, TSA), as `make run` starts it beside the app
+    with serve_in_thread(instance / "keys") as pki:
+        env["ECABINET_PKI_URL"] = pki.url
+        _run([*FLASK, "cabinet", "init"], env)
+        _run([sys.executable, "-c", CREATE_MISSING_TABLES], env)
+        seed = _run([*FLASK, "cabinet", "seed-demo"], env)
+        engine = create_engine(f"sqlite:///{instance / 'ecabinet.db'}")
+        with Session(engine) as session:
+            yield SimpleNamespace(
+                instance=instance,
+                env=env,
+                output=seed.stdout.decode(),
+                session=session,
+                store=ContentStore(instance / "files"),
+                roots=load_trust_roots([instance / "keys" / CA_DIR / CA_CERT_FILE]),
+            )
+        engine.dispose()
 
 
 def _meeting(session: Session, state: MeetingState) -> Meeting:

@@ -29,10 +29,11 @@ SPEECHES = [
 
 
 def demo_ca():
-    """The demo CA of the test app's keys_dir (created once per test session)."""
+    """The demo CA of the test app's keys_dir (created once per test session), its certificates
+    naming the session's PKI service (OCSP, CRLs, TSA)."""
     keys_dir = Path(settings().keys_dir)
     if not (keys_dir / CA_DIR / CA_CERT_FILE).exists():
-        return create_demo_ca(keys_dir)
+        return create_demo_ca(keys_dir, base_url=settings().pki_url)
     return load_demo_ca(keys_dir)
 
 

@@ -102,7 +102,7 @@ def chair_token(closed_session, tmp_path, softhsm_conf):
             pkcs11_module=module,
             token_label=TOKEN,
             key_label="chair",
-            chain_path=str(demo_ca().cert_path),
+            chain_path=str(demo_ca().chain_path),
         )
     )
     db.session.flush()

@@ -133,8 +133,12 @@ def test_secretary_then_chair_both_validators_accept(final_minutes, closed_sessi
     assert (second["field_name"], second["signer_name"]) == ("chair", cab.chair.name)
     for sig in (first, second):
         assert sig["intact"] and sig["valid"] and sig["trusted"], sig
-    assert first["coverage"] == "entire_revision" and second["coverage"] == "entire_file"
+    # B-LTA: validation data and a document timestamp follow the last signature
+    assert first["coverage"] == second["coverage"] == "entire_revision"
     assert first["modification_level"] == "form_filling"
+    assert second["modification_level"] == "lta_updates"
+    assert [s["level"] for s in (first, second)] == ["B-LTA", "B-LTA"] == [result["level"]] * 2
+    assert result["document_timestamps"] == 1 and result["horizon"]
     assert xmp_pdfa_part(signed) == ("3", "B")
 
     path = tmp_path / "signed.pdf"
