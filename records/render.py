@@ -21,6 +21,7 @@ from cabinet.dates import local, place_and_date
 from cabinet.db import utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
 from records.akn import minutes_akn, statement_akn
+from records.compose.text import plain_tree
 from records.models import DecisionRecord, Minutes, SignerRole
 
 #: Size of each signature block in PDF points (the template draws the same size in pt).
@@ -67,7 +68,7 @@ def minutes_html(minutes: Minutes, *, number: str) -> str:
     with force_locale("vi"):
         return render_template(
             "records/minutes_pdf.html",
-            c=minutes.content,
+            c=plain_tree(minutes.content),
             number=number,
             draft=minutes.is_editable,
             sizes={r.value: s for r, s in SIGNATURE_SIZE.items()},
@@ -78,6 +79,7 @@ def render_minutes(minutes: Minutes) -> bytes:
     """The minutes as a PDF/A-3 with ``bien-ban.json`` and ``bien-ban.akn.xml`` embedded."""
     number = minutes.register_entry.symbol if minutes.register_entry else ""
     html = minutes_html(minutes, number=number)
+    content = plain_tree(minutes.content)  # drafts saved before the text rule still render clean
     today = local(utcnow()).date()
     twin = {
         "type": "minutes",
@@ -85,7 +87,7 @@ def render_minutes(minutes: Minutes) -> bytes:
         "state": str(minutes.state),
         "version": minutes.version,
         "generated_at": utcnow().isoformat(),
-        **minutes.content,
+        **content,
     }
     return render_pdf(
         html,
@@ -95,12 +97,12 @@ def render_minutes(minutes: Minutes) -> bytes:
             ),
             PdfAttachment(
                 "bien-ban.akn.xml",
-                minutes_akn(minutes.content, number=number, generated=today),
+                minutes_akn(content, number=number, generated=today),
                 "application/akn+xml",
                 "Biên bản (Akoma Ntoso 3.0, debate)",
             ),
         ],
-        title=f"Biên bản {minutes.content['meeting']['title']}",
+        title=f"Biên bản {content['meeting']['title']}",
     )
 
 
@@ -116,7 +118,7 @@ def decision_html(record: DecisionRecord) -> str:
     with force_locale("vi"):
         return render_template(
             "records/decision_pdf.html",
-            c=record.content,
+            c=plain_tree(record.content),
             record=record,
             number=number,
             date_text=place_and_date(record.content.get("place", "Hà Nội"), day),
@@ -129,6 +131,7 @@ def render_decision(record: DecisionRecord) -> bytes:
     """The decision record as a PDF/A-3 with ``nghi-quyet.json`` and ``nghi-quyet.akn.xml``."""
     number = record.register_entry.symbol if record.register_entry else ""
     day = decision_date(record)
+    content = plain_tree(record.content)
     twin = {
         "type": str(record.kind),
         "number": number,
@@ -137,7 +140,7 @@ def render_decision(record: DecisionRecord) -> bytes:
         "meeting_id": record.meeting_id,
         "ballot_id": record.ballot_id,
         "generated_at": utcnow().isoformat(),
-        **record.content,
+        **content,
     }
     return render_pdf(
         decision_html(record),
@@ -148,9 +151,9 @@ def render_decision(record: DecisionRecord) -> bytes:
             PdfAttachment(
                 "nghi-quyet.akn.xml",
                 statement_akn(
-                    record.content,
+                    content,
                     number=number,
-                    title=record.content.get("summary") or record.title,
+                    title=content.get("summary") or record.title,
                     day=day,
                     generated=local(utcnow()).date(),
                 ),

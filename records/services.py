@@ -28,6 +28,7 @@ from records.compose.decisions import (
 )
 from records.compose.fields import apply_fields, diff_fields
 from records.compose.minutes import default_secretary, minutes_content
+from records.compose.text import plain_tree
 from records.models import (
     DecisionKind,
     DecisionRecord,
@@ -289,6 +290,7 @@ def update_decision(
     if version != record.version:
         raise EditConflict(current_version=record.version)
     content = dict(record.content)
+    data = plain_tree(data)  # the record keeps text, never markup
     for key in ("summary", "bases", "articles", "recipients"):
         if key in data:
             content[key] = data[key]
