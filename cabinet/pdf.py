@@ -38,7 +38,7 @@ PDF_SERIF = {
 PDF_VARIANT = "pdf/a-3b"
 RELATIONSHIPS = frozenset({"Source", "Data", "Alternative", "Supplement", "Unspecified"})
 #: Info /Creator and XMP xmp:CreatorTool (the same text in both).
-CREATOR = f"e-Cabinet (WeasyPrint {WEASYPRINT_VERSION})"
+CREATOR = f"WeasyPrint {WEASYPRINT_VERSION} (e-Cabinet)"
 _XMP_PRODUCER = b' pdf:Producer="WeasyPrint ' + WEASYPRINT_VERSION.encode() + b'"'
 
 

@@ -17,7 +17,9 @@ from cabinet.signing import create_demo_ca, issue_user_p12, load_demo_ca, user_p
 from cabinet.signing.cli import keys, set_user_lookup
 from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.users.models import Role, User
+from records.archive import ArchiveMismatch, export_records
 from records.models import SigningIdentity
+from records.signing import store
 from records.verify import verify_document
 
 
@@ -43,6 +45,28 @@ def verify_command(pdf_file: str) -> None:
     click.echo("RESULT: OK" if result["ok"] else "RESULT: NOT VERIFIED")
     if not result["ok"]:
         sys.exit(1)
+
+
+@cabinet_cli.group("records")
+def records_cli() -> None:
+    """Records: archive export."""
+
+
+@records_cli.command("export")
+@click.argument("target", type=click.Path(file_okay=False))
+def export_command(target: str) -> None:
+    """Write every final record (PDF, register entry) and a SHA-256 manifest into TARGET."""
+    folder = Path(target)
+    if folder.exists() and any(folder.iterdir()):
+        raise click.ClickException(f"{target} is not empty")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        manifest = export_records(folder, store())
+    except ArchiveMismatch as exc:
+        raise click.ClickException(f"stored file does not match the register: {exc}") from exc
+    for record in manifest["records"]:
+        click.echo(f"{record['symbol']}\t{record['pdf']}")
+    click.echo(f"{len(manifest['records'])} records, manifest: {folder / 'manifest.json'}")
 
 
 @cabinet_cli.command("signing-identity")
