@@ -11,11 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from cabinet.dates import local
 from cabinet.db import db, utcnow
+from cabinet.errors import InvalidState, ValidationFailed
 from records.models import RegisterCounter, RegisterEntry
 
 #: Document type code → symbol suffix (Decree 30/2020: "12/NQ-CP").
@@ -42,6 +44,28 @@ def next_number(doc_type: str, year: int) -> int:
         .values(last_number=RegisterCounter.last_number + 1)
         .returning(RegisterCounter.last_number)
     ).scalar_one()
+
+
+class AlreadyVoided(InvalidState):
+    code = "register.already_voided"
+    default_message = _l("Số này đã bị hủy trong sổ đăng ký.")
+
+
+def void_entry(
+    entry: RegisterEntry, *, reason: str, actor: Any, now: datetime | None = None
+) -> None:
+    """Void a number that was issued but never used for a signed record (kept, never reused)."""
+    if entry.voided_at is not None:
+        raise AlreadyVoided(symbol=entry.symbol)
+    if entry.final_sha256:
+        raise InvalidState(_l("Văn bản đã ký và đăng ký; không thể hủy số."), symbol=entry.symbol)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_l("Hãy ghi lý do hủy số.")]})
+    entry.voided_at = now or utcnow()
+    entry.void_reason = reason[:500]
+    entry.voided_by_id = getattr(actor, "id", None)
+    db.session.flush()
 
 
 def issue_entry(

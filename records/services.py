@@ -324,6 +324,25 @@ def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
     return record
 
 
+def void_decision_number(record: DecisionRecord, *, reason: str, actor: User) -> DecisionRecord:
+    """Void the number of a decision that was issued but never signed; it returns to draft.
+
+    The register keeps the voided entry with its reason (numbers are never reused)."""
+    entry = record.register_entry
+    if entry is None or record.state != RecordState.ISSUED:
+        raise InvalidState(_l("Chỉ hủy được số của văn bản đã cấp số nhưng chưa ký."))
+    numbering.void_entry(entry, reason=reason, actor=actor)
+    record.unissue()
+    db.session.flush()
+    audit(
+        "decision.number_voided",
+        record,
+        data={"number": entry.symbol, "reason": entry.void_reason},
+        actor=actor,
+    )
+    return record
+
+
 def decisions_of_meeting(meeting: Meeting) -> list[DecisionRecord]:
     """The decision records drafted from a meeting."""
     return list(
