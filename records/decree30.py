@@ -22,11 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from io import BytesIO
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 from cabinet.dates import local
 from cabinet.pdf import pdf_font_path
+from cabinet.signing import issue_user_p12
+from cabinet.signing.keys import DemoCA
 
 #: The organisation's name on its seal and in its signature's text (Decree 30: "tên cơ quan").
 ORGANISATION = "CHÍNH PHỦ"
@@ -122,6 +125,44 @@ def seal_box(signature: Box, diameter: float = SEAL_DIAMETER_PT) -> Box:
 def seal_text(moment: datetime, organisation: str = ORGANISATION) -> str:
     """The organisation signature's text: its name and the signing time in ISO 8601 (local)."""
     return f"{organisation}\n{local(moment).replace(microsecond=0).isoformat()}"
+
+
+# ---- the organisation's keystore and seal (kept beside the people's keys) ----
+
+ORG_DIR = "organisation"
+ORG_P12 = "organisation.p12"
+SEAL_FILE = "seal.png"
+
+
+def organisation_p12_path(keys_dir: Path) -> Path:
+    """Where the organisation's keystore (its certificate, used by the clerk) is kept."""
+    return Path(keys_dir) / ORG_DIR / ORG_P12
+
+
+def seal_path(keys_dir: Path) -> Path:
+    """Where the seal image (transparent PNG) the organisation's signature shows is kept."""
+    return Path(keys_dir) / ORG_DIR / SEAL_FILE
+
+
+def issue_organisation_keystore(
+    ca: DemoCA,
+    keys_dir: Path,
+    *,
+    passphrase: str,
+    organisation: str = ORGANISATION,
+    unit: str = "Văn phòng Chính phủ",
+    overwrite: bool = False,
+) -> Path:
+    """Issue the organisation's certificate (CN = the organisation) into its keystore and draw
+    its seal image beside it (a real deployment imports both from its CA and its seal)."""
+    path = organisation_p12_path(keys_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    issue_user_p12(
+        ca, path, name=organisation, ministry=unit, passphrase=passphrase, overwrite=overwrite
+    )
+    if overwrite or not seal_path(keys_dir).exists():
+        seal_path(keys_dir).write_bytes(seal_png(organisation))
+    return path
 
 
 # ---- images (demo: drawn; a real deployment puts the scanned seal and signatures in keys_dir) ----
