@@ -75,9 +75,18 @@ def minutes_html(minutes: Minutes, *, number: str) -> str:
         )
 
 
-def render_minutes(minutes: Minutes) -> bytes:
-    """The minutes as a PDF/A-3 with ``bien-ban.json`` and ``bien-ban.akn.xml`` embedded."""
-    number = minutes.register_entry.symbol if minutes.register_entry else ""
+def _number(record: Minutes | DecisionRecord, number: str | None) -> str:
+    if number is not None:
+        return number
+    return record.register_entry.symbol if record.register_entry else ""
+
+
+def render_minutes(minutes: Minutes, number: str | None = None) -> bytes:
+    """The minutes as a PDF/A-3 with ``bien-ban.json`` and ``bien-ban.akn.xml`` embedded.
+
+    ``number``: the symbol to print (the register's next one, before it is taken); by default
+    the record's register entry."""
+    number = _number(minutes, number)
     html = minutes_html(minutes, number=number)
     content = plain_tree(minutes.content)  # drafts saved before the text rule still render clean
     today = local(utcnow()).date()
@@ -111,9 +120,9 @@ def decision_date(record: DecisionRecord) -> date:
     return local(record.issued_at or utcnow()).date()
 
 
-def decision_html(record: DecisionRecord) -> str:
+def decision_html(record: DecisionRecord, number: str | None = None) -> str:
     """The decision record as HTML in the Decree 30/2020 layout."""
-    number = record.register_entry.symbol if record.register_entry else ""
+    number = _number(record, number)
     day = decision_date(record)
     with force_locale("vi"):
         return render_template(
@@ -127,9 +136,9 @@ def decision_html(record: DecisionRecord) -> str:
         )
 
 
-def render_decision(record: DecisionRecord) -> bytes:
+def render_decision(record: DecisionRecord, number: str | None = None) -> bytes:
     """The decision record as a PDF/A-3 with ``nghi-quyet.json`` and ``nghi-quyet.akn.xml``."""
-    number = record.register_entry.symbol if record.register_entry else ""
+    number = _number(record, number)
     day = decision_date(record)
     content = plain_tree(record.content)
     twin = {
@@ -143,7 +152,7 @@ def render_decision(record: DecisionRecord) -> bytes:
         **content,
     }
     return render_pdf(
-        decision_html(record),
+        decision_html(record, number),
         attachments=[
             PdfAttachment(
                 "nghi-quyet.json", _json_bytes(twin), "application/json", "Nghị quyết (JSON)"

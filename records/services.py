@@ -223,12 +223,18 @@ def finalize_minutes(minutes: Minutes, *, actor: User) -> Minutes:
     minutes.finalize(utcnow())
     if minutes.secretary_id is None:
         minutes.secretary_id = actor.id
-    if minutes.register_entry is None:
-        minutes.register_entry = numbering.issue_entry(
-            "BB", title=f"Biên bản {minutes.content['meeting']['title']}", actor=actor
-        )
     db.session.flush()
-    minutes.pdf_sha256 = store().put_bytes(render_minutes(minutes))
+    if minutes.register_entry is None:
+        # Rendered with the register's next number, taken after: no counter lock while rendering.
+        minutes.register_entry, pdf = numbering.issue_rendered(
+            "BB",
+            title=f"Biên bản {minutes.content['meeting']['title']}",
+            actor=actor,
+            render=lambda symbol: render_minutes(minutes, number=symbol),
+        )
+    else:
+        pdf = render_minutes(minutes)
+    minutes.pdf_sha256 = store().put_bytes(pdf)
     db.session.flush()
     audit("minutes.finalized", minutes, data={"sha256": minutes.pdf_sha256}, actor=actor)
     _announce(minutes, "minutes.state_changed", state=str(minutes.state))
@@ -310,10 +316,17 @@ def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
     if record.chair_id is None:
         raise InvalidState(_l("Chưa xác định người ký (chủ tọa)."))
     record.issue(utcnow())
-    record.register_entry = numbering.issue_entry(record.doc_type, title=record.title, actor=actor)
     record.secretary_id = record.secretary_id or actor.id
     db.session.flush()
-    record.pdf_sha256 = store().put_bytes(render_decision(record))
+    # Rendered with the register's next number, taken after: no counter lock while rendering.
+    record.register_entry, pdf = numbering.issue_rendered(
+        record.doc_type,
+        title=record.title,
+        actor=actor,
+        render=lambda symbol: render_decision(record, number=symbol),
+        now=record.issued_at,
+    )
+    record.pdf_sha256 = store().put_bytes(pdf)
     db.session.flush()
     audit(
         "decision.issued",
