@@ -121,9 +121,7 @@ class Settings:
             login_lock_minutes=env.integer("LOGIN_LOCK_MINUTES", 15, minimum=1, maximum=1440),
             login_slowdown_seconds=env.number("LOGIN_SLOWDOWN_SECONDS", 1.0, minimum=0, maximum=10),
             tick_in_process=env.boolean("TICK_IN_PROCESS", True),
-            decision_signing_order=env.choice(
-                "DECISION_SIGNING_ORDER", SIGNING_ORDERS, "decree30"
-            ),
+            decision_signing_order=env.choice("DECISION_SIGNING_ORDER", SIGNING_ORDERS, "decree30"),
         )
 
     def describe(self) -> dict[str, str]:
