@@ -35,8 +35,9 @@ from cabinet.signing.keys import DemoCA
 ORGANISATION = "CHÍNH PHỦ"
 #: The clerk's unit, ringed on the seal.
 SEAL_RING = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-#: Diameter of a central body's seal: 42 mm (Decree 99/2016), in PDF points.
-SEAL_DIAMETER_PT = 42 / 25.4 * 72
+#: Diameter of the demo seal image on the page (36 mm, in PDF points). Decree 30 asks for the
+#: seal's real size: a deployment's scanned seal brings its own.
+SEAL_DIAMETER_PT = 36 / 25.4 * 72
 #: The seal covers this fraction of the person's signature, from its left edge.
 SEAL_OVERLAP = 1 / 3
 
