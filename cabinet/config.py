@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("gevent", "eventlet", "threading")
 PASSING_BASES = ("all_members", "present", "votes_cast")
 PASSING_THRESHOLDS = ("simple_majority", "two_thirds")
+SIGNING_ORDERS = ("decree30", "secretary_first")
 NONREPLY_POLICIES = ("no_reply", "agree", "abstain")
 LOCALES = ("vi", "en")
 #: PAdES baseline levels a record's signatures reach (b-t and above need a TSA).
@@ -81,6 +82,10 @@ class Settings:
     login_lock_minutes: int
     login_slowdown_seconds: float
     tick_in_process: bool
+    #: Who signs a decision record first: "decree30" (the chair, then the clerk's organisation
+    #: signature) or "secretary_first" (a ministry's own regulation). Minutes are always
+    #: secretary then chair.
+    decision_signing_order: str = "decree30"
     storage_dir: Path = field(init=False)
     keys_dir: Path = field(init=False)
 
@@ -140,6 +145,7 @@ class Settings:
             login_lock_minutes=env.integer("LOGIN_LOCK_MINUTES", 15, minimum=1, maximum=1440),
             login_slowdown_seconds=env.number("LOGIN_SLOWDOWN_SECONDS", 1.0, minimum=0, maximum=10),
             tick_in_process=env.boolean("TICK_IN_PROCESS", True),
+            decision_signing_order=env.choice("DECISION_SIGNING_ORDER", SIGNING_ORDERS, "decree30"),
         )
 
     def describe(self) -> dict[str, str]:

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML, Attachment
+from weasyprint import __version__ as WEASYPRINT_VERSION
 from weasyprint.css import ColorProfile
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -36,6 +37,9 @@ PDF_SERIF = {
 }
 PDF_VARIANT = "pdf/a-3b"
 RELATIONSHIPS = frozenset({"Source", "Data", "Alternative", "Supplement", "Unspecified"})
+#: Info /Creator and XMP xmp:CreatorTool (the same text in both).
+CREATOR = f"WeasyPrint {WEASYPRINT_VERSION} (e-Cabinet)"
+_XMP_PRODUCER = b' pdf:Producer="WeasyPrint ' + WEASYPRINT_VERSION.encode() + b'"'
 
 
 class PdfRenderError(Exception):
@@ -146,6 +150,33 @@ def _font_face_css() -> str:
     return "\n".join(rules)
 
 
+def _without_xmp_producer(generate):
+    """WeasyPrint's XMP generator minus ``pdf:Producer`` (see ``_finish``)."""
+
+    def generate_rdf_metadata(*args, **kwargs):
+        rdf = generate(*args, **kwargs)
+        return rdf.replace(_XMP_PRODUCER, b"")
+
+    return generate_rdf_metadata
+
+
+def _finish(_document, pdf) -> None:
+    """Fix-ups on WeasyPrint's PDF before it is written.
+
+    - ``/AF``: WeasyPrint's PDF/A-3 step lists each attachment twice (once from the
+      EmbeddedFiles name tree, once from the file specifications); keep each once.
+    - ``/Producer``: a signature's incremental update (pyHanko) sets XMP ``pdf:Producer`` to its
+      own name but appends to Info ``/Producer``, so the two would disagree in every signed
+      record (ISO 19005 asks them to agree). The rendering leaves the producer out of both; the
+      signer then writes the same value in both. Who made the file stays in ``/Creator`` and
+      ``xmp:CreatorTool``.
+    """
+    if "AF" in pdf.catalog:
+        unique = list(dict.fromkeys(pdf.catalog["AF"]))
+        pdf.catalog["AF"][:] = unique
+    pdf.info.pop("Producer", None)
+
+
 def render_pdf(
     html: str,
     *,
@@ -185,10 +216,17 @@ def render_pdf(
         document.metadata.title = title
         document.metadata.lang = lang
         document.metadata.created = document.metadata.modified = now.isoformat()
+        document.metadata.generator = CREATOR
+        document.metadata.generate_rdf_metadata = _without_xmp_producer(
+            document.metadata.generate_rdf_metadata
+        )
         # Any non-None value other than "srgb" stops write_pdf from reloading (and leaking) the
         # profile; the output intent itself comes from document.output_intent set above.
         return document.write_pdf(
-            attachments=pdf_attachments, pdf_variant=PDF_VARIANT, output_intent="preloaded"
+            attachments=pdf_attachments,
+            pdf_variant=PDF_VARIANT,
+            output_intent="preloaded",
+            finisher=_finish,
         )
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ if exc.__cause__ is not None else exc

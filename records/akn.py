@@ -83,6 +83,23 @@ def _references(meta: ET.Element, people: dict[int, str]) -> None:
     _el(refs, "TLCRole", eId="generator", href="/akn/ontology/roles/generator", showAs="Generator")
 
 
+def _paras(parent: ET.Element, text: str) -> None:
+    """One ``<p>`` per paragraph of a plain text (paragraphs are separated by a blank line)."""
+    for para in (text or "").split("\n\n") or [""]:
+        _el(parent, "p", para)
+
+
+def _summary(parent: ET.Element, lines: list[str], **attrs: Any) -> ET.Element:
+    """A debate ``<summary>``: its content model is inline, so lines are separated by ``<eol/>``
+    (a ``<p>`` inside it is invalid against akomantoso30.xsd)."""
+    node = _el(parent, "summary", **attrs)
+    flat = [part for line in lines for part in line.split("\n") if part.strip()]
+    node.text = flat[0] if flat else ""
+    for line in flat[1:]:
+        _el(node, "eol").tail = line
+    return node
+
+
 def _serialize(root: ET.Element) -> bytes:
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
@@ -149,7 +166,7 @@ def minutes_akn(content: dict[str, Any], *, number: str, generated: date) -> byt
         _el(para, "person", entry["for"]["name"], refersTo=f"#p{entry['for']['id']}")
 
     if content.get("opening"):
-        _el(_el(body, "debateSection", eId="opening", name="opening"), "p", content["opening"])
+        _paras(_el(body, "debateSection", eId="opening", name="opening"), content["opening"])
     for item in content["items"]:
         section = _el(body, "debateSection", eId=f"dbsect_{item['position']}", name="agendaItem")
         _el(section, "num", str(item["position"]))
@@ -166,32 +183,23 @@ def minutes_akn(content: dict[str, Any], *, number: str, generated: date) -> byt
                 by=f"#p{speaker['id']}",
             )
             _el(speech, "from", speaker["name"])
-            _el(speech, "p", speaker.get("summary") or f"({speaker['capacity']})")
+            _paras(speech, speaker.get("summary") or f"({speaker['capacity']})")
         for n, vote in enumerate(item["votes"], start=1):
-            block = _el(section, "summary", eId=f"dbsect_{item['position']}__vote_{n}")
-            _el(
-                block,
-                "p",
-                f"{vote['question']} — tán thành {vote['approve']}, không tán thành "
-                f"{vote['disapprove']}, không biểu quyết {vote['abstain']}, chưa biểu quyết "
-                f"{vote['not_voted']}; quy tắc: {vote['rule_text']}. {vote['outcome_text']}",
+            _summary(
+                section,
+                [
+                    f"{vote['question']} — tán thành {vote['approve']}, không tán thành "
+                    f"{vote['disapprove']}, không biểu quyết {vote['abstain']}, chưa biểu quyết "
+                    f"{vote['not_voted']}; quy tắc: {vote['rule_text']}. {vote['outcome_text']}",
+                    *(f"{c['name']}: {c['choice_text']}" for c in vote["choices"] or []),
+                ],
+                eId=f"dbsect_{item['position']}__vote_{n}",
             )
-            for choice in vote["choices"] or []:
-                _el(block, "p", f"{choice['name']}: {choice['choice_text']}")
-        if item.get("conclusion"):
-            _el(
-                _el(section, "summary", eId=f"dbsect_{item['position']}__conclusion"),
-                "p",
-                item["conclusion"],
-            )
-        if item.get("decision"):
-            _el(
-                _el(section, "summary", eId=f"dbsect_{item['position']}__decision"),
-                "p",
-                item["decision"],
-            )
+        for key in ("conclusion", "decision"):
+            if item.get(key):
+                _summary(section, [item[key]], eId=f"dbsect_{item['position']}__{key}")
     if content.get("closing"):
-        _el(_el(body, "debateSection", eId="closing", name="closing"), "p", content["closing"])
+        _paras(_el(body, "debateSection", eId="closing", name="closing"), content["closing"])
     return _serialize(root)
 
 
@@ -236,7 +244,7 @@ def statement_akn(
         _el(node, "num", f"Điều {n}.")
         if article.get("heading"):
             _el(node, "heading", article["heading"])
-        _el(_el(node, "content"), "p", article["text"])
+        _paras(_el(node, "content"), article["text"])
 
     conclusions = _el(statement, "conclusions")
     sign = _el(conclusions, "blockContainer", eId="signature")

@@ -19,7 +19,10 @@ from cabinet.signing import create_demo_ca, issue_user_p12, load_demo_ca, user_p
 from cabinet.signing.cli import keys, set_user_lookup
 from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.users.models import Role, User
+from records.archive import ArchiveMismatch, export_records
+from records.decree30 import issue_organisation_keystore, organisation_p12_path
 from records.models import SigningIdentity
+from records.signing import store
 from records.verify import verify_document
 
 
@@ -46,6 +49,28 @@ def verify_command(pdf_file: str, at) -> None:
     click.echo(result["text"])
     if not result["ok"]:
         sys.exit(1)
+
+
+@cabinet_cli.group("records")
+def records_cli() -> None:
+    """Records: archive export."""
+
+
+@records_cli.command("export")
+@click.argument("target", type=click.Path(file_okay=False))
+def export_command(target: str) -> None:
+    """Write every final record (PDF, register entry) and a SHA-256 manifest into TARGET."""
+    folder = Path(target)
+    if folder.exists() and any(folder.iterdir()):
+        raise click.ClickException(f"{target} is not empty")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        manifest = export_records(folder, store())
+    except ArchiveMismatch as exc:
+        raise click.ClickException(f"stored file does not match the register: {exc}") from exc
+    for record in manifest["records"]:
+        click.echo(f"{record['symbol']}\t{record['pdf']}")
+    click.echo(f"{len(manifest['records'])} records, manifest: {folder / 'manifest.json'}")
 
 
 @cabinet_cli.command("signing-identity")
@@ -83,6 +108,26 @@ def _lookup(email: str) -> tuple[str, str]:
     return user.name, user.ministry or "Chính phủ"
 
 
+@keys.command("issue-organisation")
+@click.option("--passphrase", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", "organisation", default="CHÍNH PHỦ", show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing organisation keystore.")
+def issue_organisation_command(passphrase: str, organisation: str, force: bool) -> None:
+    """Issue the organisation's certificate (the clerk's seal signature) and its seal image."""
+    keys_dir = Path(settings().keys_dir)
+    if organisation_p12_path(keys_dir).exists() and not force:
+        raise click.ClickException("an organisation keystore exists (use --force to replace it)")
+    init_keys()
+    path = issue_organisation_keystore(
+        load_demo_ca(keys_dir),
+        keys_dir,
+        passphrase=passphrase,
+        organisation=organisation,
+        overwrite=True,
+    )
+    click.echo(f"Organisation keystore: {path}")
+
+
 def init_keys() -> None:
     """`cabinet init`: create the demo CA in keys_dir unless one exists."""
     keys_dir = Path(settings().keys_dir)
@@ -112,6 +157,10 @@ def demo_keystores() -> list[tuple[str, str, str]]:
             overwrite=True,
         )
         logins.append((f"Mật khẩu ký số — {user.name}", user.email, passphrase))
+    # The clerk (văn thư) signs decisions with the organisation's certificate (Decree 30).
+    passphrase = secrets.token_urlsafe(9)
+    issue_organisation_keystore(ca, keys_dir, passphrase=passphrase, overwrite=True)
+    logins.append(("Mật khẩu ký số — Con dấu CHÍNH PHỦ (văn thư)", "organisation", passphrase))
     return logins
 
 

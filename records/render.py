@@ -21,6 +21,7 @@ from cabinet.dates import local, place_and_date
 from cabinet.db import utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
 from records.akn import minutes_akn, statement_akn
+from records.compose.text import plain_tree
 from records.models import DecisionRecord, Minutes, SignerRole
 
 #: Size of each signature block in PDF points (the template draws the same size in pt).
@@ -67,17 +68,27 @@ def minutes_html(minutes: Minutes, *, number: str) -> str:
     with force_locale("vi"):
         return render_template(
             "records/minutes_pdf.html",
-            c=minutes.content,
+            c=plain_tree(minutes.content),
             number=number,
             draft=minutes.is_editable,
             sizes={r.value: s for r, s in SIGNATURE_SIZE.items()},
         )
 
 
-def render_minutes(minutes: Minutes) -> bytes:
-    """The minutes as a PDF/A-3 with ``bien-ban.json`` and ``bien-ban.akn.xml`` embedded."""
-    number = minutes.register_entry.symbol if minutes.register_entry else ""
+def _number(record: Minutes | DecisionRecord, number: str | None) -> str:
+    if number is not None:
+        return number
+    return record.register_entry.symbol if record.register_entry else ""
+
+
+def render_minutes(minutes: Minutes, number: str | None = None) -> bytes:
+    """The minutes as a PDF/A-3 with ``bien-ban.json`` and ``bien-ban.akn.xml`` embedded.
+
+    ``number``: the symbol to print (the register's next one, before it is taken); by default
+    the record's register entry."""
+    number = _number(minutes, number)
     html = minutes_html(minutes, number=number)
+    content = plain_tree(minutes.content)  # drafts saved before the text rule still render clean
     today = local(utcnow()).date()
     twin = {
         "type": "minutes",
@@ -85,7 +96,7 @@ def render_minutes(minutes: Minutes) -> bytes:
         "state": str(minutes.state),
         "version": minutes.version,
         "generated_at": utcnow().isoformat(),
-        **minutes.content,
+        **content,
     }
     return render_pdf(
         html,
@@ -95,12 +106,12 @@ def render_minutes(minutes: Minutes) -> bytes:
             ),
             PdfAttachment(
                 "bien-ban.akn.xml",
-                minutes_akn(minutes.content, number=number, generated=today),
+                minutes_akn(content, number=number, generated=today),
                 "application/akn+xml",
                 "Biên bản (Akoma Ntoso 3.0, debate)",
             ),
         ],
-        title=f"Biên bản {minutes.content['meeting']['title']}",
+        title=f"Biên bản {content['meeting']['title']}",
     )
 
 
@@ -109,14 +120,14 @@ def decision_date(record: DecisionRecord) -> date:
     return local(record.issued_at or utcnow()).date()
 
 
-def decision_html(record: DecisionRecord) -> str:
+def decision_html(record: DecisionRecord, number: str | None = None) -> str:
     """The decision record as HTML in the Decree 30/2020 layout."""
-    number = record.register_entry.symbol if record.register_entry else ""
+    number = _number(record, number)
     day = decision_date(record)
     with force_locale("vi"):
         return render_template(
             "records/decision_pdf.html",
-            c=record.content,
+            c=plain_tree(record.content),
             record=record,
             number=number,
             date_text=place_and_date(record.content.get("place", "Hà Nội"), day),
@@ -125,10 +136,11 @@ def decision_html(record: DecisionRecord) -> str:
         )
 
 
-def render_decision(record: DecisionRecord) -> bytes:
+def render_decision(record: DecisionRecord, number: str | None = None) -> bytes:
     """The decision record as a PDF/A-3 with ``nghi-quyet.json`` and ``nghi-quyet.akn.xml``."""
-    number = record.register_entry.symbol if record.register_entry else ""
+    number = _number(record, number)
     day = decision_date(record)
+    content = plain_tree(record.content)
     twin = {
         "type": str(record.kind),
         "number": number,
@@ -137,10 +149,10 @@ def render_decision(record: DecisionRecord) -> bytes:
         "meeting_id": record.meeting_id,
         "ballot_id": record.ballot_id,
         "generated_at": utcnow().isoformat(),
-        **record.content,
+        **content,
     }
     return render_pdf(
-        decision_html(record),
+        decision_html(record, number),
         attachments=[
             PdfAttachment(
                 "nghi-quyet.json", _json_bytes(twin), "application/json", "Nghị quyết (JSON)"
@@ -148,9 +160,9 @@ def render_decision(record: DecisionRecord) -> bytes:
             PdfAttachment(
                 "nghi-quyet.akn.xml",
                 statement_akn(
-                    record.content,
+                    content,
                     number=number,
-                    title=record.content.get("summary") or record.title,
+                    title=content.get("summary") or record.title,
                     day=day,
                     generated=local(utcnow()).date(),
                 ),

@@ -28,6 +28,7 @@ from records.compose.decisions import (
 )
 from records.compose.fields import apply_fields, diff_fields
 from records.compose.minutes import default_secretary, minutes_content
+from records.compose.text import plain_tree
 from records.models import (
     DecisionKind,
     DecisionRecord,
@@ -222,12 +223,18 @@ def finalize_minutes(minutes: Minutes, *, actor: User) -> Minutes:
     minutes.finalize(utcnow())
     if minutes.secretary_id is None:
         minutes.secretary_id = actor.id
-    if minutes.register_entry is None:
-        minutes.register_entry = numbering.issue_entry(
-            "BB", title=f"Biên bản {minutes.content['meeting']['title']}", actor=actor
-        )
     db.session.flush()
-    minutes.pdf_sha256 = store().put_bytes(render_minutes(minutes))
+    if minutes.register_entry is None:
+        # Rendered with the register's next number, taken after: no counter lock while rendering.
+        minutes.register_entry, pdf = numbering.issue_rendered(
+            "BB",
+            title=f"Biên bản {minutes.content['meeting']['title']}",
+            actor=actor,
+            render=lambda symbol: render_minutes(minutes, number=symbol),
+        )
+    else:
+        pdf = render_minutes(minutes)
+    minutes.pdf_sha256 = store().put_bytes(pdf)
     db.session.flush()
     audit("minutes.finalized", minutes, data={"sha256": minutes.pdf_sha256}, actor=actor)
     _announce(minutes, "minutes.state_changed", state=str(minutes.state))
@@ -289,6 +296,7 @@ def update_decision(
     if version != record.version:
         raise EditConflict(current_version=record.version)
     content = dict(record.content)
+    data = plain_tree(data)  # the record keeps text, never markup
     for key in ("summary", "bases", "articles", "recipients"):
         if key in data:
             content[key] = data[key]
@@ -308,15 +316,41 @@ def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
     if record.chair_id is None:
         raise InvalidState(_l("Chưa xác định người ký (chủ tọa)."))
     record.issue(utcnow())
-    record.register_entry = numbering.issue_entry(record.doc_type, title=record.title, actor=actor)
     record.secretary_id = record.secretary_id or actor.id
     db.session.flush()
-    record.pdf_sha256 = store().put_bytes(render_decision(record))
+    # Rendered with the register's next number, taken after: no counter lock while rendering.
+    record.register_entry, pdf = numbering.issue_rendered(
+        record.doc_type,
+        title=record.title,
+        actor=actor,
+        render=lambda symbol: render_decision(record, number=symbol),
+        now=record.issued_at,
+    )
+    record.pdf_sha256 = store().put_bytes(pdf)
     db.session.flush()
     audit(
         "decision.issued",
         record,
         data={"number": record.register_entry.symbol, "sha256": record.pdf_sha256},
+        actor=actor,
+    )
+    return record
+
+
+def void_decision_number(record: DecisionRecord, *, reason: str, actor: User) -> DecisionRecord:
+    """Void the number of a decision that was issued but never signed; it returns to draft.
+
+    The register keeps the voided entry with its reason (numbers are never reused)."""
+    entry = record.register_entry
+    if entry is None or record.state != RecordState.ISSUED:
+        raise InvalidState(_l("Chỉ hủy được số của văn bản đã cấp số nhưng chưa ký."))
+    numbering.void_entry(entry, reason=reason, actor=actor)
+    record.unissue()
+    db.session.flush()
+    audit(
+        "decision.number_voided",
+        record,
+        data={"number": entry.symbol, "reason": entry.void_reason},
         actor=actor,
     )
     return record

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cabinet.dates import local
+from cabinet.dates import decree30_date, local
 from meetings.models import Meeting
+from records.compose.text import plain_text, plain_tree
 
 SESSION_BASES = [
     "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;",
@@ -29,12 +30,35 @@ EXECUTION = (
 )
 
 
+ISSUER = "CHÍNH PHỦ"
+
+
+def signer_title(title: str | None, issuer: str = ISSUER) -> str:
+    """The signer's title under "TM. <issuer>": Decree 30's form reads "THỦ TƯỚNG", the body's
+    name is already in the capacity line ("Thủ tướng Chính phủ" → "THỦ TƯỚNG")."""
+    title = " ".join((title or "Thủ tướng").split()).upper()
+    suffix = f" {issuer}"
+    if title.endswith(suffix) and len(title) > len(suffix):
+        title = title[: -len(suffix)]
+    return title
+
+
 def _signer(chair: Any) -> dict[str, str]:
     return {
-        "capacity": "TM. CHÍNH PHỦ",
-        "title": (chair.title or "Thủ tướng").upper() if chair else "THỦ TƯỚNG",
+        "capacity": f"TM. {ISSUER}",
+        "title": signer_title(chair.title if chair else None),
         "name": chair.name if chair else "",
     }
+
+
+def session_basis(meeting: Meeting) -> str:
+    """The "Trên cơ sở..." basis: the session by name and the date it was held."""
+    held = meeting.opened_at or meeting.starts_at
+    when = f" {decree30_date(held)}" if held else ""
+    return (
+        "Trên cơ sở thảo luận của các Thành viên Chính phủ và kết luận của chủ tọa tại "
+        f"{' '.join((meeting.title or '').split())}{when},"
+    )
 
 
 _PERIOD_IN_TITLE = re.compile(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
@@ -97,20 +121,21 @@ def resolution_content(meeting: Meeting, minutes_content_: dict[str, Any] | None
         if text:
             articles.append({"heading": f"Về {item['title']}", "text": text})
     articles.append({"heading": "Tổ chức thực hiện", "text": EXECUTION})
-    return {
-        "issuer": "CHÍNH PHỦ",
-        "place": "Hà Nội",
-        "type_name": "NGHỊ QUYẾT",
-        "summary": session_summary(meeting),
-        "bases": [
-            *SESSION_BASES,
-            "Trên cơ sở thảo luận của các Thành viên Chính phủ và kết luận của chủ tọa tại "
-            f"{meeting.title},",
-        ],
-        "articles": articles,
-        "signer": _signer(meeting.chair),
-        "recipients": RECIPIENTS,
-    }
+    return plain_tree(
+        {
+            "issuer": "CHÍNH PHỦ",
+            "place": "Hà Nội",
+            "type_name": "NGHỊ QUYẾT",
+            "summary": session_summary(meeting),
+            "bases": [
+                *SESSION_BASES,
+                session_basis(meeting),
+            ],
+            "articles": articles,
+            "signer": _signer(meeting.chair),
+            "recipients": RECIPIENTS,
+        }
+    )
 
 
 def meeting_kind_text(meeting: Meeting) -> str:
@@ -123,7 +148,8 @@ def meeting_kind_text(meeting: Meeting) -> str:
 def ballot_decision_content(record: dict[str, Any], chair: Any) -> dict[str, Any]:
     """The decision of a concluded opinion ballot, from ``ballot_record(ballot)``."""
     conclusion = record.get("conclusion") or {}
-    articles = [{"heading": "", "text": conclusion.get("text") or record["title"]}]
+    # The conclusion is sanitized HTML from the ballot page: the record carries its text.
+    articles = [{"heading": "", "text": plain_text(conclusion.get("text")) or record["title"]}]
     for question in record["questions"]:
         counts = question["counts"]
         articles.append(
@@ -137,17 +163,19 @@ def ballot_decision_content(record: dict[str, Any], chair: Any) -> dict[str, Any
             }
         )
     articles.append({"heading": "Tổ chức thực hiện", "text": EXECUTION})
-    return {
-        "issuer": "CHÍNH PHỦ",
-        "place": "Hà Nội",
-        "type_name": "NGHỊ QUYẾT",
-        "summary": record["title"],
-        "bases": [
-            *SESSION_BASES,
-            "Căn cứ kết quả biểu quyết của các Thành viên Chính phủ bằng phiếu lấy ý kiến,",
-        ],
-        "articles": articles,
-        "signer": _signer(chair),
-        "recipients": RECIPIENTS,
-        "ballot_outcome": conclusion.get("outcome"),
-    }
+    return plain_tree(
+        {
+            "issuer": "CHÍNH PHỦ",
+            "place": "Hà Nội",
+            "type_name": "NGHỊ QUYẾT",
+            "summary": record["title"],
+            "bases": [
+                *SESSION_BASES,
+                "Căn cứ kết quả biểu quyết của các Thành viên Chính phủ bằng phiếu lấy ý kiến,",
+            ],
+            "articles": articles,
+            "signer": _signer(chair),
+            "recipients": RECIPIENTS,
+            "ballot_outcome": conclusion.get("outcome"),
+        }
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from records.compose.text import plain_text
+
 #: The editable fields of the minutes, as paths into the content.
 EDITABLE_TOP = ("opening", "closing")
 
@@ -43,7 +45,8 @@ def apply_fields(content: dict[str, Any], values: dict[str, str]) -> dict[str, A
     if unknown:
         raise KeyError(unknown)
     result = copy.deepcopy(content)
-    for path, value in values.items():
+    for path, raw in values.items():
+        value = plain_text(raw)  # the record keeps text, never markup
         parts = path.split(".")
         if len(parts) == 1:
             result[parts[0]] = value

@@ -7,6 +7,7 @@ from typing import Any
 from cabinet.dates import decree30_date, local, vn_time
 from meetings.live.record import session_record
 from meetings.models import Meeting, ParticipantRole
+from records.compose.text import plain_tree
 
 CAPACITY_TEXT = {
     "chair": "Chủ tọa",
@@ -104,35 +105,37 @@ def minutes_content(meeting: Meeting, secretary: Any) -> dict[str, Any]:
             }
         )
     attendance = record["attendance"]
-    return {
-        "meeting": {
-            "id": meeting.id,
-            "title": meeting.title,
-            "number": meeting.number or "",
-            "place": meeting.place or "",
-            "date": local(starts).date().isoformat() if starts else None,
-            "date_text": decree30_date(starts),
-            "start_text": vn_time(starts) if starts else "",
-            "end_text": vn_time(ends) if ends else "",
-        },
-        "chair": record["chair"],
-        "secretary": _person(secretary),
-        "attendance": {
-            "all_members": attendance["all_members"],
-            "quorum_required": attendance["quorum_required"],
-            "present": [_trim(p) for p in attendance["present"]],
-            "absent": [_trim(p) for p in attendance["absent"]],
-            "deputies": [
-                {"deputy": _trim(d["deputy"]), "for": _trim(d["for"]), "present": d["present"]}
-                for d in attendance["deputies"]
-            ],
-            "invitees": [_trim(p) for p in attendance["invitees"] if p],
-        },
-        "general_votes": votes_by_item.get(None, []),
-        "opening": "",
-        "items": items,
-        "closing": "",
-    }
+    return plain_tree(
+        {
+            "meeting": {
+                "id": meeting.id,
+                "title": meeting.title,
+                "number": meeting.number or "",
+                "place": meeting.place or "",
+                "date": local(starts).date().isoformat() if starts else None,
+                "date_text": decree30_date(starts),
+                "start_text": vn_time(starts) if starts else "",
+                "end_text": vn_time(ends) if ends else "",
+            },
+            "chair": record["chair"],
+            "secretary": _person(secretary),
+            "attendance": {
+                "all_members": attendance["all_members"],
+                "quorum_required": attendance["quorum_required"],
+                "present": [_trim(p) for p in attendance["present"]],
+                "absent": [_trim(p) for p in attendance["absent"]],
+                "deputies": [
+                    {"deputy": _trim(d["deputy"]), "for": _trim(d["for"]), "present": d["present"]}
+                    for d in attendance["deputies"]
+                ],
+                "invitees": [_trim(p) for p in attendance["invitees"] if p],
+            },
+            "general_votes": votes_by_item.get(None, []),
+            "opening": "",
+            "items": items,
+            "closing": "",
+        }
+    )
 
 
 def _trim(person: dict[str, Any] | None) -> dict[str, Any] | None:

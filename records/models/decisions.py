@@ -71,6 +71,14 @@ class DecisionRecord(Lifecycle, TimestampMixin, Base):
         self.state = RecordState.ISSUED
         self.issued_at = now
 
+    def unissue(self) -> None:
+        """issued (numbered, not signed) → draft: its number is voided in the register."""
+        self._require(RecordState.ISSUED)
+        self.state = RecordState.DRAFT
+        self.issued_at = None
+        self.register_entry = None
+        self.pdf_sha256 = None
+
     def can_read(self, user: Any) -> bool:
         """The secretariat, the chair; members of the meeting, or the ballot's readers."""
         if not getattr(user, "is_authenticated", False):

@@ -39,4 +39,10 @@ class RegisterEntry(Base):
     #: SHA-256 of the locked (fully signed) file, filled when the last signature lands.
     final_sha256: Mapped[str | None] = mapped_column(sa.String(64), nullable=True, index=True)
 
-    issued_by: Mapped[User | None] = relationship()
+    #: A number issued to a decision that was never signed is voided, never reused or deleted.
+    voided_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    void_reason: Mapped[str | None] = mapped_column(sa.String(500), nullable=True)
+    voided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])

@@ -92,7 +92,8 @@ def _meeting(session: Session, state: MeetingState) -> Meeting:
 def test_seed_demo_prints_the_signing_passphrases_with_the_logins(seeded):
     assert "thutuong@ecabinet.demo" in seeded.output
     signing = [line for line in seeded.output.splitlines() if "Mật khẩu ký số" in line]
-    assert len(signing) == 3  # the chair and the two secretariat staff
+    # the chair, the two secretariat staff, and the organisation seal the clerk signs with
+    assert len(signing) == 4
 
 
 def test_last_months_session_was_held_with_deputy_leave_speakers_and_both_votes(seeded):

@@ -60,3 +60,41 @@ def test_a_rolled_back_issuance_leaves_no_gap_and_types_count_apart(app, committ
         assert next_number("NQ", 2027) == 1
         db.session.commit()
         db.session.remove()
+
+
+def test_the_counter_is_not_locked_while_rendering(app, committed_db):
+    """Another issuance made while a record renders neither waits nor collides: the record is
+    rendered again with the following number (PostgreSQL; SQLite has one database-wide lock)."""
+    import pytest
+
+    from records.numbering import issue_rendered
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes every write transaction")
+    rendered: list[str] = []
+    other: list[int] = []
+
+    def issue_elsewhere() -> None:
+        with app.app_context():
+            other.append(issue_entry("NQ", title="Nghị quyết khác", actor=None).number)
+            db.session.commit()
+            db.session.remove()
+
+    def render(symbol: str) -> bytes:
+        rendered.append(symbol)
+        if len(rendered) == 1:
+            thread = threading.Thread(target=issue_elsewhere)
+            thread.start()
+            thread.join(timeout=20)
+            assert not thread.is_alive(), "the counter was locked while rendering"
+        return symbol.encode()
+
+    with app.app_context():
+        db.session.add(RegisterCounter(doc_type="NQ", year=local(utcnow()).year, last_number=0))
+        db.session.commit()
+        entry, pdf = issue_rendered("NQ", title="Nghị quyết", actor=None, render=render)
+        db.session.commit()
+        assert other == [1]
+        assert rendered == ["01/NQ-CP", "02/NQ-CP"]
+        assert entry.number == 2 and pdf == b"02/NQ-CP"
+        db.session.remove()

@@ -36,7 +36,7 @@ from voting.ballots.models import (
     ConclusionOutcome,
 )
 from voting.ballots.notices import announce_closed, announce_sent
-from voting.ballots.summary import question_results
+from voting.ballots.summary import question_results, store_summary
 from voting.workdays import add_working_days
 
 __all__ = [  # the answering functions are re-exported: other packages import them from here
@@ -295,5 +295,7 @@ def conclude_ballot(
     )
     ballot.conclusion = conclusion
     db.session.flush()
-    record("ballot.conclude", ballot, data={"outcome": outcome.value}, actor=by)
+    sha = store_summary(ballot)
+    db.session.flush()
+    record("ballot.conclude", ballot, data={"outcome": outcome.value, "summary": sha}, actor=by)
     return conclusion

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from cabinet.config import settings
 from cabinet.db import db, utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
+from cabinet.storage import ContentStore
 from cabinet.users.models import Role
 from voting.ballots.models import AnswerChoice, Ballot, BallotResponse, ResponseStatus
 from voting.ballots.notices import ballot_url
@@ -179,6 +180,23 @@ def _person(user: Any) -> dict[str, Any]:
     if user is None:
         return {}
     return {"user_id": user.id, "name": user.name, "title": user.title, "ministry": user.ministry}
+
+
+def store_summary(ballot: Ballot) -> str:
+    """Render the summary of opinions once (at the conclusion) and keep it: every later
+    download is the same file, which can be verified and archived."""
+    ballot.summary_sha256 = ContentStore(settings().storage_dir).put_bytes(
+        render_summary_pdf(ballot)
+    )
+    return ballot.summary_sha256
+
+
+def summary_pdf_bytes(ballot: Ballot) -> bytes:
+    """The stored summary once the ballot is concluded; before that, a fresh working copy."""
+    if ballot.summary_sha256:
+        with ContentStore(settings().storage_dir).open(ballot.summary_sha256) as handle:
+            return handle.read()
+    return render_summary_pdf(ballot)
 
 
 def render_summary_pdf(ballot: Ballot) -> bytes:

@@ -142,3 +142,23 @@ def test_the_summary_is_dated_as_decree_30_writes_it(db, make_ballot, login, cli
     assert response.status_code == 200
     # Decree 30/2020 pads a day below 10 (and January, February): "ngày 05 tháng 3".
     assert "Hà Nội, ngày 05 tháng 3 năm 2026" in _text(response.data)
+
+
+def test_the_summary_is_kept_once_concluded_and_every_download_is_the_same_file(
+    db, make_ballot, login, client
+):
+    import hashlib
+
+    cabinet, ballot = make_ballot(n=3, questions=1)
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    assert ballot.summary_sha256 is None  # a working copy until the chair concludes
+    services.conclude_ballot(
+        ballot, text="<p>Giao Bộ Tư pháp hoàn thiện.</p>", outcome="revise", by=cabinet.chair
+    )
+    assert ballot.summary_sha256
+    login(cabinet.secretariat)
+    first = client.get(f"/ballots/{ballot.id}/summary.pdf").data
+    second = client.get(f"/ballots/{ballot.id}/summary.pdf").data
+    assert first == second
+    assert hashlib.sha256(first).hexdigest() == ballot.summary_sha256
+    assert "Giao Bộ Tư pháp hoàn thiện." in _text(first)

@@ -109,6 +109,8 @@ class Ballot(TimestampMixin, Base):
     proposal: Mapped[str] = mapped_column(Text, default="")
     proposal_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     proposal_at: Mapped[datetime | None]
+    #: SHA-256 (content store) of the summary of opinions, rendered once at the conclusion.
+    summary_sha256: Mapped[str | None] = mapped_column(String(64))
 
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])

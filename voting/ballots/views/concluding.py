@@ -20,7 +20,7 @@ from voting.ballots.board import board as board_of
 from voting.ballots.models import BallotStatus, ConclusionOutcome
 from voting.ballots.notices import remind_member
 from voting.ballots.schemas import ConclusionInputSchema, ProposalInputSchema
-from voting.ballots.summary import outcome_text, question_results, render_summary_pdf
+from voting.ballots.summary import outcome_text, question_results, summary_pdf_bytes
 from voting.ballots.views.common import bp
 
 
@@ -84,7 +84,7 @@ def summary_pdf(ballot_id: int):
     ballot = load_ballot(ballot_id, need="summary")
     if ballot.status not in (BallotStatus.CLOSED, BallotStatus.CONCLUDED):
         raise NotFound()
-    pdf = render_summary_pdf(ballot)
+    pdf = summary_pdf_bytes(ballot)
     record("ballot.summary", ballot)
     return Response(
         pdf,
