@@ -12,7 +12,8 @@ from sqlalchemy.exc import StatementError
 
 #: Argument names whose values never reach a log.
 SECRET_KEYS = frozenset({"choice", "ciphertext", "token", "receipt_token"})
-_INLINE = re.compile(r"""(['"](?:%s)['"]\s*:\s*)(['"])[^'"]*\2""" % "|".join(SECRET_KEYS))
+_NAMES = "|".join(sorted(SECRET_KEYS))
+_INLINE = re.compile(rf"""(['"](?:{_NAMES})['"]\s*:\s*)(['"])[^'"]*\2""")
 REDACTED = "[redacted]"
 #: The loggers that see socket event arguments or SQL parameters (a logger's filters apply to
 #: the records it creates itself, so each is named; the root handlers cover the rest).
