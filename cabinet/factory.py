@@ -137,7 +137,8 @@ def security_headers(response):
     response.headers.setdefault(
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-        "script-src 'self'; worker-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; "
+        # 'wasm-unsafe-eval': compiling WebAssembly only (libsodium seals secret ballots), no JS eval.
+        "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; "
         "frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
     )
     return response

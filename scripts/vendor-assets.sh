@@ -22,18 +22,27 @@ need pdfjs-dist/cmaps
 need pdfjs-dist/standard_fonts
 need axe-core/axe.min.js
 need @fontsource/be-vietnam-pro/files
+need libsodium/dist/modules-esm/libsodium.mjs
+need libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs
 
 # Build into a temporary directory and swap it in, so a failed run never leaves a half tree.
 mkdir -p "$ROOT/static"
 TMP="$(mktemp -d "$ROOT/static/.vendor.XXXXXX")"
 trap 'rm -rf "$TMP"' EXIT
 
-mkdir -p "$TMP/socket.io" "$TMP/pdfjs" "$TMP/axe" "$TMP/fonts/be-vietnam-pro"
+mkdir -p "$TMP/socket.io" "$TMP/pdfjs" "$TMP/axe" "$TMP/fonts/be-vietnam-pro" "$TMP/libsodium"
 
 cp "$NM/socket.io-client/dist/socket.io.esm.min.js" "$TMP/socket.io/"
 cp "$NM/pdfjs-dist/build/pdf.mjs" "$NM/pdfjs-dist/build/pdf.worker.mjs" "$TMP/pdfjs/"
 cp -R "$NM/pdfjs-dist/cmaps" "$NM/pdfjs-dist/standard_fonts" "$TMP/pdfjs/"
 cp "$NM/axe-core/axe.min.js" "$TMP/axe/"
+# libsodium (secret ballots are sealed on the tablet): the wrappers import the bare name
+# "libsodium"; browsers without a bundler need the relative file instead.
+cp "$NM/libsodium/dist/modules-esm/libsodium.mjs" "$TMP/libsodium/"
+sed 's#from *"libsodium"#from"./libsodium.mjs"#' \
+  "$NM/libsodium-wrappers/dist/modules-esm/libsodium-wrappers.mjs" > "$TMP/libsodium/libsodium-wrappers.mjs"
+grep -q 'from"./libsodium.mjs"' "$TMP/libsodium/libsodium-wrappers.mjs" || die "libsodium-wrappers: import not rewritten"
+cp "$NM/libsodium-wrappers/LICENSE" "$TMP/libsodium/LICENSE" 2>/dev/null || true
 
 count=0
 for subset in vietnamese latin latin-ext; do
@@ -52,4 +61,4 @@ mv "$TMP" "$OUT"
 chmod 755 "$OUT"
 trap - EXIT
 
-echo "vendor-assets: static/vendor ready (socket.io, pdf.js, axe-core, $count font files)"
+echo "vendor-assets: static/vendor ready (socket.io, pdf.js, axe-core, libsodium, $count font files)"

@@ -9,7 +9,8 @@ def register(app: Flask) -> None:
     """Register the votes API, socket events and the coalescing progress flusher."""
     # Imported here, when the app is built: importing `voting.polls.models` alone (migrations,
     # the records package) must not pull in the routes and socket handlers.
-    from voting.polls import api, models  # noqa: F401  (tables for create_all)
+    from cabinet import log_redaction
+    from voting.polls import api, cli, models  # noqa: F401  (tables for create_all; cli: command)
     from voting.polls.parts import register_parts
     from voting.polls.progress import progress_flusher
     from voting.polls.sockets import register_sockets
@@ -18,3 +19,4 @@ def register(app: Flask) -> None:
     register_sockets()
     progress_flusher.init_app(app)
     register_parts()
+    log_redaction.install()

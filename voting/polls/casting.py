@@ -18,15 +18,16 @@ from sqlalchemy.exc import IntegrityError
 
 from cabinet.audit import record
 from cabinet.db import db, utcnow
-from cabinet.errors import Conflict
+from cabinet.errors import Conflict, ValidationFailed
 from cabinet.realtime import on_commit
 from cabinet.users.models import User
 from voting.polls.counting import current_open_choices
+from voting.polls.crypto import check_ciphertext, seal_ballot
 from voting.polls.models import (
     OpenCast,
     Poll,
     PollState,
-    SecretBallot,
+    SecretCiphertext,
     SecretVoter,
     VotingClosed,
     random_id,
@@ -74,9 +75,29 @@ def own_cast(poll: Poll, user: User) -> dict[str, Any] | None:
     return Receipt(poll.id, cast.client_id, cast.cast_at, Choice(cast.choice)).as_dict()
 
 
-def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> Receipt:
-    """Store an entitled member's choice; a resent `client_id` returns the stored receipt."""
-    choice = Choice(choice)
+def cast_vote(
+    poll: Poll,
+    user: User,
+    choice: Choice | str | None,
+    client_id: str,
+    ciphertext: str | None = None,
+) -> Receipt:
+    """Store an entitled member's choice (open vote) or sealed ballot (secret vote); a resent
+    `client_id` returns the stored receipt."""
+    if poll.is_secret:
+        if ciphertext is None and choice is not None and poll.public_key:
+            # Seeding and tests only: the socket event refuses a plain choice in a secret vote.
+            ciphertext = seal_ballot(poll.public_key, str(Choice(choice)))[0]
+        if not ciphertext:
+            raise ValidationFailed(_l("Phiếu kín phải được mã hóa trên máy tính bảng."))
+        try:
+            check_ciphertext(ciphertext)
+        except ValueError:
+            raise ValidationFailed(_l("Phiếu kín không hợp lệ.")) from None
+    else:
+        if choice is None:
+            raise ValidationFailed(_l("Chưa chọn phương án."))
+        choice = Choice(choice)
     if poll.is_secret:
         existing_secret = db.session.get(SecretVoter, (poll.id, user.id))
         if existing_secret is not None:
@@ -91,8 +112,14 @@ def cast_vote(poll: Poll, user: User, choice: Choice | str, client_id: str) -> R
     poll.ensure_open()
     poll.lock(exclusive=False)
     if poll.is_secret:
-        return _cast_secret(poll, user, choice, client_id)
-    return _cast_open(poll, user, choice, client_id)
+        return _cast_secret(poll, user, ciphertext or "", client_id)
+    return _cast_open(poll, user, Choice(choice or ""), client_id)
+
+
+def refuse_plain_secret(poll: Poll, data: dict[str, Any]) -> None:
+    """A tablet must seal a secret ballot: a plain choice never reaches the server."""
+    if poll.is_secret and data.get("choice") is not None:
+        raise ValidationFailed(_l("Phiếu kín phải được mã hóa trên máy tính bảng."))
 
 
 def _open_cast_by_client(poll: Poll, client_id: str) -> OpenCast | None:
@@ -126,13 +153,16 @@ def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receip
     return Receipt(poll.id, client_id, cast.cast_at, choice)
 
 
-def _cast_secret(poll: Poll, user: User, choice: Choice, client_id: str) -> Receipt:
+def _cast_secret(poll: Poll, user: User, ciphertext: str, client_id: str) -> Receipt:
+    # The marker and the sealed ballot commit together (the ack means both are durable and a
+    # voter has exactly one ballot). They share a transaction id, which links a voter to a box
+    # nobody can open without the poll's key; the choices appear only at the close, shuffled.
     voter = SecretVoter(poll_id=poll.id, voter_id=user.id, client_id=client_id, voted_at=utcnow())
     try:
         with db.session.begin_nested():
             db.session.add(voter)
             db.session.flush()
-            db.session.add(SecretBallot(id=random_id(), poll_id=poll.id, choice=choice))
+            db.session.add(SecretCiphertext(id=random_id(), poll_id=poll.id, ciphertext=ciphertext))
     except IntegrityError:
         db.session.expire_all()
         existing = db.session.get(SecretVoter, (poll.id, user.id))

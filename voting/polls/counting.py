@@ -51,6 +51,14 @@ def cast_choices(poll: Poll) -> list[Choice]:
     return [Choice(row.choice) for row in current_open_choices(poll).values()]
 
 
+def published_ballots(poll_id: int) -> list[list[str]]:
+    """A closed secret vote's published list: [token, choice] pairs, ordered by token."""
+    rows = db.session.execute(
+        select(SecretBallot.token, SecretBallot.choice).where(SecretBallot.poll_id == poll_id)
+    )
+    return sorted([str(token), str(choice)] for token, choice in rows)
+
+
 def voted_count(poll: Poll) -> int:
     """How many entitled members have voted."""
     if poll.is_secret:

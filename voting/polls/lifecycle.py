@@ -7,7 +7,8 @@ The caller has checked that the person chairs the session (`access.load_vote_sub
 
 from __future__ import annotations
 
-import random
+import logging
+import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
@@ -22,7 +23,8 @@ from cabinet.users.services import member_count
 from meetings.live import services as live
 from meetings.models import AgendaItem, Meeting
 from voting.polls.announce import announce, poll_payload
-from voting.polls.counting import cast_choices, current_open_choices, open_poll_of, tally_poll
+from voting.polls.counting import current_open_choices, open_poll_of, tally_poll
+from voting.polls.crypto import new_poll_keys, open_ballots, sign_ballots
 from voting.polls.models import (
     Poll,
     PollEligible,
@@ -30,14 +32,17 @@ from voting.polls.models import (
     PollResult,
     PollState,
     SecretBallot,
+    SecretCiphertext,
     random_id,
 )
 from voting.polls.progress import progress_flusher
 from voting.polls.schemas import PollResultSchema
 from voting.rules import Rule
 
+log = logging.getLogger(__name__)
+
 #: What the audit log keeps of a result: the counts and the rule, never the names.
-_AUDITED_RESULT = PollResultSchema(exclude=("entitled", "choices"))
+_AUDITED_RESULT = PollResultSchema(exclude=("entitled", "choices", "ballots"))
 
 
 class QuorumNotMet(InvalidState):
@@ -94,6 +99,8 @@ def open_poll(
     poll.eligible = [PollEligible(user_id=uid, name=names[uid]) for uid in sorted(present)]
     db.session.add(poll)
     db.session.flush()
+    if poll.is_secret:
+        poll.public_key, poll.sealed_key = new_poll_keys(poll.id)
     record(
         "vote.opened",
         poll,
@@ -114,6 +121,7 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
     # Closing first takes the write lock on SQLite, so every cast counted below is committed
     # and no later cast can commit (it re-checks the state once it holds the lock).
     db.session.flush()
+    published = _publish_secret_ballots(poll) if poll.is_secret else None
     outcome = tally_poll(poll)
     order = {uid: i for i, uid in enumerate(live.member_ids())}
     ranked = sorted(poll.eligible, key=lambda e: (order.get(e.user_id, len(order)), e.user_id))
@@ -127,8 +135,6 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
             for uid in (e["user_id"] for e in entitled)
             if uid in casts
         ]
-    else:
-        _reshuffle_secret_ballots(poll)
     result = PollResult(
         poll_id=poll.id,
         approve=outcome.approve,
@@ -148,6 +154,8 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
         choices=choices,
         computed_at=utcnow(),
     )
+    if published is not None:
+        result.signature, result.verify_key = sign_ballots(poll.id, published)
     db.session.add(result)
     db.session.flush()
     db.session.info["ecabinet.polls_closing"].discard(poll.id)
@@ -158,11 +166,24 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
     return result
 
 
-def _reshuffle_secret_ballots(poll: Poll) -> None:
-    """Rewrite the ballot box in random order with fresh random ids, in one transaction:
-    whatever physical order or transaction ids the casts left behind no longer matches."""
-    choices = cast_choices(poll)
-    random.SystemRandom().shuffle(choices)
-    db.session.execute(delete(SecretBallot).where(SecretBallot.poll_id == poll.id))
-    db.session.add_all(SecretBallot(id=random_id(), poll_id=poll.id, choice=c) for c in choices)
+def _publish_secret_ballots(poll: Poll) -> list[tuple[str, str]]:
+    """Open the sealed ballots, shuffle them (a cryptographically random permutation), write
+    the anonymous (token, choice) list in that order, delete the sealed ballots and erase the
+    wrapped private key: all in the close's one transaction."""
+    sealed = list(
+        db.session.scalars(
+            select(SecretCiphertext.ciphertext).where(SecretCiphertext.poll_id == poll.id)
+        )
+    )
+    opened, invalid = open_ballots(poll.id, poll.sealed_key or "", sealed) if sealed else ([], 0)
+    if invalid:
+        log.warning("secret vote %s: %s unreadable ballot(s) not counted", poll.id, invalid)
+    secrets.SystemRandom().shuffle(opened)
+    db.session.execute(delete(SecretCiphertext).where(SecretCiphertext.poll_id == poll.id))
+    db.session.add_all(
+        SecretBallot(id=random_id(), poll_id=poll.id, token=token, choice=choice)
+        for token, choice in opened
+    )
+    poll.sealed_key = None
     db.session.flush()
+    return [(token, str(choice)) for token, choice in opened]

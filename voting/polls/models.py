@@ -1,11 +1,11 @@
 """In-session electronic votes ("biểu quyết"): the poll, its entitled voters, casts and result.
 
 Open votes keep every cast (voter, choice, time) so changes are visible in the history and
-the last one counts. Secret votes keep two unlinked tables: `SecretVoter` (that a member
-voted) and `SecretBallot` (a choice, a random id, the poll, nothing else: no voter, no time,
-no sequence). SQLite stores the ballots WITHOUT ROWID, ordered by their random ids; on
-PostgreSQL the box is rewritten in random order with fresh ids when the vote closes, so that
-after the close no physical order or transaction id can be matched to the voters' rows.
+the last one counts. Secret votes (docs/secret-votes.md): while the vote is open the server
+holds `SecretVoter` (that a member voted) and `SecretCiphertext` (a sealed box it cannot read:
+the choice and a receipt token, sealed by the tablet to the poll's public key). No choice is
+written anywhere before the close; the close decrypts, shuffles and writes the anonymous
+`SecretBallot` list (token, choice) in one transaction, and erases the wrapped private key.
 """
 
 from __future__ import annotations
@@ -79,6 +79,10 @@ class Poll(Base):
     opened_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Secret votes: the public key tablets seal to, and the private key wrapped for custody
+    # (voting.polls.crypto); the wrapped key is erased when the vote closes.
+    public_key: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    sealed_key: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
 
     meeting: Mapped[Meeting] = relationship()
     item: Mapped[AgendaItem | None] = relationship()
@@ -177,8 +181,21 @@ class SecretVoter(Base):
     voted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class SecretCiphertext(Base):
+    """A sealed ballot of an open secret vote: unreadable without the poll's private key; no
+    voter, no time, a random id. Deleted when the vote closes."""
+
+    __tablename__ = "poll_secret_ciphertexts"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=random_id)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    ciphertext: Mapped[str] = mapped_column(sa.Text)
+
+
 class SecretBallot(Base):
-    """A choice in a secret vote: no voter, no time, a random id."""
+    """A decrypted ballot of a closed secret vote, as published: the voter's receipt token and
+    the choice; no voter, no time, a random id; written at the close in shuffled order."""
 
     __tablename__ = "poll_secret_ballots"
     __table_args__ = {"sqlite_with_rowid": False}
@@ -186,6 +203,7 @@ class SecretBallot(Base):
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=random_id)
     poll_id: Mapped[int] = mapped_column(sa.ForeignKey("polls.id", ondelete="CASCADE"), index=True)
     choice: Mapped[Choice] = mapped_column(str_enum(Choice, length=20))
+    token: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
 
 class PollResult(Base):
@@ -214,6 +232,10 @@ class PollResult(Base):
     # Open votes only: [{"user_id", "name", "choice"}] (the last choice of each voter).
     choices: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON, nullable=True)
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Secret votes: the Ed25519 signature of the published (token, choice) list and the public
+    # key that checks it (voting.polls.crypto.signed_message).
+    signature: Mapped[str | None] = mapped_column(sa.String(100), nullable=True)
+    verify_key: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
 
     poll: Mapped[Poll] = relationship(back_populates="result")
 
@@ -227,16 +249,20 @@ def _refuse_changes_to_closed_votes(session: Session, flush_context, instances) 
         if isinstance(obj, Poll) and obj in session.dirty:
             state_history = sa.inspect(obj).attrs.state.history
             was = state_history.deleted[0] if state_history.deleted else obj.state
-            if was == PollState.CLOSED and session.is_modified(obj, include_collections=False):
+            if (
+                was == PollState.CLOSED
+                and session.is_modified(obj, include_collections=False)
+                and not _closing(session, obj)
+            ):
                 raise VotingClosed(poll_id=obj.id)
     with session.no_autoflush:
         for obj in session.new:
-            if isinstance(obj, OpenCast | SecretVoter | SecretBallot):
+            if isinstance(obj, OpenCast | SecretVoter | SecretCiphertext | SecretBallot):
                 poll = session.get(Poll, obj.poll_id) if obj.poll_id else None
                 if poll is not None and not poll.is_open and not _closing(session, poll):
                     raise VotingClosed(poll_id=poll.id)
 
 
 def _closing(session: Session, poll: Poll) -> bool:
-    # The close rewrites the secret ballot box in the same flush that closes the poll.
+    # The close writes the decrypted secret ballot list in the same flush that closes the poll.
     return poll.id in session.info.get("ecabinet.polls_closing", set())

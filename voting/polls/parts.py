@@ -19,7 +19,7 @@ from voting.polls.models import Poll, PollKind, PollState
 from voting.polls.schemas import PollResultSchema
 
 #: A result as the session record keeps it (its poll is given beside it).
-_RECORDED_RESULT = PollResultSchema(exclude=("poll_id",))
+_RECORDED_RESULT = PollResultSchema(exclude=("poll_id", "ballots", "signature", "verify_key"))
 
 
 def live_vote(meeting: Any, user: Any) -> dict[str, Any]:

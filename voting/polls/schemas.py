@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
-from voting.polls.counting import voted_count
+from voting.polls.counting import published_ballots, voted_count
 from voting.polls.models import PollKind
 from voting.rules import Choice
 
@@ -27,7 +27,19 @@ class CastSchema(Schema):
     """A member's cast; `client_id` makes a resend harmless."""
 
     poll_id = fields.Integer(required=True, strict=True)
-    choice = fields.String(required=True, validate=validate.OneOf([c.value for c in Choice]))
+    choice = fields.String(
+        load_default=None,
+        validate=validate.OneOf([c.value for c in Choice]),
+        metadata={"description": "Open votes only."},
+    )
+    ciphertext = fields.String(
+        load_default=None,
+        validate=validate.Length(min=80, max=400),
+        metadata={
+            "description": "Secret votes only: base64 libsodium sealed box of "
+            '{"choice", "token"} to the poll\'s public key.'
+        },
+    )
     client_id = fields.String(
         required=True,
         validate=[validate.Length(min=8, max=64), validate.Regexp(r"^[A-Za-z0-9_-]+$")],
@@ -80,6 +92,16 @@ class PollResultSchema(Schema):
         fields.Dict(), allow_none=True, metadata={"description": "Open votes only."}
     )
     computed_at = fields.AwareDateTime()
+    ballots = fields.Function(
+        lambda r: published_ballots(r.poll_id) if r.signature else None,
+        metadata={
+            "type": "array",
+            "nullable": True,
+            "description": "Secret votes only: the published [token, choice] list.",
+        },
+    )
+    signature = fields.String(allow_none=True, metadata={"description": "Secret votes only."})
+    verify_key = fields.String(allow_none=True, metadata={"description": "Secret votes only."})
 
 
 class PollSchema(Schema):
@@ -101,6 +123,10 @@ class PollSchema(Schema):
     )
     voted = fields.Function(voted_count, metadata={"type": "integer"})
     rule = fields.Dict()
+    public_key = fields.Function(
+        lambda p: p.public_key if p.is_open else None,
+        metadata={"type": "string", "nullable": True, "description": "Open secret votes."},
+    )
     result = fields.Nested(PollResultSchema, allow_none=True)
 
 

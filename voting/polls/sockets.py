@@ -12,7 +12,7 @@ from cabinet.realtime import socket_event
 from cabinet.users import current_person
 from voting.polls.access import load_poll, load_vote_subject
 from voting.polls.announce import poll_payload, progress_payload
-from voting.polls.casting import cast_vote
+from voting.polls.casting import cast_vote, refuse_plain_secret
 from voting.polls.counting import tally_poll
 from voting.polls.lifecycle import close_poll, open_poll
 from voting.polls.models import PollKind
@@ -41,7 +41,10 @@ def register_sockets() -> None:
     def cast(data: dict[str, Any]) -> dict[str, Any]:
         """A member casts; acked with a receipt only once the cast is committed."""
         poll = load_poll(data["poll_id"], need="vote")
-        receipt = cast_vote(poll, current_person(), data["choice"], data["client_id"])
+        refuse_plain_secret(poll, data)
+        receipt = cast_vote(
+            poll, current_person(), data["choice"], data["client_id"], data["ciphertext"]
+        )
         return {"receipt": receipt.as_dict(), "duplicate": receipt.duplicate}
 
     @socket_event("vote.close", schema=PollRefSchema)
@@ -52,6 +55,9 @@ def register_sockets() -> None:
 
     @socket_event("vote.tally", schema=PollRefSchema)
     def tally(data: dict[str, Any]) -> dict[str, Any]:
-        """The chair's console: the outcome if the vote closed now (open votes and counts)."""
+        """The chair's console: the outcome if the vote closed now (open votes); a secret vote
+        shows nobody a running tally, only how many have voted."""
         poll = load_poll(data["poll_id"], need="chair")
+        if poll.is_secret:
+            return {"tally": None, **progress_payload(poll)}
         return {"tally": tally_poll(poll).as_dict(), **progress_payload(poll)}

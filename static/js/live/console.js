@@ -83,7 +83,8 @@ async function refreshTally() {
   const t = ack.tally;
   live.vote.poll.voted = ack.voted;
   $("vote-progress").textContent = fmt("voted", { n: ack.voted, m: ack.eligible });
-  $("vote-tally").textContent = `${S.live_tally}: ${fmt("result_line", { a: t.approve, d: t.disapprove, x: t.abstain, n: t.not_voted })}`;
+  // A secret vote shows nobody a running tally, the chair included: only "N of M have voted".
+  $("vote-tally").textContent = t ? `${S.live_tally}: ${fmt("result_line", { a: t.approve, d: t.disapprove, x: t.abstain, n: t.not_voted })}` : "";
 }
 
 function bind() {

@@ -4,12 +4,13 @@
 import { joinMeeting, on, request } from "../realtime.js";
 import { toast } from "../ui.js";
 import { S, esc, fmt, renderQuorum, renderTimer, resultHTML } from "./common.js";
+import { acked, checkReceipt, dropLegacy, forgetMeeting, prepare, sealBallot, unsent } from "./secret.js";
 
 const meetingId = Number(document.body.dataset.meetingId);
 const $ = (id) => document.getElementById(id);
 let state = null;
 let live = null;
-const LOCAL_KEY = `ecabinet.secret-cast.${meetingId}`;
+dropLegacy(meetingId);
 
 function render() {
   renderAgenda();
@@ -83,9 +84,10 @@ function renderVote() {
   const area = $("vote-area");
   const vote = live.vote;
   if (!vote) {
-    area.innerHTML = live.last_result ? `<div class="card"><div class="card__body">${resultHTML(live.last_result)}</div></div>` : "";
+    area.innerHTML = live.last_result ? `<div class="card"><div class="card__body">${resultHTML(live.last_result)}${receiptHTML(live.last_result)}</div></div>` : "";
     return;
   }
+  if (vote.poll.kind === "secret") prepare();
   let panel = area.querySelector("[data-poll]");
   if (!panel || Number(panel.dataset.poll) !== vote.poll.id) {
     area.innerHTML = "";
@@ -111,6 +113,15 @@ function renderVote() {
   showReceipt(panel, vote);
 }
 
+// After a secret vote: the tablet looks for its own receipt token in the published list.
+function receiptHTML(poll) {
+  const check = poll.kind === "secret" ? checkReceipt(meetingId, poll) : null;
+  if (!check) return "";
+  const text = check.status === "counted" ? S.ballot_counted : S.ballot_missing;
+  const token = check.token ? ` · ${esc(fmt("receipt_token", { t: check.token }))}` : "";
+  return `<p class="receipt mb-0" data-ballot-check="${check.status}">${check.status === "counted" ? "✓ " : "⚠ "}${esc(text)}${token}</p>`;
+}
+
 function showReceipt(panel, vote) {
   const box = panel.querySelector("[data-receipt]");
   const cast = vote.my_cast;
@@ -120,8 +131,8 @@ function showReceipt(panel, vote) {
     box.hidden = true;
     return;
   }
-  // A secret cast's choice never comes back from the server; the tablet remembers its own.
-  const choice = cast.choice || JSON.parse(localStorage.getItem(LOCAL_KEY) || "{}")[cast.client_id];
+  // A secret cast's choice never comes back from the server and the tablet does not keep it.
+  const choice = cast.choice;
   if (choice) {
     const input = panel.querySelector(`input[value="${choice}"]`);
     if (input) input.checked = true;
@@ -139,12 +150,14 @@ async function cast(poll, choice) {
   vote.my_cast = { ...(vote.my_cast || {}), pending: true, choice: poll.kind === "open" ? choice : undefined };
   renderVote();
   try {
-    const ack = await request("vote.cast", { poll_id: poll.id, choice }, { retry: true });
+    let data = { poll_id: poll.id, choice };
     if (poll.kind === "secret") {
-      const mine = JSON.parse(localStorage.getItem(LOCAL_KEY) || "{}");
-      mine[ack.receipt.client_id] = choice;
-      localStorage.setItem(LOCAL_KEY, JSON.stringify(mine));
+      // Sealed here; only the ciphertext leaves the tablet (kept until acked, to resend as is).
+      const sealed = await sealBallot(meetingId, poll, choice);
+      data = { poll_id: poll.id, client_id: sealed.client_id, ciphertext: sealed.ciphertext };
     }
+    const ack = await request("vote.cast", data, { retry: true });
+    if (poll.kind === "secret") acked(meetingId, poll.id);
     if (live.vote && live.vote.poll.id === poll.id) {
       live.vote.my_cast = ack.receipt;
       renderVote();
@@ -233,7 +246,19 @@ function resync() {
 function onState(snapshot) {
   state = snapshot;
   live = snapshot.live;
+  if (snapshot.meeting?.state === "closed") forgetMeeting(meetingId);
   render();
+  resendUnsent();
+}
+
+// A secret ballot sealed before a reload or a drop but never acked goes out again, unchanged.
+function resendUnsent() {
+  const vote = live.vote;
+  if (!vote || vote.poll.kind !== "secret" || vote.my_cast || !vote.can_vote) {
+    if (vote?.my_cast && vote.poll.kind === "secret") acked(meetingId, vote.poll.id);
+    return;
+  }
+  if (unsent(meetingId, vote.poll.id)) cast(vote.poll, null);
 }
 
 bind();

@@ -13,6 +13,7 @@ from cabinet.audit.models import AuditEntry
 from cabinet.db import Base, db
 from tests.voting.polls.helpers import check_in
 from voting.polls import services as polls
+from voting.polls.crypto import seal_ballot
 from voting.polls.models import Poll, SecretBallot
 from voting.rules import Choice
 
@@ -29,6 +30,15 @@ def strings(value):
             yield from strings(v)
     elif isinstance(value, str):
         yield value
+
+
+def without_ballots(value):
+    """A payload without its published ballot lists (tokens and choices, no people)."""
+    if isinstance(value, dict):
+        return {k: without_ballots(v) for k, v in value.items() if k != "ballots"}
+    if isinstance(value, list | tuple):
+        return [without_ballots(v) for v in value]
+    return value
 
 
 def user_columns(table):
@@ -61,28 +71,40 @@ def test_secret_vote_links_no_member_to_a_choice(session, join, user_client):
         callback=True,
     )
     poll_id = ack["poll"]["id"]
+    public_key = ack["poll"]["public_key"]
+    plain = chair.emit(
+        "vote.cast",
+        {"poll_id": poll_id, "choice": "approve", "client_id": uuid.uuid4().hex},
+        callback=True,
+    )
+    assert plain["error"]["code"] == "validation_failed"  # a plain choice never reaches us
     responses = [ack]
     plan = ["approve"] * 15 + ["disapprove"] * 8 + ["abstain"] * 4
     tablets = {}
     for member, choice in zip(cab.members, plan, strict=True):
         tablets[member.id] = sio = chair if member is cab.chair else join(member, meeting)[0]
         client_id = uuid.uuid4().hex
+        sealed, _token = seal_ballot(public_key, choice)
         ack = sio.emit(
             "vote.cast",
-            {"poll_id": poll_id, "choice": choice, "client_id": client_id},
+            {"poll_id": poll_id, "ciphertext": sealed, "client_id": client_id},
             callback=True,
         )
         assert ack["ok"], ack
         assert "choice" not in ack["receipt"]  # the server keeps no voter→choice link
         again = sio.emit(
             "vote.cast",
-            {"poll_id": poll_id, "choice": choice, "client_id": client_id},
+            {"poll_id": poll_id, "ciphertext": sealed, "client_id": client_id},
             callback=True,
         )
         assert again["receipt"] == ack["receipt"]
         changed = sio.emit(
             "vote.cast",
-            {"poll_id": poll_id, "choice": "abstain", "client_id": uuid.uuid4().hex},
+            {
+                "poll_id": poll_id,
+                "ciphertext": seal_ballot(public_key, "abstain")[0],
+                "client_id": uuid.uuid4().hex,
+            },
             callback=True,
         )
         assert changed["error"]["code"] == "vote.already_cast"
@@ -141,8 +163,9 @@ def test_secret_vote_links_no_member_to_a_choice(session, join, user_client):
     assert {row["action"] for row in audit} >= {"vote.opened", "vote.cast", "vote.closed"}
     assert all(not (set(strings(row["data"])) & CHOICES) for row in audit)
 
-    # 3. No response (acks, API, resync, broadcasts) carries a choice as a value.
-    leaked = [r for r in responses if set(strings(r)) & CHOICES]
+    # 3. No response (acks, API, resync, broadcasts) carries a choice as a value, but for the
+    # published anonymous list of (receipt token, choice), which names nobody.
+    leaked = [r for r in responses if set(strings(without_ballots(r))) & CHOICES]
     assert leaked == []
 
     # 4. Even the counting code path has nothing to join on.
