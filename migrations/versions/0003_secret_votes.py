@@ -1,15 +1,15 @@
 """secret votes: sealed ballots, the poll's key pair, published receipt tokens, signed list
 
-Revision ID: 0002_secret_votes
-Revises: 0001_initial
+Revision ID: 0003_secret_votes
+Revises: 0002_records
 Create Date: 2026-12-03
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_secret_votes"
-down_revision = "0001_initial"
+revision = "0003_secret_votes"
+down_revision = "0002_records"
 branch_labels = None
 depends_on = None
 
