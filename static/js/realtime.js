@@ -1,16 +1,18 @@
 // The one shared Socket.IO connection of a page, and the client half of the event envelope
 // (docs/protocol.md): client→server events are acknowledged with {ok: true, ...} or
-// {ok: false, error: {code, message}}; server→client events are named noun.verb.
+// {ok: false, error: {code, message}}; server→client events are named noun.verb. The events
+// themselves (vote.cast, vote.closed, agenda.reordered …) are listed in docs/protocol.md.
 //
 //   import { on, request, joinMeeting, status } from "/static/js/realtime.js";
-//   on("agenda.updated", (payload) => …);
-//   const ack = await request("poll.cast", {poll_id, choice}, {retry: true});
+//   on("agenda.reordered", (payload) => …);
+//   const ack = await request("vote.cast", {poll_id, choice}, {retry: true});
 //   joinMeeting(42, (state) => render(state));   // called again with fresh state after every reconnect
 //
 // The connection starts lazily on first use (ui.js starts it on every signed-in page so the
 // status pill and personal notifications work everywhere).
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { t } from "./strings.js";
 
 const DEFAULT_TIMEOUT = 10000;
 
@@ -187,19 +189,11 @@ export class RequestError extends Error {
   }
 }
 
-function strings() {
-  try {
-    return JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
-  } catch {
-    return {};
-  }
-}
-
 function emitOnce(event, data, timeout) {
   return new Promise((resolve, reject) => {
     socket.timeout(timeout).emit(event, data, (err, ack) => {
       if (err) {
-        reject(new RequestError("timeout", strings().request_timeout || "timeout"));
+        reject(new RequestError("timeout", t("request_timeout")));
       } else if (ack && ack.ok) {
         resolve(ack);
       } else {
@@ -229,7 +223,7 @@ export function request(event, data = {}, options = {}) {
   if (!options.retry) {
     if (socket.connected) return emitOnce(event, data, timeout);
     if (state === "offline") {
-      return Promise.reject(new RequestError("offline", strings().offline_request || "offline"));
+      return Promise.reject(new RequestError("offline", t("offline_request")));
     }
     // Still connecting (page just loaded) or reconnecting: wait for the link within the timeout.
     const started = Date.now();
@@ -249,7 +243,7 @@ function waitForConnect(timeout) {
   return new Promise((resolve, reject) => {
     const timer = window.setTimeout(() => {
       socket.off("connect", done);
-      reject(new RequestError("timeout", strings().request_timeout || "timeout"));
+      reject(new RequestError("timeout", t("request_timeout")));
     }, timeout);
     function done() {
       window.clearTimeout(timer);
