@@ -12,11 +12,13 @@ the finger is down, then releases, and checks that the tap did what it should.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from cabinet.db import db
+from cabinet.db import db, utcnow
+from meetings.models import Meeting, MeetingParticipant, MeetingState, ParticipantRole
 from tests.conftest import DESKTOP, TABLET_LANDSCAPE
 from tests.voting.polls.helpers import build_session
 
@@ -141,3 +143,41 @@ def test_a_tap_on_go_to_item_lands_while_the_console_resyncs(meeting, open_page)
     console.mouse.up()
     expect(tablet.locator("#now-banner")).to_contain_text("mục 2")
     expect(console.locator(f'#agenda [data-goto="{second}"]')).to_have_count(0)
+
+
+def test_a_tap_on_a_meeting_in_my_meetings_lands_while_the_list_refreshes(meeting, open_page):
+    cab = meeting.cab
+    later = Meeting(
+        title="Phiên họp Chính phủ chuyên đề về xây dựng pháp luật",
+        number="04/2025",
+        starts_at=utcnow() + timedelta(days=5),
+        place="Trụ sở Chính phủ",
+        chair_id=cab.chair.id,
+        state=MeetingState.DRAFT,
+    )
+    later.participants.extend(
+        MeetingParticipant(user_id=m.id, role=ParticipantRole.MEMBER) for m in cab.members
+    )
+    db.session.add(later)
+    db.session.commit()
+    member = open_page(cab.members[1], TABLET_LANDSCAPE, "/meetings/my")
+    connected(member)
+    secretariat = open_page(cab.secretariat, DESKTOP, f"/meetings/{later.id}/manage")
+    token = secretariat.locator('meta[name="csrf-token"]').get_attribute("content")
+    region = member.locator("[data-my-meetings]")
+
+    card = member.locator(f'a[data-meeting-id="{meeting.meeting.id}"]')
+    press(member, card)
+    # The other meeting is published and withdrawn again, twice: each change refreshes the list.
+    for n, state in enumerate(("published", "draft", "published", "draft"), start=1):
+        response = secretariat.request.post(
+            f"{secretariat.url.rsplit('/meetings/', 1)[0]}/meetings/{later.id}/state",
+            form={"state": state, "csrf_token": token},
+        )
+        assert response.ok, response.status
+        expect(region).to_have_attribute("data-refreshed", str(n))
+        expect(member.locator(f'a[data-meeting-id="{later.id}"]')).to_have_count(
+            1 if state == "published" else 0
+        )
+    member.mouse.up()
+    expect(member).to_have_url(re.compile(rf"/meetings/{meeting.meeting.id}$"))
