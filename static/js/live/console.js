@@ -2,7 +2,7 @@
 // list, open and close votes (with the live count and the provisional tally).
 
 import { morph, setText } from "../dom.js";
-import { joinMeeting, on, request } from "../realtime.js";
+import { joinMeeting, on, request, resync } from "../realtime.js";
 import { esc } from "../strings.js";
 import { toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
@@ -142,7 +142,7 @@ function bind() {
     if (p.meeting_id !== meetingId) return;
     live.current_item = p;
     live.speaking = null;
-    request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+    resync(meetingId); // the new item's queue; events meanwhile wait for the snapshot
   });
   on("speaking.updated", (p) => {
     if (p.meeting_id !== meetingId || p.item_id !== live.current_item?.item_id) return;
@@ -164,7 +164,7 @@ function bind() {
     renderVote();
   });
   on("meeting.state_changed", (p) => {
-    if (p.meeting_id === meetingId) request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+    if (p.meeting_id === meetingId) resync(meetingId);
   });
 }
 

@@ -2,7 +2,7 @@
 // The full state comes from meeting.join (again after every reconnect); events patch it.
 
 import { fragment, morph, setText } from "../dom.js";
-import { joinMeeting, on, request } from "../realtime.js";
+import { joinMeeting, on, request, resync as refetch } from "../realtime.js";
 import { esc } from "../strings.js";
 import { toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
@@ -244,7 +244,7 @@ function bind() {
 }
 
 function resync() {
-  request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+  refetch(meetingId); // onState gets the snapshot; events meanwhile wait for it
 }
 
 function onState(snapshot) {

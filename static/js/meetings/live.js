@@ -5,7 +5,7 @@
 
 import { morph } from "../dom.js";
 import { HttpError, putJSON } from "../http.js";
-import { joinMeeting, on, request } from "../realtime.js";
+import { joinMeeting, on, resync as refetch } from "../realtime.js";
 import { esc, strings, translator } from "../strings.js";
 import { markUpdated, toast } from "../ui.js";
 
@@ -134,10 +134,8 @@ function renderAll(changed = {}) {
 /* ----------------------------------------------------------------- events */
 
 function resync() {
-  return request("meeting.join", { meeting_id: meetingId }).then((ack) => {
-    state = ack.state;
-    renderAll();
-  });
+  // The joinMeeting callback below gets the snapshot; events meanwhile wait for it.
+  return refetch(meetingId);
 }
 
 function ours(payload) {
