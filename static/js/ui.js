@@ -307,6 +307,9 @@ function boot() {
   window.setInterval(tickCountdowns, 1000);
   window.setInterval(() => localizeTimes(), 60000);
   startRealtime();
+  // From here on a tap on a data-confirm button asks first (before, the form goes as it would
+  // without scripts); browser tests wait for this mark before such taps.
+  document.documentElement.dataset.ui = "ready";
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);

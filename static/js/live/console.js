@@ -164,7 +164,13 @@ function bind() {
     renderVote();
   });
   on("meeting.state_changed", (p) => {
-    if (p.meeting_id === meetingId) resync(meetingId);
+    if (p.meeting_id !== meetingId) return;
+    if (!state) return void resync(meetingId); // not joined yet: the first snapshot is on its way
+    // The session buttons follow at once; the snapshot (agenda, queue, vote) follows.
+    state.meeting.state = p.state;
+    live.in_session = p.state === "in_session";
+    render();
+    resync(meetingId);
   });
 }
 

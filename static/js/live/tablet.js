@@ -239,7 +239,13 @@ function bind() {
     renderVote();
   });
   on("meeting.state_changed", (p) => {
-    if (p.meeting_id === meetingId) resync();
+    if (p.meeting_id !== meetingId) return;
+    if (!state) return void resync(); // not joined yet: the first snapshot is on its way
+    // Offer check-in at once; the snapshot (which may take a while on a busy server) follows.
+    state.meeting.state = p.state;
+    live.in_session = p.state === "in_session";
+    renderCheckIn();
+    resync();
   });
 }
 
