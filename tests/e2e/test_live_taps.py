@@ -166,18 +166,16 @@ def test_a_tap_on_a_meeting_in_my_meetings_lands_while_the_list_refreshes(meetin
     connected(member)
     secretariat = open_page(cab.secretariat, DESKTOP, f"/meetings/{later.id}/manage")
     token = secretariat.locator('meta[name="csrf-token"]').get_attribute("content")
-    region = member.locator("[data-my-meetings]")
 
     card = member.locator(f'a[data-meeting-id="{meeting.meeting.id}"]')
     press(member, card)
     # The other meeting is published and withdrawn again, twice: each change refreshes the list.
-    for n, state in enumerate(("published", "draft", "published", "draft"), start=1):
+    for state in ("published", "draft", "published", "draft"):
         response = secretariat.request.post(
             f"{secretariat.url.rsplit('/meetings/', 1)[0]}/meetings/{later.id}/state",
             form={"state": state, "csrf_token": token},
         )
         assert response.ok, response.status
-        expect(region).to_have_attribute("data-refreshed", str(n))
         expect(member.locator(f'a[data-meeting-id="{later.id}"]')).to_have_count(
             1 if state == "published" else 0
         )

@@ -22,7 +22,6 @@ async function refresh() {
   if (!fresh) return;
   morph(region, fresh);
   enhance(region);
-  region.dataset.refreshed = String(Number(region.dataset.refreshed || 0) + 1);
 }
 
 function soon() {
