@@ -1,16 +1,20 @@
 // The one shared Socket.IO connection of a page, and the client half of the event envelope
 // (docs/protocol.md): client→server events are acknowledged with {ok: true, ...} or
-// {ok: false, error: {code, message}}; server→client events are named noun.verb.
+// {ok: false, error: {code, message}}; server→client events are named noun.verb. The events
+// themselves (vote.cast, vote.closed, agenda.reordered …) are listed in docs/protocol.md.
 //
 //   import { on, request, joinMeeting, status } from "/static/js/realtime.js";
-//   on("agenda.updated", (payload) => …);
-//   const ack = await request("poll.cast", {poll_id, choice}, {retry: true});
+//   on("agenda.reordered", (payload) => …);
+//   const ack = await request("vote.cast", {poll_id, choice}, {retry: true});
 //   joinMeeting(42, (state) => render(state));   // called again with fresh state after every reconnect
 //
 // The connection starts lazily on first use (ui.js starts it on every signed-in page so the
 // status pill and personal notifications work everywhere).
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
+import { held, hold, release } from "./realtime/hold.js";
+import { goToSignIn, renderPendingBadge, renderPill } from "./realtime/pill.js";
+import { t } from "./strings.js";
 
 const DEFAULT_TIMEOUT = 10000;
 
@@ -96,7 +100,7 @@ function setState(next) {
   if (state === next) return;
   const previous = state;
   state = next;
-  renderPill(previous);
+  renderPill(state, previous);
   for (const fn of statusListeners) {
     try {
       fn(next, previous);
@@ -107,35 +111,10 @@ function setState(next) {
   document.dispatchEvent(new CustomEvent("realtime:status", { detail: { state: next, previous } }));
 }
 
-function renderPill(previous) {
-  const pill = document.getElementById("conn-pill");
-  if (!pill) return;
-  pill.dataset.state = state;
-  const label = pill.dataset[`label${state[0].toUpperCase()}${state.slice(1)}`] || state;
-  const text = pill.querySelector(".conn-pill__text");
-  if (text) text.textContent = label;
-  // Announce changes, not the first connect of every page load.
-  const announcer = document.getElementById("conn-announcer");
-  if (announcer && !(state === "connected" && previous === "connecting")) {
-    announcer.textContent = label;
-  }
-}
-
 function renderPending() {
-  const badge = document.querySelector("#conn-pill .conn-pill__pending");
-  if (badge) {
-    badge.hidden = pending.length === 0;
-    badge.textContent = String(pending.length);
-  }
+  renderPendingBadge(pending.length);
   for (const fn of pendingListeners) fn(pending.length);
   document.dispatchEvent(new CustomEvent("realtime:pending", { detail: { count: pending.length } }));
-}
-
-function goToSignIn() {
-  const login = document.body.dataset.loginUrl || "/sign-in";
-  const here = window.location.pathname + window.location.search;
-  if (window.location.pathname === new URL(login, window.location.href).pathname) return;
-  window.location.assign(`${login}?next=${encodeURIComponent(here)}`);
 }
 
 /** Current connection state: "connecting" | "connected" | "reconnecting" | "offline". */
@@ -155,15 +134,23 @@ export function onPending(fn) {
   return () => pendingListeners.delete(fn);
 }
 
+const wrappers = new Map(); // handler -> Map(event -> the wrapper given to the socket)
+
 /** Subscribe to a server event; returns an unsubscribe function. */
 export function on(event, fn) {
-  connect().on(event, fn);
-  return () => socket.off(event, fn);
+  const wrapper = held(fn); // waits while a snapshot of its meeting is on its way (hold.js)
+  if (!wrappers.has(fn)) wrappers.set(fn, new Map());
+  wrappers.get(fn).set(event, wrapper);
+  connect().on(event, wrapper);
+  return () => off(event, fn);
 }
 
 /** Unsubscribe a handler added with on(). */
 export function off(event, fn) {
-  if (socket) socket.off(event, fn);
+  const wrapper = wrappers.get(fn)?.get(event);
+  if (!wrapper) return;
+  wrappers.get(fn).delete(event);
+  if (socket) socket.off(event, wrapper);
 }
 
 /** A client id for idempotent requests (crypto.randomUUID needs a secure context; tablets on a
@@ -187,19 +174,11 @@ export class RequestError extends Error {
   }
 }
 
-function strings() {
-  try {
-    return JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
-  } catch {
-    return {};
-  }
-}
-
 function emitOnce(event, data, timeout) {
   return new Promise((resolve, reject) => {
     socket.timeout(timeout).emit(event, data, (err, ack) => {
       if (err) {
-        reject(new RequestError("timeout", strings().request_timeout || "timeout"));
+        reject(new RequestError("timeout", t("request_timeout")));
       } else if (ack && ack.ok) {
         resolve(ack);
       } else {
@@ -229,7 +208,7 @@ export function request(event, data = {}, options = {}) {
   if (!options.retry) {
     if (socket.connected) return emitOnce(event, data, timeout);
     if (state === "offline") {
-      return Promise.reject(new RequestError("offline", strings().offline_request || "offline"));
+      return Promise.reject(new RequestError("offline", t("offline_request")));
     }
     // Still connecting (page just loaded) or reconnecting: wait for the link within the timeout.
     const started = Date.now();
@@ -249,7 +228,7 @@ function waitForConnect(timeout) {
   return new Promise((resolve, reject) => {
     const timer = window.setTimeout(() => {
       socket.off("connect", done);
-      reject(new RequestError("timeout", strings().request_timeout || "timeout"));
+      reject(new RequestError("timeout", t("request_timeout")));
     }, timeout);
     function done() {
       window.clearTimeout(timer);
@@ -324,10 +303,13 @@ export function joinMeeting(meetingId, onState) {
     rejoin(id);
   } else if (socket.connected) {
     // Already followed by another part of the page: one more join just for this callback.
-    emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT).then(
-      (ack) => deliver(ack.state),
-      (err) => firstReject(err),
-    );
+    hold(id);
+    emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT)
+      .then(
+        (ack) => deliver(ack.state),
+        (err) => firstReject(err),
+      )
+      .finally(() => release(id));
   }
   return {
     ready,
@@ -346,29 +328,51 @@ export function joinMeeting(meetingId, onState) {
 // Errors that say "not now" rather than "not you": the rejoin is tried again while connected.
 const TRANSIENT = new Set(["timeout", "internal", "error", "offline"]);
 
+/**
+ * Fetch a fresh snapshot of a followed meeting and hand it to every joinMeeting callback (as
+ * after a reconnect); the meeting's events that arrive meanwhile are applied after it.
+ */
+export function resync(meetingId) {
+  const id = Number(meetingId);
+  if (!meetings.has(id)) return Promise.resolve(undefined);
+  return rejoin(id);
+}
+
 function rejoin(id, attempt = 0) {
-  return emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT).then(
-    (ack) => {
-      for (const fn of meetings.get(id) || []) {
-        const handle = fn.__realtimeHandle;
+  hold(id);
+  return emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT)
+    .finally(() => window.setTimeout(() => release(id), 0))
+    .then(deliverSnapshot(id), retryOrFail(id, attempt));
+}
+
+function deliverSnapshot(id) {
+  return (ack) => {
+    for (const fn of meetings.get(id) || []) {
+      const handle = fn.__realtimeHandle;
+      try {
         if (handle) handle.deliver(ack.state);
         else fn(ack.state);
+      } catch (e) {
+        console.error(e);
       }
-      return ack;
-    },
-    (err) => {
-      console.warn("realtime: join of meeting", id, "failed:", err.code, err.message);
-      if (TRANSIENT.has(err.code) && attempt < 6 && meetings.has(id)) {
-        // A tablet must not stay on a stale agenda because one join hit a busy server.
-        const delay = Math.min(8000, 500 * 2 ** attempt);
-        return new Promise((resolve) => window.setTimeout(resolve, delay)).then(() =>
-          socket.connected && meetings.has(id) ? rejoin(id, attempt + 1) : undefined,
-        );
-      }
-      for (const fn of meetings.get(id) || []) fn.__realtimeHandle?.fail(err);
-      return undefined;
-    },
-  );
+    }
+    return ack;
+  };
+}
+
+function retryOrFail(id, attempt) {
+  return (err) => {
+    console.warn("realtime: join of meeting", id, "failed:", err.code, err.message);
+    if (TRANSIENT.has(err.code) && attempt < 6 && meetings.has(id)) {
+      // A tablet must not stay on a stale agenda because one join hit a busy server.
+      const delay = Math.min(8000, 500 * 2 ** attempt);
+      return new Promise((resolve) => window.setTimeout(resolve, delay)).then(() =>
+        socket.connected && meetings.has(id) ? rejoin(id, attempt + 1) : undefined,
+      );
+    }
+    for (const fn of meetings.get(id) || []) fn.__realtimeHandle?.fail(err);
+    return undefined;
+  };
 }
 
 /** Read-only view for tests and debugging: window.__realtime is set by ui.js. */

@@ -1,25 +1,13 @@
 // Small progressive enhancements shared by every page. Pages work without it; with it they
 // get dialogs, confirmations, local times, live countdowns, toasts and the live connection.
 //
-//   import { toast, t, localizeTimes, markUpdated } from "/static/js/ui.js";
+//   import { toast, localizeTimes, markUpdated } from "/static/js/ui.js";
 //   toast("Đã lưu", "success");
+
+import { t } from "./strings.js";
 
 const TZ = "Asia/Ho_Chi_Minh";
 const lang = () => (document.documentElement.lang || "vi").slice(0, 2);
-
-let cachedStrings = null;
-/** A UI string from the page's #ui-strings block (translated on the server), with {name} filled in. */
-export function t(key, values = {}) {
-  if (!cachedStrings) {
-    try {
-      cachedStrings = JSON.parse(document.getElementById("ui-strings")?.textContent || "{}");
-    } catch {
-      cachedStrings = {};
-    }
-  }
-  const text = cachedStrings[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
-}
 
 /* ------------------------------------------------------------------ toasts */
 const TOAST_TIME = { success: 5000, info: 6000, warning: 9000, error: 0 }; // errors stay until closed
@@ -319,6 +307,9 @@ function boot() {
   window.setInterval(tickCountdowns, 1000);
   window.setInterval(() => localizeTimes(), 60000);
   startRealtime();
+  // From here on a tap on a data-confirm button asks first (before, the form goes as it would
+  // without scripts); browser tests wait for this mark before such taps.
+  document.documentElement.dataset.ui = "ready";
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);

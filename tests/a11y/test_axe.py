@@ -331,6 +331,8 @@ def _notes_open(world: World, page: Page) -> None:
 
 
 def _publish_asked(world: World, page: Page) -> None:
+    # ui.js asks the question: a tap before it runs would send the form without asking.
+    expect(page.locator("html")).to_have_attribute("data-ui", "ready")
     page.get_by_role("button", name="Công bố").click()
     expect(page.locator("#confirm-dialog")).to_be_visible()
 

@@ -15,7 +15,7 @@ import subprocess
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from cabinet.audit.models import AuditEntry
@@ -47,6 +47,15 @@ def confirm(page: Page) -> None:
     dialog = page.locator("#confirm-dialog")
     expect(dialog).to_be_visible()
     dialog.locator("[data-confirm-ok]").click()
+
+
+def tap_and_confirm(page: Page, button: Locator) -> None:
+    """Tap a button that asks first, and accept. ui.js asks the question: wait until it runs (on
+    a busy machine a tap can come before the page's scripts, and the form then goes without
+    asking, as it does in a browser without scripts)."""
+    expect(page.locator("html")).to_have_attribute("data-ui", "ready")
+    button.click()
+    confirm(page)
 
 
 def connected(page: Page) -> None:
@@ -126,10 +135,12 @@ def test_a_cabinet_month(
     expect(sec.locator("#agenda .agenda__item")).to_have_count(5)
     screenshot(sec, "story-01-secretariat-agenda")
 
-    sec.locator("form").filter(has=sec.get_by_role("button", name="Công bố")).get_by_role(
-        "button", name="Công bố"
-    ).click()
-    confirm(sec)
+    tap_and_confirm(
+        sec,
+        sec.locator("form")
+        .filter(has=sec.get_by_role("button", name="Công bố"))
+        .get_by_role("button", name="Công bố"),
+    )
     expect(sec.locator("[data-meeting-state]")).to_contain_text("Đã công bố")
 
     # ------------------------------------------------ 2. the tablets show the agenda
@@ -323,16 +334,14 @@ def test_a_cabinet_month(
     sec.get_by_label("Tệp (PDF, DOCX)").set_input_files(str(attachment))
     sec.get_by_role("button", name="Đính kèm").click()
     expect(sec.locator(".paper-list")).to_contain_text("Dự thảo Nghị định")
-    sec.get_by_role("button", name="Trình duyệt gửi").click()
-    confirm(sec)
+    tap_and_confirm(sec, sec.get_by_role("button", name="Trình duyệt gửi"))
     expect(sec.locator(".page-header")).to_contain_text("Chờ duyệt gửi")
 
     chair.get_by_role("link", name="Phiếu lấy ý kiến").click()
     chair.locator("#ballots-pending").get_by_role(
         "link", name=re.compile(re.escape(ballot_title))
     ).click()
-    chair.get_by_role("button", name="Duyệt và gửi phiếu").click()
-    confirm(chair)
+    tap_and_confirm(chair, chair.get_by_role("button", name="Duyệt và gửi phiếu"))
     expect(chair.locator(".page-header")).to_contain_text("Đang lấy ý kiến")
     run_cli(app, "tick")  # the scheduler delivers the sending notices
     assert len(smtp_server.to(cast.c.email)) == 1
@@ -444,8 +453,7 @@ def test_a_cabinet_month(
         "Chính phủ thông qua dự thảo Nghị định; Nghị định có hiệu lực từ ngày 01/7/2026."
     )
     save_minutes(sec)
-    sec.get_by_role("button", name="Chốt bản cuối").click()
-    confirm(sec)
+    tap_and_confirm(sec, sec.get_by_role("button", name="Chốt bản cuối"))
     expect(sec.locator(".page-header")).to_contain_text("Số ")
 
     def sign(page: Page, passphrase: str) -> None:
@@ -477,8 +485,7 @@ def test_a_cabinet_month(
     sec.goto(minutes_url)
     sec.get_by_role("button", name="Lập nghị quyết phiên họp").click()
     expect(sec.locator(".page-header")).to_contain_text("Chưa cấp số")
-    sec.get_by_role("button", name="Cấp số và chốt").click()
-    confirm(sec)
+    tap_and_confirm(sec, sec.get_by_role("button", name="Cấp số và chốt"))
     number = sec.locator(".page-header__eyebrow")
     expect(number).to_contain_text(re.compile(r"Số \d+/NQ-CP"))
     symbol = number.text_content().strip().removeprefix("Số ").strip()

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from cabinet.db import utcnow
 from cabinet.users.models import Role
@@ -125,6 +126,7 @@ def test_join_meeting_hands_over_a_fresh_snapshot_after_every_reconnect(
 
 def test_confirm_dialog_guards_a_form_and_keeps_keyboard_focus(tablet_page, people):
     page = tablet_page(people[0], "/")
+    expect(page.locator("html")).to_have_attribute("data-ui", "ready")  # ui.js guards forms
     page.evaluate(
         """() => {
           const form = document.createElement("form");

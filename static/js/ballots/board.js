@@ -20,25 +20,32 @@ function setCount(id, value) {
   if (small) el.append(" ", small);
 }
 
+// Only what changed is rewritten: the join after every reconnect re-applies every row, and a
+// tap on a row's "Nhắc" button at that moment must still land.
 function applyRow(row, flash) {
   const tr = root.querySelector(`tr[data-user-id="${row.user_id}"]`);
   if (!tr) return;
-  tr.className = `board-row board-row--${row.state}`;
-  const state = tr.querySelector('[data-cell="state"]');
-  state.replaceChildren(badgeFor(row.state));
+  const stateClass = `board-row--${row.state}`;
+  if (!tr.classList.contains(stateClass)) {
+    for (const c of [...tr.classList]) if (c.startsWith("board-row--") && c !== "board-row--flash") tr.classList.remove(c);
+    tr.classList.add(stateClass);
+    tr.querySelector('[data-cell="state"]').replaceChildren(badgeFor(row.state));
+  }
   const time = tr.querySelector('[data-cell="time"]');
-  if (row.submitted_at) {
-    const t = document.createElement("time");
-    t.dateTime = row.submitted_at;
-    t.dataset.format = "datetime";
-    t.textContent = row.submitted_at;
-    time.replaceChildren(t);
+  if (row.submitted_at && time.querySelector("time")?.dateTime !== row.submitted_at) {
+    const stamp = document.createElement("time");
+    stamp.dateTime = row.submitted_at;
+    stamp.dataset.format = "datetime";
+    stamp.textContent = row.submitted_at;
+    time.replaceChildren(stamp);
     localizeTimes(time);
   }
-  if (row.state === "answered") tr.querySelector('[data-cell="actions"]').replaceChildren();
+  const actions = tr.querySelector('[data-cell="actions"]');
+  if (row.state === "answered" && actions.hasChildNodes()) actions.replaceChildren();
   if (flash) {
+    tr.classList.remove("board-row--flash");
+    markUpdated(tr); // forces a style pass: the flash below starts again
     tr.classList.add("board-row--flash");
-    markUpdated(tr);
   }
 }
 

@@ -1,6 +1,7 @@
 // The secretariat's attendance board: mark present / absent (with leave), record deputies.
 // The table is rendered by the server; after each change the page reloads its rows.
 
+import { patch } from "../dom.js";
 import { joinMeeting, on, request } from "../realtime.js";
 import { toast } from "../ui.js";
 import { renderQuorum } from "./common.js";
@@ -39,7 +40,8 @@ on("attendance.updated", async (p) => {
   const doc = new DOMParser().parseFromString(html, "text/html");
   const fresh = doc.querySelector(`tr[data-user="${p.attendee.user_id}"]`);
   const row = document.querySelector(`tr[data-user="${p.attendee.user_id}"]`);
-  if (fresh && row) row.replaceWith(fresh);
+  // Patched in place, not replaced: a tap on the row's buttons during the update still lands.
+  if (fresh && row) patch(row, fresh);
 });
 
 // Opening or closing the session changes which marks are allowed: show the board for the new state.

@@ -1,9 +1,12 @@
 // The chair's console: open/close the session, move the current item, run the speakers'
 // list, open and close votes (with the live count and the provisional tally).
 
-import { joinMeeting, on, request } from "../realtime.js";
+import { morph, setText } from "../dom.js";
+import { joinMeeting, on, request, resync } from "../realtime.js";
+import { esc } from "../strings.js";
 import { toast } from "../ui.js";
-import { S, esc, fmt, renderQuorum, renderTimer, resultHTML } from "./common.js";
+import { S, renderQuorum, renderTimer, t } from "./common.js";
+import { showResult } from "./result.js";
 
 const meetingId = Number(document.body.dataset.meetingId);
 const $ = (id) => document.getElementById(id);
@@ -30,15 +33,20 @@ function render() {
     $("now-title").textContent = `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`;
     renderTimer($("now-timer"), current);
   }
-  $("agenda").innerHTML = state.items
-    .map(
-      (item, i) => `<li class="agenda__item${item.id === current?.item_id ? " agenda__item--current" : ""}">
+  // Lists are updated in place (dom.js): a tap on a button during a live update still lands.
+  // Buttons are keyed by action, so a tap never lands on a button that changed its meaning.
+  morph(
+    $("agenda"),
+    state.items
+      .map(
+        (item, i) => `<li class="agenda__item${item.id === current?.item_id ? " agenda__item--current" : ""}" data-key="item-${item.id}">
         <span class="agenda__no">${i + 1}</span>
         <div><p class="agenda__title mb-0">${esc(item.title)}</p><p class="agenda__meta muted small mb-0">${esc(item.ministry || "")} · ${item.planned_minutes}′</p></div>
-        <span class="agenda__end">${item.id === current?.item_id ? "" : `<button class="btn btn--secondary btn--sm" data-goto="${item.id}" ${live.in_session ? "" : "disabled"}>${esc(S.go_to_item)}</button>`}</span>
+        <span class="agenda__end">${item.id === current?.item_id ? "" : `<button class="btn btn--secondary btn--sm" data-key="goto" data-goto="${item.id}" ${live.in_session ? "" : "disabled"}>${esc(S.go_to_item)}</button>`}</span>
       </li>`,
-    )
-    .join("");
+      )
+      .join(""),
+  );
   renderQueue();
   renderVote();
 }
@@ -46,19 +54,22 @@ function render() {
 function renderQueue() {
   const q = live.speaking;
   const list = q ? q.queue : [];
-  $("queue").innerHTML = list
-    .map(
-      (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}">
-        <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? fmt("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
+  morph(
+    $("queue"),
+    list
+      .map(
+        (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}" data-key="request-${e.id}">
+        <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? t("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
         ${
           e.status === "speaking"
-            ? `<button class="btn btn--secondary btn--sm" data-finish="${e.id}">${esc(S.finish)}</button>`
-            : `<button class="btn btn--primary btn--sm" data-floor="${e.id}">${esc(S.give_floor)}</button>
-               <button class="btn btn--ghost btn--sm" data-remove="${e.id}">${esc(S.remove)}</button>`
+            ? `<button class="btn btn--secondary btn--sm" data-key="finish" data-finish="${e.id}">${esc(S.finish)}</button>`
+            : `<button class="btn btn--primary btn--sm" data-key="floor" data-floor="${e.id}">${esc(S.give_floor)}</button>
+               <button class="btn btn--ghost btn--sm" data-key="remove" data-remove="${e.id}">${esc(S.remove)}</button>`
         }
       </li>`,
-    )
-    .join("");
+      )
+      .join(""),
+  );
   $("queue-empty").hidden = list.length > 0;
   $("close-list").disabled = !live.current_item;
   $("close-list").dataset.closed = q?.closed ? "1" : "";
@@ -70,33 +81,34 @@ function renderVote() {
   $("vote-form").hidden = Boolean(vote) || !live.in_session;
   $("vote-live").hidden = !vote;
   if (vote) {
-    $("vote-question").textContent = vote.poll.question;
-    $("vote-progress").textContent = fmt("voted", { n: vote.poll.voted, m: vote.poll.eligible });
+    setText($("vote-question"), vote.poll.question);
+    setText($("vote-progress"), t("voted", { n: vote.poll.voted, m: vote.poll.eligible }));
   }
-  $("vote-result").innerHTML = !vote && live.last_result ? resultHTML(live.last_result) : "";
+  showResult($("vote-result"), vote ? null : live.last_result);
 }
 
 async function refreshTally() {
   if (!live.vote) return;
   const ack = await request("vote.tally", { poll_id: live.vote.poll.id }).catch(() => null);
   if (!ack || !live.vote) return;
-  const t = ack.tally;
+  const tally = ack.tally;
   live.vote.poll.voted = ack.voted;
-  $("vote-progress").textContent = fmt("voted", { n: ack.voted, m: ack.eligible });
+  setText($("vote-progress"), t("voted", { n: ack.voted, m: ack.eligible }));
   // A secret vote shows nobody a running tally, the chair included: only "N of M have voted".
-  $("vote-tally").textContent = t ? `${S.live_tally}: ${fmt("result_line", { a: t.approve, d: t.disapprove, x: t.abstain, n: t.not_voted })}` : "";
+  setText($("vote-tally"), tally ? `${S.live_tally}: ${t("result_line", { a: tally.approve, d: tally.disapprove, x: tally.abstain, n: tally.not_voted })}` : "");
 }
 
 function bind() {
   $("session-open").addEventListener("click", () => act("session.open"));
   $("session-close").addEventListener("click", () => act("session.close"));
   document.addEventListener("click", async (ev) => {
-    const t = ev.target.closest("button");
-    if (!t) return;
-    if (t.dataset.goto) await act("session.set_current_item", { item_id: Number(t.dataset.goto) });
-    if (t.dataset.floor) await act("speaking.give_floor", { request_id: Number(t.dataset.floor) });
-    if (t.dataset.finish) await act("speaking.finish", { request_id: Number(t.dataset.finish) });
-    if (t.dataset.remove) await act("speaking.remove", { request_id: Number(t.dataset.remove) });
+    const button = ev.target.closest("button");
+    if (!button) return;
+    const { goto, floor, finish, remove } = button.dataset;
+    if (goto) await act("session.set_current_item", { item_id: Number(goto) });
+    if (floor) await act("speaking.give_floor", { request_id: Number(floor) });
+    if (finish) await act("speaking.finish", { request_id: Number(finish) });
+    if (remove) await act("speaking.remove", { request_id: Number(remove) });
   });
   $("close-list").addEventListener("click", () =>
     act("speaking.close_list", { item_id: live.current_item.item_id, closed: !$("close-list").dataset.closed }),
@@ -131,7 +143,7 @@ function bind() {
     if (p.meeting_id !== meetingId) return;
     live.current_item = p;
     live.speaking = null;
-    request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+    resync(meetingId); // the new item's queue; events meanwhile wait for the snapshot
   });
   on("speaking.updated", (p) => {
     if (p.meeting_id !== meetingId || p.item_id !== live.current_item?.item_id) return;
@@ -153,7 +165,13 @@ function bind() {
     renderVote();
   });
   on("meeting.state_changed", (p) => {
-    if (p.meeting_id === meetingId) request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+    if (p.meeting_id !== meetingId) return;
+    if (!state) return void resync(meetingId); // not joined yet: the first snapshot is on its way
+    // The session buttons follow at once; the snapshot (agenda, queue, vote) follows.
+    state.meeting.state = p.state;
+    live.in_session = p.state === "in_session";
+    render();
+    resync(meetingId);
   });
 }
 

@@ -1,9 +1,12 @@
 // A member's tablet in session: now-discussing banner, check-in, agenda, speaking, voting.
 // The full state comes from meeting.join (again after every reconnect); events patch it.
 
-import { joinMeeting, on, request } from "../realtime.js";
+import { fragment, morph, setText } from "../dom.js";
+import { joinMeeting, on, request, resync as refetch } from "../realtime.js";
+import { esc } from "../strings.js";
 import { toast } from "../ui.js";
-import { S, esc, fmt, renderQuorum, renderTimer, resultHTML } from "./common.js";
+import { S, renderQuorum, renderTimer, t } from "./common.js";
+import { showResult } from "./result.js";
 import { acked, checkReceipt, dropLegacy, forgetMeeting, prepare, sealBallot, unsent } from "./secret.js";
 
 const meetingId = Number(document.body.dataset.meetingId);
@@ -23,15 +26,19 @@ function render() {
 
 function renderAgenda() {
   const current = live.current_item?.item_id;
-  $("agenda").innerHTML = state.items
-    .map(
-      (item, i) => `<li class="agenda__item${item.id === current ? " agenda__item--current" : ""}" id="item-${item.id}">
+  // Updated in place (dom.js), like every live list: taps and focus survive a live update.
+  morph(
+    $("agenda"),
+    state.items
+      .map(
+        (item, i) => `<li class="agenda__item${item.id === current ? " agenda__item--current" : ""}" id="item-${item.id}">
         <span class="agenda__no">${i + 1}</span>
         <div><p class="agenda__title mb-0">${esc(item.title)}</p>
         <p class="agenda__meta muted small mb-0">${esc(item.ministry || "")}</p></div>
       </li>`,
-    )
-    .join("");
+      )
+      .join(""),
+  );
 }
 
 function renderNow() {
@@ -40,7 +47,7 @@ function renderNow() {
   const item = current && state.items.find((i) => i.id === current.item_id);
   banner.hidden = !current;
   if (!current) return;
-  $("now-title").textContent = `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`;
+  setText($("now-title"), `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`);
   $("now-jump").href = `#item-${current.item_id}`;
   renderTimer($("now-timer"), current);
 }
@@ -62,14 +69,17 @@ function renderCheckIn() {
 function renderQueue() {
   const q = live.speaking;
   const list = q ? q.queue : [];
-  $("queue").innerHTML = list
-    .map(
-      (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}">
-        <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? fmt("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
+  morph(
+    $("queue"),
+    list
+      .map(
+        (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}" data-key="request-${e.id}">
+        <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? t("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
         ${e.status === "speaking" ? `<span class="badge badge--ok">${esc(S.speaking)}</span>` : ""}
       </li>`,
-    )
-    .join("");
+      )
+      .join(""),
+  );
   $("queue-empty").hidden = list.length > 0;
   const me = Number(document.body.dataset.userId);
   const mine = list.find((e) => e.user_id === me && e.status === "waiting");
@@ -84,22 +94,31 @@ function renderVote() {
   const area = $("vote-area");
   const vote = live.vote;
   if (!vote) {
-    area.innerHTML = live.last_result ? `<div class="card"><div class="card__body">${resultHTML(live.last_result)}${receiptHTML(live.last_result)}</div></div>` : "";
+    if (!live.last_result) {
+      area.replaceChildren();
+      return;
+    }
+    if (!area.querySelector("[data-result-card]")) {
+      area.replaceChildren(fragment(`<div class="card" data-result-card><div class="card__body"></div></div>`));
+    }
+    const body = area.querySelector("[data-result-card] > .card__body");
+    showResult(body, live.last_result);
+    showBallotCheck(body, live.last_result);
     return;
   }
   if (vote.poll.kind === "secret") prepare();
   let panel = area.querySelector("[data-poll]");
   if (!panel || Number(panel.dataset.poll) !== vote.poll.id) {
-    area.innerHTML = "";
+    area.replaceChildren();
     panel = $("vote-template").content.firstElementChild.cloneNode(true);
     panel.dataset.poll = vote.poll.id;
     area.append(panel);
     panel.scrollIntoView({ block: "start", behavior: "smooth" });
     panel.querySelectorAll("input[name=choice]").forEach((input) => input.addEventListener("change", () => cast(vote.poll, input.value)));
   }
-  panel.querySelector("[data-question]").textContent = vote.poll.question;
-  panel.querySelector("[data-kind]").innerHTML = `<span class="badge badge--${vote.poll.kind === "secret" ? "info" : "neutral"}">${esc(vote.poll.kind === "secret" ? S.secret : S.open)}</span>`;
-  panel.querySelector("[data-progress]").textContent = fmt("voted", { n: vote.poll.voted, m: vote.poll.eligible });
+  setText(panel.querySelector("[data-question]"), vote.poll.question);
+  morph(panel.querySelector("[data-kind]"), `<span class="badge badge--${vote.poll.kind === "secret" ? "info" : "neutral"}">${esc(vote.poll.kind === "secret" ? S.secret : S.open)}</span>`);
+  setText(panel.querySelector("[data-progress]"), t("voted", { n: vote.poll.voted, m: vote.poll.eligible }));
   // Someone who may not vote is told why, and offered no buttons to tap.
   const note = panel.querySelector("[data-note]");
   const inputs = panel.querySelectorAll("input[name=choice]");
@@ -114,12 +133,22 @@ function renderVote() {
 }
 
 // After a secret vote: the tablet looks for its own receipt token in the published list.
-function receiptHTML(poll) {
+function showBallotCheck(body, poll) {
   const check = poll.kind === "secret" ? checkReceipt(meetingId, poll) : null;
-  if (!check) return "";
+  let line = body.querySelector("[data-ballot-check]");
+  if (!check) {
+    line?.remove();
+    return;
+  }
+  if (!line) {
+    line = document.createElement("p");
+    line.className = "receipt mb-0";
+    body.append(line);
+  }
+  line.dataset.ballotCheck = check.status;
   const text = check.status === "counted" ? S.ballot_counted : S.ballot_missing;
-  const token = check.token ? ` · ${esc(fmt("receipt_token", { t: check.token }))}` : "";
-  return `<p class="receipt mb-0" data-ballot-check="${check.status}">${check.status === "counted" ? "✓ " : "⚠ "}${esc(text)}${token}</p>`;
+  const token = check.token ? ` · ${t("receipt_token", { t: check.token })}` : "";
+  setText(line, `${check.status === "counted" ? "✓ " : "⚠ "}${text}${token}`);
 }
 
 function showReceipt(panel, vote) {
@@ -138,10 +167,10 @@ function showReceipt(panel, vote) {
     if (input) input.checked = true;
   }
   const time = new Date(cast.at).toLocaleTimeString("vi-VN");
-  const line = cast.choice ? fmt("your_choice", { c: S[cast.choice] }) : S.secret_cast;
+  const line = cast.choice ? t("your_choice", { c: S[cast.choice] }) : S.secret_cast;
   box.hidden = false;
   box.classList.toggle("receipt--pending", Boolean(cast.pending));
-  box.textContent = cast.pending ? S.sending : `✓ ${line} · ${fmt("receipt", { t: time })}`;
+  setText(box, cast.pending ? S.sending : `✓ ${line} · ${t("receipt", { t: time })}`);
   box.dataset.receipt = cast.client_id || "";
 }
 
@@ -235,12 +264,18 @@ function bind() {
     renderVote();
   });
   on("meeting.state_changed", (p) => {
-    if (p.meeting_id === meetingId) resync();
+    if (p.meeting_id !== meetingId) return;
+    if (!state) return void resync(); // not joined yet: the first snapshot is on its way
+    // Offer check-in at once; the snapshot (which may take a while on a busy server) follows.
+    state.meeting.state = p.state;
+    live.in_session = p.state === "in_session";
+    renderCheckIn();
+    resync();
   });
 }
 
 function resync() {
-  request("meeting.join", { meeting_id: meetingId }).then((ack) => onState(ack.state), () => {});
+  refetch(meetingId); // onState gets the snapshot; events meanwhile wait for it
 }
 
 function onState(snapshot) {

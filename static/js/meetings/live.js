@@ -3,7 +3,10 @@
 // events to it; events about restricted content carry only ids, so the page asks for a fresh
 // snapshot (one message) instead.
 
-import { joinMeeting, on, request } from "../realtime.js";
+import { morph } from "../dom.js";
+import { HttpError, putJSON } from "../http.js";
+import { joinMeeting, on, resync as refetch } from "../realtime.js";
+import { esc, strings, translator } from "../strings.js";
 import { markUpdated, toast } from "../ui.js";
 
 const body = document.body;
@@ -11,21 +14,9 @@ const meetingId = Number(body.dataset.meetingId);
 const itemId = body.dataset.itemId ? Number(body.dataset.itemId) : null;
 const agendaEl = document.getElementById("agenda");
 const papersEl = document.getElementById("papers");
-const S = readStrings();
+const S = strings("meetings-strings");
+const fmt = translator("meetings-strings");
 let state = null;
-
-function readStrings() {
-  try {
-    return JSON.parse(document.getElementById("meetings-strings")?.textContent || "{}");
-  } catch {
-    return {};
-  }
-}
-const fmt = (key, values = {}) =>
-  (S[key] ?? key).replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-
-const esc = (s) =>
-  String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 function icon(name, cls = "") {
   const base = body.dataset.static || "/static/";
@@ -48,8 +39,8 @@ function agendaRow(item, i, n, manage) {
   const kind = S.kinds?.[item.kind] || [item.kind, "neutral"];
   const moves = manage
     ? `<div class="cluster" data-move>
-        <button class="btn btn--ghost btn--icon" type="button" data-move-up aria-label="${esc(S.move_up)}"${i === 0 ? " disabled" : ""}>${icon("arrow-up")}</button>
-        <button class="btn btn--ghost btn--icon" type="button" data-move-down aria-label="${esc(S.move_down)}"${i === n - 1 ? " disabled" : ""}>${icon("arrow-down")}</button>
+        <button class="btn btn--ghost btn--icon" type="button" data-key="up" data-move-up aria-label="${esc(S.move_up)}"${i === 0 ? " disabled" : ""}>${icon("arrow-up")}</button>
+        <button class="btn btn--ghost btn--icon" type="button" data-key="down" data-move-down aria-label="${esc(S.move_down)}"${i === n - 1 ? " disabled" : ""}>${icon("arrow-down")}</button>
         <span class="agenda__handle" aria-hidden="true" title="${esc(S.drag)}">${icon("grip")}</span>
       </div>`
     : "";
@@ -70,12 +61,14 @@ function renderAgenda(changedIds = []) {
   if (!agendaEl || !state) return;
   const manage = agendaEl.dataset.manage === "1";
   const items = state.items;
-  // Re-rendering replaces the buttons: keep keyboard focus on the same control of the same item.
+  // Rows are updated in place (a tap during a live update still lands); a row that moved may
+  // still lose focus, or its button may become disabled: keep keyboard focus on the same item.
   const focused = agendaEl.contains(document.activeElement) ? document.activeElement : null;
   const focusItem = focused?.closest("[data-item-id]")?.id;
   const focusSel = focused?.hasAttribute("data-move-up") ? "[data-move-up]" : focused?.hasAttribute("data-move-down") ? "[data-move-down]" : null;
-  agendaEl.innerHTML = items.map((it, i) => agendaRow(it, i, items.length, manage)).join("");
-  if (focusItem && focusSel) {
+  morph(agendaEl, items.map((it, i) => agendaRow(it, i, items.length, manage)).join(""));
+  const lost = !agendaEl.contains(document.activeElement) || document.activeElement.disabled;
+  if (focusItem && focusSel && lost) {
     const again = document.querySelector(`#${focusItem} ${focusSel}:not([disabled])`) ||
       document.querySelector(`#${focusItem} [data-move-up]:not([disabled]), #${focusItem} [data-move-down]:not([disabled])`);
     again?.focus();
@@ -100,10 +93,10 @@ function paperRow(p, manage) {
   if (cur && !cur.readable) badges.push(`<span class="badge badge--warn">${esc(S.download_only)}</span>`);
   let actions = "";
   if (p.links) {
-    const read = cur && cur.readable ? `<a class="btn btn--primary" href="${esc(p.links.reader || p.links.file)}">${icon("eye")}<span>${esc(S.read)}</span></a>` : "";
+    const read = cur && cur.readable ? `<a class="btn btn--primary" data-key="read" href="${esc(p.links.reader || p.links.file)}">${icon("eye")}<span>${esc(S.read)}</span></a>` : "";
     const dl =
       p.classification === "normal" || manage
-        ? `<a class="btn btn--secondary" href="${esc(cur && cur.readable ? p.links.download : p.links.file + "?original=1")}" download>${icon("download")}<span>${esc(S.download)}</span></a>`
+        ? `<a class="btn btn--secondary" data-key="download" href="${esc(cur && cur.readable ? p.links.download : p.links.file + "?original=1")}" download>${icon("download")}<span>${esc(S.download)}</span></a>`
         : "";
     actions = `<div class="cluster">${read}${dl}</div>`;
   }
@@ -117,7 +110,7 @@ function renderPapers(changedIds = []) {
   if (!papersEl || !state) return;
   const item = state.items.find((it) => it.id === itemId);
   const papers = item ? item.papers : [];
-  papersEl.innerHTML = papers.map((p) => paperRow(p, papersEl.dataset.manage === "1")).join("");
+  morph(papersEl, papers.map((p) => paperRow(p, papersEl.dataset.manage === "1")).join(""));
   const empty = document.getElementById("papers-empty");
   if (empty) empty.hidden = papers.length > 0;
   for (const id of changedIds) markUpdated(document.getElementById(`paper-${id}`));
@@ -128,7 +121,7 @@ function renderMeeting() {
   for (const el of document.querySelectorAll("[data-meeting-state]")) {
     const st = state.meeting.state;
     const b = S.states?.[st] || [st, "neutral"];
-    el.innerHTML = badge(st, b[0], b[1]);
+    morph(el, badge(st, b[0], b[1]));
   }
 }
 
@@ -141,10 +134,8 @@ function renderAll(changed = {}) {
 /* ----------------------------------------------------------------- events */
 
 function resync() {
-  return request("meeting.join", { meeting_id: meetingId }).then((ack) => {
-    state = ack.state;
-    renderAll();
-  });
+  // The joinMeeting callback below gets the snapshot; events meanwhile wait for it.
+  return refetch(meetingId);
 }
 
 function ours(payload) {
@@ -257,27 +248,20 @@ async function saveOrder(order, focusId, focusSel) {
   const target = document.querySelector(`#item-${focusId} ${focusSel || ""}`.trim());
   if (target && !target.disabled) target.focus();
   else document.querySelector(`#item-${focusId} [data-move-up]:not([disabled]), #item-${focusId} [data-move-down]:not([disabled])`)?.focus();
-  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
   try {
-    const res = await fetch(agendaEl.dataset.reorderUrl, {
-      method: "PUT",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: JSON.stringify({ order }),
-      credentials: "same-origin",
-    });
-    if (!res.ok) {
-      const problem = await res.json().catch(() => ({}));
-      toast(problem.detail || S.reorder_failed, "error");
-      const bpos = new Map((problem.order || before).map((id, i) => [id, i]));
-      state.items.sort((a, b) => (bpos.get(a.id) ?? 1e9) - (bpos.get(b.id) ?? 1e9));
-      renderAgenda();
-      if (res.status === 409) resync();
-    } else {
-      announce(S.reordered);
+    await putJSON(agendaEl.dataset.reorderUrl, { order });
+    announce(S.reordered);
+  } catch (err) {
+    if (!(err instanceof HttpError) || err.status === 0) {
+      toast(S.reorder_failed, "error");
+      resync();
+      return;
     }
-  } catch {
-    toast(S.reorder_failed, "error");
-    resync();
+    toast(err.problem.detail || S.reorder_failed, "error");
+    const bpos = new Map((err.problem.order || before).map((id, i) => [id, i]));
+    state.items.sort((a, b) => (bpos.get(a.id) ?? 1e9) - (bpos.get(b.id) ?? 1e9));
+    renderAgenda();
+    if (err.status === 409) resync();
   }
 }
 

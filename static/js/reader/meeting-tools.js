@@ -1,5 +1,6 @@
 // Meeting page tools: pre-cache for offline reading, and build/download the board pack with a
 // progress bar fed by `boardpack.progress` events on the person's own socket room.
+import { getJSON, postJSON } from "../http.js";
 import { initOffline } from "./offline.js";
 
 const box = document.getElementById("reader-tools");
@@ -13,7 +14,6 @@ async function boardPack() {
   const bar = progress.querySelector("progress");
   const percent = box.querySelector("[data-pack-percent]");
   const error = box.querySelector("[data-pack-error]");
-  const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
   function show(status) {
     const ready = status.status === "ready";
@@ -41,21 +41,14 @@ async function boardPack() {
     error.hidden = true;
     show({ status: "building", percent: 0 });
     try {
-      const response = await fetch(box.dataset.statusUrl, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { Accept: "application/json", "X-CSRFToken": csrf },
-      });
-      if (!response.ok) throw new Error(String(response.status));
-      show(await response.json());
+      show(await postJSON(box.dataset.statusUrl));
     } catch {
       error.hidden = false;
       show({ status: "absent" });
     }
   });
   try {
-    const response = await fetch(box.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (response.ok) show(await response.json());
+    show(await getJSON(box.dataset.statusUrl));
   } catch {
     /* offline: keep the button */
   }

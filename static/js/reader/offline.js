@@ -5,6 +5,8 @@
 //   initOffline();            // on the meeting page: pre-cache agenda + normal papers
 //   await purgeOfflineCache(); // on the sign-out page, before leaving
 
+import { getJSON } from "../http.js";
+
 export const CACHE_PREFIX = "ecabinet-";
 const MANIFEST_URL = "/api/v1/reader/offline-manifest";
 
@@ -44,9 +46,7 @@ function ask(message, timeoutMs = 120_000) {
 /** Fetch the offline manifest and have the worker cache every URL in it (drops the rest). */
 export async function precacheForUser() {
   if (!supported()) return null;
-  const response = await fetch(MANIFEST_URL, { credentials: "same-origin", headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`manifest ${response.status}`);
-  const manifest = await response.json();
+  const manifest = await getJSON(MANIFEST_URL);
   await registerServiceWorker();
   const result = await ask({ type: "precache", manifest });
   document.dispatchEvent(new CustomEvent("offline:precached", { detail: result }));

@@ -1,10 +1,10 @@
 // The decision page's draft editor (secretariat, before the number is issued): summary, legal
 // bases, articles and recipients go to PUT /api/v1/records/decisions/<id> with the version the
 // page was rendered from; a conflict or invalid field is shown above the form.
+import { putJSON } from "../http.js";
 import { toast } from "../ui.js";
 
 const form = document.querySelector("[data-decision-form]");
-const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 
 /** Non-empty lines of a textarea. */
 function lines(name) {
@@ -88,29 +88,17 @@ if (form) {
     };
     const button = form.querySelector("[data-save]");
     button?.setAttribute("aria-busy", "true");
-    let response;
     try {
-      response = await fetch(form.dataset.saveUrl, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-        body: JSON.stringify(data),
-      });
+      await putJSON(form.dataset.saveUrl, data);
     } catch (err) {
       button?.removeAttribute("aria-busy");
       button?.removeAttribute("disabled");
-      toast(err.message, "error");
+      if (err.status === 0) toast(err.detail, "error");
+      else showProblem({ ...err.problem, title: err.title, detail: err.detail });
       return;
     }
-    const payload = await response.json().catch(() => ({}));
-    if (response.ok) {
-      toast(form.dataset.saved, "success");
-      // The preview, title and PDF are rendered by the server: show the saved draft.
-      window.location.reload();
-      return;
-    }
-    button?.removeAttribute("aria-busy");
-    button?.removeAttribute("disabled");
-    showProblem(payload);
+    toast(form.dataset.saved, "success");
+    // The preview, title and PDF are rendered by the server: show the saved draft.
+    window.location.reload();
   });
 }

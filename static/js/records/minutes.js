@@ -1,27 +1,11 @@
 // Records pages: the minutes editor (save changed fields with the version they were based on;
 // a 409 shows what the other editor changed), live comments over the meeting room, and the
 // "Ký số" dialog that signs with the signing passphrase from this person's own session.
+import { postJSON, putJSON } from "../http.js";
 import { joinMeeting, on } from "../realtime.js";
 import { toast, markUpdated, localizeTimes } from "../ui.js";
 
-const csrf = document.querySelector('meta[name="csrf-token"]')?.content || "";
 const body = document.body;
-
-async function send(url, method, data) {
-  const response = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-    body: JSON.stringify(data),
-  });
-  let payload = {};
-  try {
-    payload = await response.json();
-  } catch {
-    payload = {};
-  }
-  return { ok: response.ok, status: response.status, payload };
-}
 
 // ---- editor --------------------------------------------------------------------------------
 const form = document.querySelector("[data-minutes-form]");
@@ -41,17 +25,20 @@ if (form) {
     const button = form.querySelector("[data-save]");
     button?.setAttribute("aria-busy", "true");
     const version = Number(body.dataset.minutesVersion);
-    const { ok, payload } = await send(form.dataset.saveUrl, "PUT", { version, changes });
-    button?.removeAttribute("aria-busy");
-    if (ok) {
-      body.dataset.minutesVersion = payload.version;
-      fields.forEach((el) => { el.dataset.original = el.value; });
-      if (status) status.textContent = status.textContent.replace(/\d+$/, payload.version);
-      conflict.hidden = true;
-      toast(document.documentElement.lang === "en" ? "Saved." : "Đã lưu.", "success");
+    let saved;
+    try {
+      saved = await putJSON(form.dataset.saveUrl, { version, changes });
+    } catch (err) {
+      showProblem(conflict, { ...err.problem, title: err.title, detail: err.detail });
       return;
+    } finally {
+      button?.removeAttribute("aria-busy");
     }
-    showProblem(conflict, payload);
+    body.dataset.minutesVersion = saved.version;
+    fields.forEach((el) => { el.dataset.original = el.value; });
+    if (status) status.textContent = status.textContent.replace(/\d+$/, saved.version);
+    conflict.hidden = true;
+    toast(document.documentElement.lang === "en" ? "Saved." : "Đã lưu.", "success");
   });
 }
 
@@ -102,8 +89,13 @@ document.querySelectorAll("[data-comment-form]").forEach((box) => {
     const area = box.querySelector("textarea");
     if (!area.value.trim()) { area.focus(); return; }
     const url = `/api/v1/records/minutes/${minutesId}/comments`;
-    const { ok, payload } = await send(url, "POST", { item_id: Number(box.dataset.itemId), text: area.value });
-    if (ok) { area.value = ""; addComment(payload); } else { toast(payload.detail || "", "error"); }
+    try {
+      const comment = await postJSON(url, { item_id: Number(box.dataset.itemId), text: area.value });
+      area.value = "";
+      addComment(comment);
+    } catch (err) {
+      toast(err.detail, "error");
+    }
   });
 });
 
@@ -132,20 +124,22 @@ if (signForm) {
     submit.disabled = true;
     submit.setAttribute("aria-busy", "true");
     error.hidden = true;
-    const { ok, payload } = await send(signForm.dataset.signUrl, "POST", { passphrase: input.value });
-    submit.disabled = false;
-    submit.removeAttribute("aria-busy");
-    if (ok) {
-      input.value = "";
-      signForm.closest("dialog")?.close();
-      toast(document.documentElement.lang === "en" ? "Signed." : "Đã ký số.", "success");
-      window.setTimeout(() => window.location.reload(), 600);
+    try {
+      await postJSON(signForm.dataset.signUrl, { passphrase: input.value });
+    } catch (err) {
+      error.textContent = err.detail;
+      error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
       return;
+    } finally {
+      submit.disabled = false;
+      submit.removeAttribute("aria-busy");
     }
-    error.textContent = payload.detail || payload.title || "Error";
-    error.hidden = false;
-    input.setAttribute("aria-invalid", "true");
-    input.focus();
+    input.value = "";
+    signForm.closest("dialog")?.close();
+    toast(document.documentElement.lang === "en" ? "Signed." : "Đã ký số.", "success");
+    window.setTimeout(() => window.location.reload(), 600);
   });
 }
 localizeTimes(document);
