@@ -22,7 +22,6 @@ from sqlalchemy import select
 from cabinet.audit import record as audit
 from cabinet.config import settings
 from cabinet.db import db, utcnow
-from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.signing import (
     Pkcs11Signer,
     Pkcs12Signer,
@@ -37,6 +36,7 @@ from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.signing.sign import SignatureSlot
 from cabinet.storage import ContentStore
 from cabinet.users.models import User
+from meetings.audience import announce_to
 from records.models import (
     DecisionRecord,
     Minutes,
@@ -228,7 +228,7 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
     )
     meeting_id = getattr(locked, "meeting_id", None)
     if meeting_id:
-        emit_after_commit(
+        announce_to(
             "record.signed",
             {
                 "meeting_id": meeting_id,
@@ -238,7 +238,7 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
                 "state": str(locked.state),
                 "signer": user.name,
             },
-            room=meeting_room(meeting_id),
+            locked.can_read,  # the record's readers, not every invitee following the room
         )
     return event
 
