@@ -29,6 +29,7 @@ from meetings.agenda import (  # noqa: F401  (re-exported)
     reorder_items,
     update_item,
 )
+from meetings.audience import every_person_id, evict_who_lost
 from meetings.events import announce
 from meetings.live.session import close_session
 from meetings.models import Meeting, MeetingParticipant, MeetingState, ParticipantRole
@@ -119,6 +120,7 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, actor: User) -> Me
         _set_participants(meeting, members, invitees)
         if before != {(p.user_id, p.role) for p in meeting.participants}:
             changed.append("participants")
+            evict_who_lost(meeting, {uid for uid, _role in before}, "uninvited")
     if not changed:
         return meeting
     meeting.touch()
@@ -206,6 +208,8 @@ def change_state(
         previous=str(previous),
         meeting=meeting_dict(meeting),
     )
+    if target == MeetingState.DRAFT:
+        evict_who_lost(meeting, every_person_id(), "unpublished")
     if {previous, target} & {MeetingState.DRAFT} or target == MeetingState.PUBLISHED:
         # People outside the room ("My meetings") learn that a meeting appeared or went away.
         for user_id in meeting.participant_ids() | meeting.item_invitee_ids():
