@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 export ECABINET_HOST ?= 127.0.0.1
 export ECABINET_PORT ?= 5000
 
-.PHONY: run test setup lint bench format clean system-deps
+.PHONY: run test setup lint bench format clean system-deps fuzz
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ test: setup lint
 	  echo "== the same suite on PostgreSQL ($$ECABINET_TEST_DATABASE_URL) =="; \
 	  ECABINET_TEST_BACKEND=postgres $(VENV)/bin/pytest; \
 	fi
+
+# schemathesis over /api/v1/openapi.json as the secretariat, a member and anonymous, in-process
+# (offline), on PostgreSQL when ECABINET_TEST_DATABASE_URL is set; `make test` runs it short.
+fuzz: setup
+	@if [ -n "$$ECABINET_TEST_DATABASE_URL" ]; then export ECABINET_TEST_BACKEND=postgres; fi; \
+	ECABINET_FUZZ_EXAMPLES=$${ECABINET_FUZZ_EXAMPLES:-25} $(VENV)/bin/pytest -q tests/fuzz
 
 bench: setup
 	$(PY) bench/run_all.py

@@ -20,7 +20,7 @@ from cabinet.audit.models import AuditEntry
 from cabinet.audit.services import describe, verify_chain
 from cabinet.db import db, get_or_404
 from cabinet.permissions import login_required_route, public_route, roles_required
-from cabinet.schemas import ProblemSchema, UserSchema, load_or_raise
+from cabinet.schemas import ProblemSchema, UserSchema, json_body, load_or_raise
 from cabinet.users import current_person
 from cabinet.users.models import Role, User
 from cabinet.users.services import create_user, set_user_active, set_user_roles
@@ -128,7 +128,7 @@ def post_user():
         422:
           $ref: '#/components/responses/Problem'
     """
-    data = load_or_raise(UserCreateSchema(), request.get_json(silent=True) or {})
+    data = load_or_raise(UserCreateSchema(), json_body())
     user = create_user(
         **{k: v for k, v in data.items() if k != "roles"},
         roles={Role(r) for r in data["roles"]},
@@ -166,7 +166,7 @@ def patch_user(user_id: int):
           $ref: '#/components/responses/Problem'
     """
     user = get_or_404(User, user_id)
-    data = load_or_raise(UserUpdateSchema(), request.get_json(silent=True) or {})
+    data = load_or_raise(UserUpdateSchema(), json_body())
     actor = current_person()
     if "roles" in data:
         set_user_roles(user, {Role(r) for r in data["roles"]}, actor=actor)

@@ -27,15 +27,15 @@ def wants_problem_json() -> bool:
     )
 
 
-def problem(status: int, title: str, detail: str, code: str, **extra: Any) -> Response:
-    """An RFC 9457 problem document."""
+def problem(status: int, title: str, detail: str, code: str, /, **extra: Any) -> Response:
+    """An RFC 9457 problem document; the standard members win over an extra of the same name."""
     body = {
+        **json_safe(extra),
         "type": f"https://ecabinet.local/problems/{code}",
         "title": title,
         "status": status,
         "detail": detail,
         "code": code,
-        **json_safe(extra),
     }
     response = jsonify(body)
     response.status_code = status

@@ -18,6 +18,7 @@ from cabinet.db import db
 from cabinet.error_handlers import register_error_handlers
 from cabinet.extensions import babel, csrf, login_manager, socketio
 from cabinet.jobs import register_core_jobs
+from cabinet.request_guard import install_request_guard
 from cabinet.templating import register_template_helpers
 from cabinet.users import views as user_views
 from cabinet.users.models import User
@@ -71,6 +72,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
             x_host=config.proxy_hops,
         )  # type: ignore[method-assign]
 
+    install_request_guard(app)  # before any route is declared: ids are bounded everywhere
     _init_extensions(app, config)
     _register_core(app)
     for name in FEATURES:

@@ -12,6 +12,7 @@ from cabinet.audit import record
 from cabinet.db import db
 from cabinet.errors import Conflict, ValidationFailed
 from cabinet.users.models import User
+from meetings.audience import evict_who_lost
 from meetings.events import announce
 from meetings.models import AgendaItem, Meeting
 from meetings.people import find_users
@@ -80,9 +81,12 @@ def update_item(item: AgendaItem, data: dict[str, Any], *, actor: User) -> Agend
         setattr(item, name, data[name])
     if "invitee_ids" in data:
         invitees = find_users(data["invitee_ids"], field="users", message=NO_SUCH_INVITEE)
+        dropped = {u.id for u in item.invitees} - {u.id for u in invitees}
         if {u.id for u in invitees} != {u.id for u in item.invitees}:
             item.invitees = invitees
             changed.append("invitees")
+            db.session.flush()
+            evict_who_lost(meeting, dropped, "uninvited")
     if not changed:
         return item
     meeting.touch()

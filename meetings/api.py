@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import Blueprint, jsonify, request
 
 from cabinet.permissions import login_required_route, roles_required
-from cabinet.schemas import load_or_raise
+from cabinet.schemas import json_body, load_or_raise
 from cabinet.users import current_person
 from cabinet.users.models import Role
 from meetings import services
@@ -37,7 +37,7 @@ bp = Blueprint("meetings_api", __name__, url_prefix="/api/v1/meetings")
 
 
 def _json() -> dict:
-    return request.get_json(silent=True) or {}
+    return json_body()
 
 
 @bp.route("", methods=["GET"])

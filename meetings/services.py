@@ -29,7 +29,9 @@ from meetings.agenda import (  # noqa: F401  (re-exported)
     reorder_items,
     update_item,
 )
+from meetings.audience import every_person_id, evict_who_lost
 from meetings.events import announce
+from meetings.live.session import close_session
 from meetings.models import Meeting, MeetingParticipant, MeetingState, ParticipantRole
 from meetings.papers import (  # noqa: F401  (re-exported)
     add_paper,
@@ -77,8 +79,14 @@ def _set_participants(meeting: Meeting, member_ids: Any, invitee_ids: Any) -> No
         meeting.participants.append(MeetingParticipant(user_id=user_id, role=role))
 
 
+def _check_chair(data: dict[str, Any]) -> None:
+    if data.get("chair_id") is not None:
+        find_users([data["chair_id"]], field="chair_id", message=NO_SUCH_USER)
+
+
 def create_meeting(data: dict[str, Any], *, actor: User) -> Meeting:
     """Create a draft meeting; all cabinet members are invited unless `member_ids` is given."""
+    _check_chair(data)
     meeting = Meeting(state=MeetingState.DRAFT, created_by_id=actor.id)
     for name in MEETING_FIELDS:
         if name in data:
@@ -96,6 +104,7 @@ def create_meeting(data: dict[str, Any], *, actor: User) -> Meeting:
 def update_meeting(meeting: Meeting, data: dict[str, Any], *, actor: User) -> Meeting:
     """Change a meeting's details and invitation list."""
     meeting.ensure_editable()
+    _check_chair(data)
     changed = [n for n in MEETING_FIELDS if n in data and getattr(meeting, n) != data[n]]
     for name in changed:
         setattr(meeting, name, data[name])
@@ -111,6 +120,7 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, actor: User) -> Me
         _set_participants(meeting, members, invitees)
         if before != {(p.user_id, p.role) for p in meeting.participants}:
             changed.append("participants")
+            evict_who_lost(meeting, {uid for uid, _role in before}, "uninvited")
     if not changed:
         return meeting
     meeting.touch()
@@ -167,6 +177,11 @@ def move_meeting(meeting: Meeting, target: MeetingState, *, actor: User) -> list
     warnings to show."""
     if MeetingState(target) == MeetingState.PUBLISHED:
         return publish_meeting(meeting, actor=actor)
+    if MeetingState(target) == MeetingState.CLOSED:
+        # The one guarded path, whatever the door (socket, API, page): an open vote refuses,
+        # the timer stops, the minutes are drafted.
+        close_session(meeting, actor)
+        return []
     change_state(meeting, target, actor=actor)
     return []
 
@@ -193,6 +208,8 @@ def change_state(
         previous=str(previous),
         meeting=meeting_dict(meeting),
     )
+    if target == MeetingState.DRAFT:
+        evict_who_lost(meeting, every_person_id(), "unpublished")
     if {previous, target} & {MeetingState.DRAFT} or target == MeetingState.PUBLISHED:
         # People outside the room ("My meetings") learn that a meeting appeared or went away.
         for user_id in meeting.participant_ids() | meeting.item_invitee_ids():

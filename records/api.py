@@ -7,10 +7,10 @@ operations are in `records/openapi.py`.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from cabinet.permissions import login_required_route, roles_required
-from cabinet.schemas import load_or_raise
+from cabinet.schemas import json_body, load_or_raise
 from cabinet.users import current_person
 from cabinet.users.models import Role
 from records import services
@@ -40,7 +40,7 @@ bp = Blueprint("records_api", __name__, url_prefix="/api/v1/records")
 
 
 def _json() -> dict:
-    return request.get_json(silent=True) or {}
+    return json_body()
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes")

@@ -16,9 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from cabinet.audit import record as audit
 from cabinet.db import db, utcnow
 from cabinet.errors import InvalidState, NotFound, ValidationFailed
-from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import User
-from meetings.models import Meeting, MeetingState
+from meetings.audience import announce_to
+from meetings.models import AgendaItem, Meeting, MeetingState
 from records import numbering
 from records.compose.decisions import (
     ballot_decision_content,
@@ -163,11 +163,14 @@ def save_minutes(
     return revision
 
 
-def _announce(minutes: Minutes, event: str, **payload: Any) -> None:
-    emit_after_commit(
+def _announce(minutes: Minutes, event: str, *, item_id: int | None = None, **payload: Any) -> None:
+    """To each person who may read the minutes (and the item, for an item's comment): never
+    to the whole meeting room, where invitees follow the session without reading its minutes."""
+    item = db.session.get(AgendaItem, item_id) if item_id is not None else None
+    announce_to(
         event,
         {"meeting_id": minutes.meeting_id, "minutes_id": minutes.id, **payload},
-        room=meeting_room(minutes.meeting_id),
+        lambda person: minutes.can_read(person) and (item is None or item.can_read(person)),
     )
 
 
@@ -193,7 +196,12 @@ def add_comment(minutes: Minutes, user: User, *, item_id: int | None, text: str)
     minutes.comments.append(comment)
     db.session.flush()
     audit("minutes.commented", minutes, data={"item_id": item_id}, actor=user)
-    _announce(minutes, "minutes.comment_added", comment=MinutesCommentSchema().dump(comment))
+    _announce(
+        minutes,
+        "minutes.comment_added",
+        item_id=item_id,
+        comment=MinutesCommentSchema().dump(comment),
+    )
     return comment
 
 

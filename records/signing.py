@@ -20,7 +20,6 @@ from cabinet.audit import record as audit
 from cabinet.config import settings
 from cabinet.db import db, utcnow
 from cabinet.pki.trust import TrustPolicy
-from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.signing import (
     Pkcs11Signer,
     Pkcs12Signer,
@@ -41,6 +40,7 @@ from cabinet.signing.sign import (
 )
 from cabinet.storage import ContentStore
 from cabinet.users.models import User
+from meetings.audience import announce_to
 from records.models import (
     DecisionRecord,
     Minutes,
@@ -280,7 +280,7 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
     )
     meeting_id = getattr(locked, "meeting_id", None)
     if meeting_id:
-        emit_after_commit(
+        announce_to(
             "record.signed",
             {
                 "meeting_id": meeting_id,
@@ -290,7 +290,7 @@ def sign_record(record: Record, user: User, passphrase: str) -> SignatureEvent:
                 "state": str(locked.state),
                 "signer": user.name,
             },
-            room=meeting_room(meeting_id),
+            locked.can_read,  # the record's readers, not every invitee following the room
         )
     return event
 

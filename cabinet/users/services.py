@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cabinet.audit import record
 from cabinet.db import db, utcnow
 from cabinet.errors import Conflict, ValidationFailed
-from cabinet.realtime import revoke_user_sockets
+from cabinet.realtime import reconnect_user, revoke_user_sockets
 from cabinet.users.models import CabinetSeat, Role, User, new_session_token
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -96,6 +96,10 @@ def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
         record(
             "user.roles_changed", user, data={"before": before, "after": sorted(roles)}, actor=actor
         )
+    if set(before) - set(roles):
+        # A role taken away may close meetings the person's tablets follow: they reconnect
+        # and every room is joined again through the access check.
+        reconnect_user(user.id, "role_changed")
 
 
 def set_user_active(user: User, active: bool, *, actor: User | None) -> None:

@@ -32,7 +32,11 @@ class SpeakingListClosed(InvalidState):
 
 
 def capacity_of(meeting: Meeting, item: AgendaItem, user: User) -> SpeakerCapacity | None:
-    """In which capacity `user` may speak on `item`, or None if they may not."""
+    """In which capacity `user` may speak on `item`, or None if they may not: only those who
+    may read the item (a seat holder not invited to the meeting may not, nor anyone on a
+    restricted item they may not read)."""
+    if not item.can_read(user):
+        return None
     if meeting.can_chair(user):
         return SpeakerCapacity.CHAIR
     if is_member(user):

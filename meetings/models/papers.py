@@ -76,6 +76,11 @@ class Paper(TimestampMixin, Base):
         """True for restricted and secret papers (named readers, watermark, audited reads)."""
         return Classification(self.classification) != Classification.NORMAL
 
+    @property
+    def reference(self) -> str:
+        """The paper's register reference ("TL-00012"): how records name a classified paper."""
+        return f"TL-{self.id:05d}"
+
     def reader_ids(self) -> set[int]:
         """Ids of the people named as readers of a classified paper."""
         return {r.user_id for r in self.readers}

@@ -118,7 +118,8 @@ def add_paper(
         paper,
         data={
             "item": item.id,
-            "title": paper.title,
+            # The audit trail is read by the administrators: a classified paper by reference.
+            "title": paper.reference if paper.is_classified else paper.title,
             "classification": str(classification),
             "sha256": version.sha256,
             "readers": sorted(paper.reader_ids()),

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from cabinet.errors import ValidationFailed
 from cabinet.permissions import login_required_route
-from cabinet.schemas import load_or_raise
+from cabinet.schemas import json_body, load_or_raise
 from cabinet.users import current_person
 from meetings.loaders import load_meeting, load_note, load_paper
 from meetings.openapi import document_views
@@ -62,7 +62,7 @@ def list_notes(paper_id: int):
 def create_note(paper_id: int):
     """Write a private note on a page of a paper."""
     paper = load_paper(paper_id, need="read", conceal=True)
-    data = load_or_raise(NoteCreateSchema(), request.get_json(silent=True) or {})
+    data = load_or_raise(NoteCreateSchema(), json_body())
     note = notes.add_note(
         paper, current_person(), page=data["page"], text=data["text"], version=data["version"]
     )
@@ -74,7 +74,7 @@ def create_note(paper_id: int):
 def update_note(note_id: int):
     """Change the text of one of my notes."""
     note = load_note(note_id)
-    data = load_or_raise(NoteUpdateSchema(), request.get_json(silent=True) or {})
+    data = load_or_raise(NoteUpdateSchema(), json_body())
     notes.update_note(note, data["text"])
     return jsonify(NoteSchema().dump(note))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from cabinet.dates import decree30_date, local, vn_time
 from meetings.live.record import session_record
-from meetings.models import Meeting, ParticipantRole
+from meetings.models import Classification, Meeting, Paper, ParticipantRole
 from records.compose.text import plain_tree
 
 CAPACITY_TEXT = {
@@ -67,6 +67,19 @@ def default_secretary(meeting: Meeting, fallback: Any = None) -> Any:
     return fallback
 
 
+#: The minutes are a Vietnamese record (Decree 30) whatever the reader's language.
+_CLASSIFIED_AS = {Classification.RESTRICTED: "Mật", Classification.SECRET: "Tối mật"}
+
+
+def paper_line(paper: Paper) -> str:
+    """How the minutes name a paper: its title, or for a classified paper its grade and register
+    reference only. The signed minutes go to every member, and a classified paper's title
+    (its "trích yếu") is itself part of the secret; the named readers find it by reference."""
+    if not paper.is_classified:
+        return paper.title
+    return f"Tài liệu {_CLASSIFIED_AS[Classification(paper.classification)]} số {paper.reference}"
+
+
 def minutes_content(meeting: Meeting, secretary: Any) -> dict[str, Any]:
     """The generated draft of the minutes of a closed session."""
     record = session_record(meeting)
@@ -86,7 +99,7 @@ def minutes_content(meeting: Meeting, secretary: Any) -> dict[str, Any]:
                 "title": item.title,
                 "ministry": item.ministry or "",
                 "presenter": item.presenter or "",
-                "papers": [p.title for p in item.papers if p.withdrawn_at is None],
+                "papers": [paper_line(p) for p in item.papers if p.withdrawn_at is None],
                 "speakers": [
                     {
                         "id": s["id"],

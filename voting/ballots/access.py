@@ -16,7 +16,7 @@ from cabinet.errors import Forbidden, NotFound
 from cabinet.users import current_person
 from cabinet.users.models import User
 from voting.ballots.answers import response_for
-from voting.ballots.models import Ballot, BallotAnswer, NotARecipient
+from voting.ballots.models import Ballot, BallotAnswer, BallotStatus, NotARecipient
 
 #: read: recipients once sent, the secretariat and approvers; answer: a voting recipient;
 #: manage: the secretariat; approve: the chair or a granted deputy prime minister;
@@ -25,8 +25,14 @@ BallotNeed = Literal["read", "answer", "manage", "approve", "conclude", "summary
 
 
 def can_read_summary(ballot: Ballot, user: User) -> bool:
-    """The secretariat, the chair and the approvers read the summary of opinions."""
-    return ballot.can_manage(user) or ballot.can_conclude(user) or ballot.can_approve(user)
+    """The secretariat reads the summary of opinions (answers by name) at any time; the chair
+    and the approvers only once the ballot is closed, so that nobody who also answers, or
+    decides, reads the others' answers while they may still be given or changed."""
+    if ballot.can_manage(user):
+        return True
+    if ballot.status in (BallotStatus.DRAFT, BallotStatus.AWAITING_APPROVAL, BallotStatus.SENT):
+        return False
+    return ballot.can_conclude(user) or ballot.can_approve(user)
 
 
 def load_ballot(ballot_id: int, *, need: BallotNeed = "read") -> Ballot:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 from sqlalchemy import select
 
 from cabinet.db import db, get_or_404
 from cabinet.permissions import login_required_route, roles_required
-from cabinet.schemas import load_or_raise
+from cabinet.schemas import json_body, load_or_raise
 from cabinet.users import current_person
 from cabinet.users.models import Role, User
 from voting.ballots import services
@@ -40,7 +40,7 @@ bp = Blueprint("ballots_api", __name__, url_prefix="/api/v1/ballots")
 
 
 def _json() -> dict:
-    return request.get_json(silent=True) or {}
+    return json_body()
 
 
 @bp.get("")

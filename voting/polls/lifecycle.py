@@ -12,6 +12,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from cabinet.audit import record
 from cabinet.config import settings
@@ -97,8 +98,12 @@ def open_poll(
         opened_at=utcnow(),
     )
     poll.eligible = [PollEligible(user_id=uid, name=names[uid]) for uid in sorted(present)]
-    db.session.add(poll)
-    db.session.flush()
+    try:  # the database's one-open-vote index decides a race the check above lost
+        with db.session.begin_nested():
+            db.session.add(poll)
+            db.session.flush()
+    except IntegrityError:
+        raise PollAlreadyOpen() from None
     if poll.is_secret:
         poll.public_key, poll.sealed_key = new_poll_keys(poll.id)
     record(

@@ -57,6 +57,16 @@ class Poll(Base):
     """A vote the chair opened on an agenda item."""
 
     __tablename__ = "polls"
+    # At most one open vote per meeting, whatever races the check in `open_poll` loses.
+    __table_args__ = (
+        sa.Index(
+            "uq_polls_one_open_per_meeting",
+            "meeting_id",
+            unique=True,
+            sqlite_where=sa.text("state = 'open'"),
+            postgresql_where=sa.text("state = 'open'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(

@@ -186,7 +186,7 @@ class Ballot(TimestampMixin, Base):
                     action=action,
                     status=self.status.label,
                 ),
-                status=self.status.value,
+                ballot_status=self.status.value,
             )
 
     def ensure_editable(self) -> None:
