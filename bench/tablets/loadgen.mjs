@@ -19,7 +19,7 @@ import { io } from "socket.io-client";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const URL_ = config.url;
-const ACK_TIMEOUT = config.ack_timeout_ms ?? 30000;
+const ACK_TIMEOUT = config.ack_timeout_ms ?? 120000; // long enough to measure a slow server
 const TABLET_TIMEOUT = 10000; // realtime.js DEFAULT_TIMEOUT: beyond this a tablet retries
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -365,9 +365,8 @@ try {
   const run = SCENARIOS[config.scenario];
   if (!run) throw new Error(`unknown scenario ${config.scenario}`);
   const result = await run();
-  out({ result });
-  process.exit(0);
+  // stdout is a pipe: asynchronous in Node, so exit only once the (long) line is written.
+  process.stdout.write(JSON.stringify({ result }) + "\n", () => process.exit(0));
 } catch (err) {
-  out({ error: String(err.stack || err) });
-  process.exit(1);
+  process.stdout.write(JSON.stringify({ error: String(err.stack || err) }) + "\n", () => process.exit(1));
 }
