@@ -37,29 +37,49 @@ from bench.tablets import harness, profile_summary  # noqa: E402
 PROFILE_DIR = OUT_DIR / "profile"
 
 
+class PySpy:
+    """py-spy sampling the server between start() and stop(); collapsed stacks to <name>.txt."""
+
+    def __init__(self, pid: int, name: str, rate: int) -> None:
+        self.pid, self.name, self.rate = pid, name, rate
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> PySpy:
+        """Attach to the server."""
+        binary = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+        if not Path(binary).exists():
+            raise SystemExit("py-spy is missing: .venv/bin/pip install -e '.[bench]'")
+        output = PROFILE_DIR / f"{self.name}.txt"
+        self.process = subprocess.Popen(
+            [binary, "record", "--pid", str(self.pid), "--rate", str(self.rate)]
+            + ["--format", "raw", "--nonblocking", "--output", str(output)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1.0)  # py-spy attaches
+        return self
+
+    def stop(self) -> None:
+        """Detach; py-spy writes its file on SIGINT."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
 @contextlib.contextmanager
 def py_spy(pid: int, name: str, rate: int):
-    """Sample the server with py-spy while the block runs; collapsed stacks to <name>.txt."""
-    binary = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    if not Path(binary).exists():
-        raise SystemExit("py-spy is missing: .venv/bin/pip install -e '.[bench]'")
-    output = PROFILE_DIR / f"{name}.txt"
-    process = subprocess.Popen(
-        [binary, "record", "--pid", str(pid), "--rate", str(rate), "--format", "raw"]
-        + ["--nonblocking", "--output", str(output)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    time.sleep(1.0)  # py-spy attaches
+    """Sample the server with py-spy while the block runs."""
+    spy = PySpy(pid, name, rate).start()
     try:
-        yield output
+        yield spy
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        spy.stop()
 
 
 def dump(server, label: str, phases: list) -> None:
@@ -146,7 +166,14 @@ def main() -> None:
             phases[-1]["result"] = [r["last_ack_ms"] for r in found["rounds"]]
             node({**burst_config, "cookies": members[:1], "rounds": 5})
             dump(app, "cast-alone-x5", phases)
-            with py_spy(app.process.pid, "fanout", args.rate):
+            # The rounds only: the tablets join first (a checkpoint), then py-spy starts.
+            spy = PySpy(app.process.pid, "fanout", args.rate)
+
+            def joined(_message: dict) -> None:
+                dump(app, "fanout-joins", phases)
+                spy.start()
+
+            try:
                 found = node(
                     {
                         "scenario": "fanout",
@@ -157,8 +184,12 @@ def main() -> None:
                         "trigger": "app",
                         "secretariat": cookies["secretariat"],
                         "items": main_meeting["items"],
-                    }
+                        "checkpoint": True,
+                    },
+                    on_checkpoint=joined,
                 )
+            finally:
+                spy.stop()
             dump(app, "fanout", phases)
             phases[-1]["result"] = found["points"][0]["last"]
             rss = [app.rss()]

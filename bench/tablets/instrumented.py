@@ -45,6 +45,31 @@ if TRACEMALLOC:
 gevent.config.monitor_thread = True
 gevent.config.max_blocking_time = float(os.environ.get("BENCH_BLOCKING_MS", "50")) / 1000
 gevent.config.memory_monitor_period = 3600  # only the blocking monitor is wanted
+gevent.config.print_blocking_reports = False  # recorded in the dumps instead
+
+
+def _light_monitor_blocking(self, hub):
+    """gevent's check, with a report of the blocked stack only: gevent's own report adds the
+    tree of every greenlet, which with hundreds of connections holds the monitor thread (and
+    the GIL) long enough to block the hub again."""
+    did_block = self._greenlet_tracer.did_block_hub(hub)
+    if not did_block:
+        return None
+    active = did_block[1]
+    try:
+        stack = traceback.format_stack(sys._current_frames()[hub.thread_ident])
+    except KeyError:
+        stack = ["(the hub's thread is gone)"]
+    report = [str(active)[:300], "Blocked Stack:", "".join(stack)]
+    gevent_events.notify(
+        gevent_events.EventLoopBlocked(active, gevent.config.max_blocking_time, report, hub=hub)
+    )
+    return (active, report)
+
+
+from gevent import _monitor  # noqa: E402
+
+_monitor.PeriodicMonitoringThread.monitor_blocking = _light_monitor_blocking
 
 _tags: dict = {}  # greenlet -> the event it is handling
 
@@ -68,8 +93,26 @@ def _fresh() -> dict:
         ),
         "blocked": [],
         "gc": [],
+        "lag": [],  # (at, ms) of every hub lag over LAG_REPORT_MS
+        "lag_max_ms": 0.0,
         "started": time.time(),
     }
+
+
+LAG_TICK = 0.01
+LAG_REPORT_MS = 20.0
+
+
+def _lag_probe() -> None:
+    """A greenlet that asks to wake every 10 ms: how late it wakes is how long the hub was
+    busy elsewhere (a stall every tablet feels), whatever the cause (CPU, GC, a blocking call)."""
+    while True:
+        t0 = time.perf_counter()
+        gevent.sleep(LAG_TICK)
+        late = (time.perf_counter() - t0 - LAG_TICK) * 1000
+        stats["lag_max_ms"] = max(stats["lag_max_ms"], late)
+        if late >= LAG_REPORT_MS:
+            stats["lag"].append((round(time.time() - stats["started"], 3), round(late, 1)))
 
 
 stats = _fresh()
@@ -106,7 +149,8 @@ def _on_gevent_event(event) -> None:
             {
                 "at": round(time.time() - stats["started"], 3),
                 "ms": round(event.blocking_time * 1000, 1),
-                "info": [line.rstrip() for line in event.info][-60:],
+                "greenlet": event.info[0],
+                "info": "".join(event.info[2:]).splitlines()[-60:],
             }
         )
 
@@ -218,6 +262,30 @@ def _install(app) -> None:
         _bucket()["commits"] += 1
 
 
+def _describe(obj) -> str:
+    kind = type(obj).__qualname__
+    if isinstance(obj, dict):
+        owners = [type(o).__qualname__ for o in gc.get_referrers(obj) if not isinstance(o, list)]
+        return f"dict of {owners[0] if owners else '?'}"
+    return kind
+
+
+def _referrers(type_names: list[str], limit: int = 3000) -> dict:
+    """For live objects of these types: who holds them (two levels), the most common chains."""
+    found: dict = {}
+    wanted = {name for name in type_names if name}
+    if not wanted:
+        return found
+    for name in wanted:
+        chains = collections.Counter()
+        objects = [o for o in gc.get_objects() if type(o).__qualname__ == name][:limit]
+        for obj in objects:
+            holders = [h for h in gc.get_referrers(obj) if h is not objects]
+            chains[" | ".join(sorted({_describe(h) for h in holders})[:3]) or "nothing"] += 1
+        found[name] = chains.most_common(8)
+    return found
+
+
 def _dump() -> None:
     global stats
     _dumps[0] += 1
@@ -236,6 +304,9 @@ def _dump() -> None:
         "events": events,
         "blocked": stats["blocked"],
         "gc": stats["gc"],
+        "lag": stats["lag"],
+        "lag_max_ms": round(stats["lag_max_ms"], 1),
+        "referrers": _referrers(os.environ.get("BENCH_REFERRERS", "deque").split(",")),
         "gc_counts": gc.get_count(),
         "gc_stats": gc.get_stats(),
         "objects": sum(types.values()),
@@ -281,6 +352,7 @@ def main() -> None:
     def run(self, app, *args, **kwargs):
         _install(app)
         gevent.signal_handler(signal.SIGUSR1, _on_signal)
+        gevent.spawn(_lag_probe)
         return original_run(self, app, *args, **kwargs)
 
     SocketIO.run = run

@@ -207,6 +207,7 @@ async function scenarioFanout() {
     tablets.push(...joined.tablets);
     const live = tablets.filter((t) => t.ok).length;
     await sleep(300);
+    if (config.checkpoint) await checkpoint(`joined ${size}`, { tablets: live });
     const last = [];
     const every = [];
     const http_ms = [];

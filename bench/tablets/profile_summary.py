@@ -8,7 +8,8 @@ import json
 import re
 from pathlib import Path
 
-OURS = ("cabinet/", "meetings/", "voting/", "records/", "demo/", "bench/")
+OURS = ("cabinet/", "meetings/", "voting/", "records/", "demo/")
+OUR_FILE = re.compile(r'File "[^"]*/(?:wt-[^/]+|main|work)/(cabinet|meetings|voting|records|demo)/')
 FRAME = re.compile(r"^(?P<func>.*) \((?P<file>.*?)(?::(?P<line>\d+))?\)$")
 
 
@@ -180,21 +181,67 @@ def gc_and_blocks(dump: dict, label: str) -> list[str]:
     if rows:
         out += [f"GC during {label} ({dump['seconds']:.0f} s):", ""]
         out += [_table(["generation", "collections", "total ms", "longest ms"], rows), ""]
+    lag = dump.get("lag") or []
+    if lag or dump.get("lag_max_ms"):
+        worst_lag = sorted(lag, key=lambda x: -x[1])[:8]
+        out += [
+            f"Hub lag during {label} (a greenlet asking to wake every 10 ms, how late it woke): "
+            f"longest {dump.get('lag_max_ms', 0):.0f} ms; {len(lag)} wake-ups late by ≥ 20 ms"
+            + (
+                "; the longest at " + ", ".join(f"+{a:.1f} s ({ms:.0f} ms)" for a, ms in worst_lag)
+                if worst_lag
+                else ""
+            )
+            + ".",
+            "",
+        ]
+        long_gc = [g for g in dump["gc"] if g["ms"] >= 20]
+        if long_gc:
+            out += [
+                "Collections of ≥ 20 ms (time, generation, ms, objects freed): "
+                + ", ".join(
+                    f"+{g['at']:.1f} s gen{g['gen']} {g['ms']:.0f} ms ({g['collected']})"
+                    for g in long_gc[:12]
+                ),
+                "",
+            ]
     blocked = dump["blocked"]
     if blocked:
         worst = sorted(blocked, key=lambda b: -b["ms"])
         out += [
-            f"Hub blocked ≥ threshold during {label}: {len(blocked)} times, longest "
-            f"{worst[0]['ms']:.0f} ms. The longest ones (our frames and the last frames):",
+            f"gevent's monitor found the hub blocked (one greenlet running ≥ "
+            f"{worst[0]['ms']:.0f} ms without yielding) {len(blocked)} times. "
+            "Where, by the blocking greenlet's innermost frame of ours:",
             "",
         ]
-        for b in worst[:4]:
-            ours = [line.strip() for line in b["info"] if any(p in line for p in OURS)]
-            tail = [line.strip() for line in b["info"] if line.strip().startswith("File")][-4:]
-            out += [f"- {b['ms']:.0f} ms at +{b['at']:.1f} s:"]
-            out += [f"  - `{line[:200]}`" for line in (ours[-6:] or tail)]
+        places = collections.Counter()
+        leaves = collections.Counter()
+        for report in blocked:
+            ours = [line.strip() for line in report["info"] if OUR_FILE.search(line)]
+            files = [line.strip() for line in report["info"] if line.strip().startswith("File")]
+            places[_frame_text(ours[-1]) if ours else "(none of ours)"] += 1
+            leaves[_frame_text(files[-1]) if files else "?"] += 1
+        out += [
+            _table(
+                ["innermost frame of ours", "reports"],
+                [[f"`{k}`", v] for k, v in places.most_common(12)],
+            ),
+            "",
+            _table(
+                ["innermost frame (any)", "reports"],
+                [[f"`{k}`", v] for k, v in leaves.most_common(8)],
+            ),
+        ]
         out.append("")
     return out
+
+
+def _frame_text(line: str) -> str:
+    """'File ".../meetings/models.py", line 256, in participant' → 'meetings/models.py:256 participant'."""
+    match = re.search(r'File "([^"]+)", line (\d+), in (.+)$', line)
+    if not match:
+        return line[:120]
+    return f"{short(match[1])}:{match[2]} {match[3]}"
 
 
 def memory_section(first: dict, last: dict, rss: list) -> list[str]:
