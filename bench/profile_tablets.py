@@ -82,11 +82,11 @@ def py_spy(pid: int, name: str, rate: int):
         spy.stop()
 
 
-def dump(server, label: str, phases: list) -> None:
+def dump(server, label: str, phases: list, *, referrers: bool = False) -> None:
     """Ask the instrumented server for its counters since the previous dump."""
     before = set(PROFILE_DIR.glob("dump-*.json"))
-    os.kill(server.process.pid, signal.SIGUSR1)
-    deadline = time.monotonic() + 60
+    os.kill(server.process.pid, signal.SIGUSR2 if referrers else signal.SIGUSR1)
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         new = set(PROFILE_DIR.glob("dump-*.json")) - before
         if new:
@@ -118,6 +118,28 @@ def main() -> None:
     n = args.tablets
     phases: list = []
     load = os.getloadavg()
+    try:
+        run_phases(args, phases)
+    finally:  # whatever was measured is summarised, also when a later phase failed
+        context = {
+            "tablets": n,
+            "voters": max(n, args.voters),
+            "history": args.history,
+            "database": "PostgreSQL" if args.database_url else "SQLite",
+            "queue": args.queue,
+            "rate": args.rate,
+            "loadavg_start": [round(x, 2) for x in load],
+            "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+            "phases": phases,
+        }
+        (PROFILE_DIR / "phases.json").write_text(json.dumps(context, indent=1))
+        path = profile_summary.write(PROFILE_DIR, context)
+        print(f"summary: {path}")
+
+
+def run_phases(args, phases: list) -> None:
+    """Seed, start the instrumented app, run every phase (appending to ``phases``)."""
+    n = args.tablets
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         workdir = Path(tmp)
         db_url = args.database_url or f"sqlite:///{workdir / 'ecabinet.db'}"
@@ -198,7 +220,7 @@ def main() -> None:
                 time.sleep(1.0)
                 rss.append(app.rss())
                 if message["wave"] in (1, args.waves):
-                    dump(app, f"after-wave-{message['wave']}", phases)
+                    dump(app, f"after-wave-{message['wave']}", phases, referrers=True)
 
             node(
                 {
@@ -211,20 +233,6 @@ def main() -> None:
                 timeout=3600,
             )
             phases.append({"label": "rss", "rss_mb": [round(x / 2**20, 1) for x in rss]})
-    context = {
-        "tablets": n,
-        "voters": max(n, args.voters),
-        "history": args.history,
-        "database": "PostgreSQL" if args.database_url else "SQLite",
-        "queue": args.queue,
-        "rate": args.rate,
-        "loadavg_start": [round(x, 2) for x in load],
-        "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-        "phases": phases,
-    }
-    (PROFILE_DIR / "phases.json").write_text(json.dumps(context, indent=1))
-    path = profile_summary.write(PROFILE_DIR, context)
-    print(f"summary: {path}")
 
 
 if __name__ == "__main__":

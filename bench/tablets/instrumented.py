@@ -10,9 +10,11 @@ Runs app.py unchanged (same monkey-patching, same server), plus, without touchin
 * gevent's blocked-hub monitor (`gevent.config.monitor_thread`, threshold
   ``BENCH_BLOCKING_MS``, default 50 ms): every report with its blocking time and stack;
 * `gc.callbacks`: every collection with its generation, duration and objects collected;
+* a hub-lag probe: a greenlet that asks to wake every 10 ms records how late it wakes;
 * on SIGUSR1: writes ``dump-<n>.json`` in BENCH_INSTRUMENT_DIR (everything since the previous
   dump, plus live object counts by type, plus a tracemalloc comparison when
-  ``BENCH_TRACEMALLOC=1``) and starts counting afresh.
+  ``BENCH_TRACEMALLOC=1``) and starts counting afresh; SIGUSR2 does the same and adds who
+  holds the live objects of the ``BENCH_REFERRERS`` types (default ``deque``).
 """
 
 from gevent import monkey
@@ -107,9 +109,11 @@ def _lag_probe() -> None:
     """A greenlet that asks to wake every 10 ms: how late it wakes is how long the hub was
     busy elsewhere (a stall every tablet feels), whatever the cause (CPU, GC, a blocking call)."""
     while True:
-        t0 = time.perf_counter()
+        t0, dumps = time.perf_counter(), _dumps[0]
         gevent.sleep(LAG_TICK)
         late = (time.perf_counter() - t0 - LAG_TICK) * 1000
+        if _dumps[0] != dumps:
+            continue  # the dump itself held the hub: not the app's stall
         stats["lag_max_ms"] = max(stats["lag_max_ms"], late)
         if late >= LAG_REPORT_MS:
             stats["lag"].append((round(time.time() - stats["started"], 3), round(late, 1)))
@@ -270,7 +274,7 @@ def _describe(obj) -> str:
     return kind
 
 
-def _referrers(type_names: list[str], limit: int = 3000) -> dict:
+def _referrers(type_names: list[str], limit: int = 150) -> dict:
     """For live objects of these types: who holds them (two levels), the most common chains."""
     found: dict = {}
     wanted = {name for name in type_names if name}
@@ -278,7 +282,8 @@ def _referrers(type_names: list[str], limit: int = 3000) -> dict:
         return found
     for name in wanted:
         chains = collections.Counter()
-        objects = [o for o in gc.get_objects() if type(o).__qualname__ == name][:limit]
+        # The newest ones (gc lists objects roughly oldest first): what the last waves left.
+        objects = [o for o in gc.get_objects() if type(o).__qualname__ == name][-limit:]
         for obj in objects:
             holders = [h for h in gc.get_referrers(obj) if h is not objects]
             chains[" | ".join(sorted({_describe(h) for h in holders})[:3]) or "nothing"] += 1
@@ -286,7 +291,7 @@ def _referrers(type_names: list[str], limit: int = 3000) -> dict:
     return found
 
 
-def _dump() -> None:
+def _dump(referrers: list[str]) -> None:
     global stats
     _dumps[0] += 1
     gc.collect()
@@ -306,7 +311,7 @@ def _dump() -> None:
         "gc": stats["gc"],
         "lag": stats["lag"],
         "lag_max_ms": round(stats["lag_max_ms"], 1),
-        "referrers": _referrers(os.environ.get("BENCH_REFERRERS", "deque").split(",")),
+        "referrers": _referrers(referrers),
         "gc_counts": gc.get_count(),
         "gc_stats": gc.get_stats(),
         "objects": sum(types.values()),
@@ -336,9 +341,9 @@ def _dump() -> None:
     stats = _fresh()
 
 
-def _on_signal() -> None:
+def _on_signal(referrers: list[str]) -> None:
     try:
-        _dump()
+        _dump(referrers)
     except Exception:  # the server must go on whatever the instrumentation does
         traceback.print_exc()
 
@@ -351,7 +356,11 @@ def main() -> None:
 
     def run(self, app, *args, **kwargs):
         _install(app)
-        gevent.signal_handler(signal.SIGUSR1, _on_signal)
+        gevent.signal_handler(signal.SIGUSR1, _on_signal, [])
+        # SIGUSR2: the same, plus who holds the objects of the BENCH_REFERRERS types (slow: a
+        # walk of every object per object, so only for the memory phase).
+        types = [t for t in os.environ.get("BENCH_REFERRERS", "deque").split(",") if t]
+        gevent.signal_handler(signal.SIGUSR2, _on_signal, types)
         gevent.spawn(_lag_probe)
         return original_run(self, app, *args, **kwargs)
 

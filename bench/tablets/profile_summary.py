@@ -258,6 +258,10 @@ def memory_section(first: dict, last: dict, rss: list) -> list[str]:
         _table(["type", "after wave 1", "after last wave", "growth"], rows),
         "",
     ]
+    for kind, chains in (last.get("referrers") or {}).items():
+        out += [f"Who holds the newest `{kind}` objects (a sample; holder types):", ""]
+        out += [f"- {count}× held by {chain}" for chain, count in chains]
+        out.append("")
     if last.get("tracemalloc_growth"):
         out += ["tracemalloc, growth by allocation site:", ""]
         out += [
