@@ -35,6 +35,7 @@ from bench.common import OUT_DIR  # noqa: E402
 from bench.tablets import harness, profile_summary  # noqa: E402
 
 PROFILE_DIR = OUT_DIR / "profile"
+PHASES = ("join", "cast", "fanout", "waves")
 
 
 class PySpy:
@@ -111,6 +112,9 @@ def main() -> None:
     parser.add_argument("--waves", type=int, default=5)
     parser.add_argument("--queue", choices=("redis", "none"), default="redis")
     parser.add_argument("--blocking-ms", type=float, default=50)
+    parser.add_argument(
+        "--only", nargs="+", choices=PHASES, default=list(PHASES), help="phases to run"
+    )
     args = parser.parse_args()
     if PROFILE_DIR.exists():
         shutil.rmtree(PROFILE_DIR)
@@ -160,79 +164,89 @@ def run_phases(args, phases: list) -> None:
             def node(config, **kw):
                 return harness.run_node({"url": app.url, **config}, **kw)
 
-            node(
-                {
-                    "scenario": "single_join",
-                    "cookie": members[0],
-                    "meetings": [{"name": "main", "id": main_meeting["id"]}],
-                    "repeats": 10,
-                }
-            )
-            dump(app, "join-alone-x10", phases)
-            with py_spy(app.process.pid, "join-under-load", args.rate):
-                joins = [
-                    node({"scenario": "join", "cookies": members, "meeting_id": main_meeting["id"]})
-                    for _ in range(3)
-                ]
-            dump(app, "join-under-load", phases)
-            phases[-1]["result"] = [j["last_ms"] for j in joins]
-            burst_config = {
-                "scenario": "burst",
-                "chair": cookies["chair"],
-                "meeting_id": burst["id"],
-                "item_id": burst["items"][0],
-            }
-            with py_spy(app.process.pid, "cast-under-load", args.rate):
-                found = node({**burst_config, "cookies": members, "rounds": 2})
-            dump(app, "cast-under-load", phases)
-            phases[-1]["result"] = [r["last_ack_ms"] for r in found["rounds"]]
-            node({**burst_config, "cookies": members[:1], "rounds": 5})
-            dump(app, "cast-alone-x5", phases)
-            # The rounds only: the tablets join first (a checkpoint), then py-spy starts.
-            spy = PySpy(app.process.pid, "fanout", args.rate)
-
-            def joined(_message: dict) -> None:
-                dump(app, "fanout-joins", phases)
-                spy.start()
-
-            try:
-                found = node(
+            if "join" in args.only:
+                node(
                     {
-                        "scenario": "fanout",
+                        "scenario": "single_join",
+                        "cookie": members[0],
+                        "meetings": [{"name": "main", "id": main_meeting["id"]}],
+                        "repeats": 10,
+                    }
+                )
+                dump(app, "join-alone-x10", phases)
+                with py_spy(app.process.pid, "join-under-load", args.rate):
+                    joins = [
+                        node(
+                            {
+                                "scenario": "join",
+                                "cookies": members,
+                                "meeting_id": main_meeting["id"],
+                            }
+                        )
+                        for _ in range(3)
+                    ]
+                dump(app, "join-under-load", phases)
+                phases[-1]["result"] = [j["last_ms"] for j in joins]
+            if "cast" in args.only:
+                burst_config = {
+                    "scenario": "burst",
+                    "chair": cookies["chair"],
+                    "meeting_id": burst["id"],
+                    "item_id": burst["items"][0],
+                }
+                with py_spy(app.process.pid, "cast-under-load", args.rate):
+                    found = node({**burst_config, "cookies": members, "rounds": 2})
+                dump(app, "cast-under-load", phases)
+                phases[-1]["result"] = [r["last_ack_ms"] for r in found["rounds"]]
+                node({**burst_config, "cookies": members[:1], "rounds": 5})
+                dump(app, "cast-alone-x5", phases)
+            if "fanout" in args.only:
+                # The rounds only: the tablets join first (a checkpoint), then py-spy starts.
+                spy = PySpy(app.process.pid, "fanout", args.rate)
+
+                def joined(_message: dict) -> None:
+                    dump(app, "fanout-joins", phases)
+                    spy.start()
+
+                try:
+                    found = node(
+                        {
+                            "scenario": "fanout",
+                            "cookies": members,
+                            "meeting_id": main_meeting["id"],
+                            "sizes": [n],
+                            "rounds": 40,
+                            "trigger": "app",
+                            "secretariat": cookies["secretariat"],
+                            "items": main_meeting["items"],
+                            "checkpoint": True,
+                        },
+                        on_checkpoint=joined,
+                    )
+                finally:
+                    spy.stop()
+                dump(app, "fanout", phases)
+                phases[-1]["result"] = found["points"][0]["last"]
+            if "waves" in args.only:
+                rss = [app.rss()]
+
+                def after_wave(message: dict) -> None:
+                    time.sleep(1.0)
+                    rss.append(app.rss())
+                    if message["wave"] in (1, args.waves):
+                        dump(app, f"after-wave-{message['wave']}", phases, referrers=True)
+
+                node(
+                    {
+                        "scenario": "waves",
                         "cookies": members,
                         "meeting_id": main_meeting["id"],
-                        "sizes": [n],
-                        "rounds": 40,
-                        "trigger": "app",
-                        "secretariat": cookies["secretariat"],
-                        "items": main_meeting["items"],
-                        "checkpoint": True,
+                        "waves": args.waves,
                     },
-                    on_checkpoint=joined,
+                    on_checkpoint=after_wave,
+                    timeout=3600,
                 )
-            finally:
-                spy.stop()
-            dump(app, "fanout", phases)
-            phases[-1]["result"] = found["points"][0]["last"]
-            rss = [app.rss()]
-
-            def after_wave(message: dict) -> None:
-                time.sleep(1.0)
-                rss.append(app.rss())
-                if message["wave"] in (1, args.waves):
-                    dump(app, f"after-wave-{message['wave']}", phases, referrers=True)
-
-            node(
-                {
-                    "scenario": "waves",
-                    "cookies": members,
-                    "meeting_id": main_meeting["id"],
-                    "waves": args.waves,
-                },
-                on_checkpoint=after_wave,
-                timeout=3600,
-            )
-            phases.append({"label": "rss", "rss_mb": [round(x / 2**20, 1) for x in rss]})
+                phases.append({"label": "rss", "rss_mb": [round(x / 2**20, 1) for x in rss]})
 
 
 if __name__ == "__main__":

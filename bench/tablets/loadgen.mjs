@@ -80,6 +80,10 @@ async function tablet(cookie, meetingId, t0, listeners = {}) {
   const socket = open(cookie);
   for (const [event, fn] of Object.entries(listeners)) socket.on(event, fn);
   const record = { ok: false, socket };
+  // A tablet the server drops (ping timeout while its hub stalls) is counted, not waited for.
+  socket.on("disconnect", (reason) => {
+    if (!record.closing) record.dropped = reason;
+  });
   try {
     await connected(socket);
     record.connect_ms = now() - t0;
@@ -120,8 +124,14 @@ async function group(cookies, meetingId, listeners = () => ({})) {
   };
 }
 
+const connectedOf = (tablets) => tablets.filter((t) => t.ok && t.socket.connected);
+const droppedOf = (tablets) => tablets.filter((t) => t.dropped).map((t) => t.dropped);
+
 async function closeAll(tablets) {
-  for (const t of tablets) t.socket.disconnect();
+  for (const t of tablets) {
+    t.closing = true;
+    t.socket.disconnect();
+  }
   await sleep(config.settle_ms ?? 500);
 }
 
@@ -231,15 +241,16 @@ async function scenarioFanout() {
       }
       http_ms.push(now() - t0);
       const deadline = now() + ACK_TIMEOUT;
-      while (inbox.get(key).length < live && now() < deadline) await sleep(1);
+      while (inbox.get(key).length < connectedOf(tablets).length && now() < deadline) await sleep(1);
       const times = inbox.get(key).map((t) => t - t0);
-      missing += live - times.length;
+      missing += Math.max(0, connectedOf(tablets).length - times.length);
       if (times.length) last.push(Math.max(...times));
       every.push(...times);
       inbox.delete(key);
       await sleep(config.pause_ms ?? 100);
     }
-    points.push({ tablets: size, joined: live, join: joined.stats, rounds: config.rounds, last, last_summary: summary(last), each: summary(every), http: summary(http_ms), missing });
+    const dropped = droppedOf(tablets);
+    points.push({ tablets: size, joined: live, join: joined.stats, rounds: config.rounds, last, last_summary: summary(last), each: summary(every), http: summary(http_ms), missing, dropped: dropped.length, dropped_reasons: [...new Set(dropped)] });
     log(`fan-out ${config.trigger} ${size}: p50 ${pct(last, 50)?.toFixed(1)} p99 ${pct(last, 99)?.toFixed(1)} ms`);
   }
   await closeAll(tablets);
@@ -272,12 +283,13 @@ async function scenarioBurst() {
     if (!opened.has(pollId)) opened.set(pollId, []);
     if (!closed.has(pollId)) closed.set(pollId, []);
     let deadline = now() + ACK_TIMEOUT;
-    while (opened.get(pollId).length < tablets.length && now() < deadline) await sleep(2);
+    while (opened.get(pollId).length < connectedOf(tablets).length && now() < deadline) await sleep(2);
     await sleep(200);
-    const clientIds = tablets.map((_, i) => `bench-${pollId}-${i}-${Math.random().toString(36).slice(2, 10)}`);
+    const voters = connectedOf(tablets);
+    const clientIds = voters.map((_, i) => `bench-${pollId}-${i}-${Math.random().toString(36).slice(2, 10)}`);
     const castAll = async (t0) =>
       Promise.all(
-        tablets.map(async (t, i) => {
+        voters.map(async (t, i) => {
           try {
             const ack = await call(t.socket, "vote.cast", { poll_id: pollId, choice: choices[i % 4], client_id: clientIds[i] });
             return { ms: now() - t0, ok: !!ack?.ok, duplicate: !!ack?.duplicate, error: ack?.ok ? undefined : JSON.stringify(ack).slice(0, 160) };
@@ -296,12 +308,14 @@ async function scenarioBurst() {
     const closeAckMs = now() - tClose;
     if (!closeAck?.ok) throw new Error(`vote.close: ${JSON.stringify(closeAck)}`);
     deadline = now() + ACK_TIMEOUT;
-    while (closed.get(pollId).length < tablets.length && now() < deadline) await sleep(1);
+    while (closed.get(pollId).length < connectedOf(tablets).length && now() < deadline) await sleep(1);
     const resultTimes = closed.get(pollId).map((t) => t - tClose);
     const result = closeAck.result || {};
     rounds.push({
       poll_id: pollId,
-      tablets: tablets.length,
+      tablets: voters.length,
+      dropped_before_cast: tablets.length - voters.length,
+      dropped: droppedOf(tablets).length,
       acked_ok: ackMs.length,
       failed: acks.filter((a) => !a.ok).length,
       errors: [...new Set(acks.filter((a) => !a.ok).map((a) => a.error))].slice(0, 5),

@@ -34,6 +34,12 @@ def _fanout_point(results: list[dict], size: int, p: int) -> float | None:
     return _median(values)
 
 
+def _dropped_note(results: list[dict], size: int) -> str:
+    """Tablets the server dropped (ping timeout) during the rounds, if any."""
+    dropped = [pt.get("dropped", 0) for r in results for pt in r["points"] if pt["tablets"] == size]
+    return f"; {max(dropped)} tablets dropped by the server" if dropped and max(dropped) else ""
+
+
 def fanout_series(detail: dict, args: Any) -> list[dict]:
     """The plot's data: p50 and p99 of "agenda change → last tablet" per size, app and bare."""
     if not detail:
@@ -155,7 +161,8 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                         target=1.25,
                         baseline_name=BARE,
                         note=f"{args.rounds} changes per size, median of {len(app_fan)} "
-                        "alternations; HTTP PUT (session, CSRF, write, audit, commit) → emit",
+                        "alternations; HTTP PUT (session, CSRF, write, audit, commit) → emit"
+                        + _dropped_note(app_fan, size),
                     )
                 )
         lost, doubled, unacked, check = _casts_check(app_rounds)
@@ -173,6 +180,8 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 target=3,
                 baseline_name=BARE + ", acking from memory",
                 note=f"{spread}; {fails} casts failed; "
+                f"{sum(r.get('dropped_before_cast', 0) for r in app_rounds)} tablets dropped "
+                "by the server before casting; "
                 f"{sum(r['over_tablet_timeout'] for r in app_rounds)} acks over 10 s",
             )
         )
