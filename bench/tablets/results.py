@@ -145,8 +145,9 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 note=f"all at once; per-tablet join ack p50 "
                 f"{_median([r['join']['p50'] for r in joins_app]) or 0:.0f} ms (bare "
                 f"{_median([r['join']['p50'] for r in joins_bare]) or 0:.0f} ms); "
-                f"{failed} joins failed, "
-                f"{sum(r['join_over_tablet_timeout'] for r in joins_app)} over the tablets' 10 s",
+                f"over the {len(joins_app)} alternations {failed} joins failed and "
+                f"{sum(r['join_over_tablet_timeout'] for r in joins_app)} took longer than the "
+                "tablets' 10 s timeout",
             )
         )
         app_fan, bare_fan = _alts(detail, "fanout_app"), _alts(detail, "fanout_bare")
