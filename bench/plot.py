@@ -27,10 +27,16 @@ BARE = "#8a8f98"
 TARGET = 1.25
 
 
-def plot_fanout(source: Path = OUT_DIR / "fanout.json", target: Path = DEFAULT_PNG) -> Path:
+def plot_fanout(
+    source: Path = OUT_DIR / "fanout.json",
+    target: Path = DEFAULT_PNG,
+    *,
+    key: str = "series",
+    label: str = "e-Cabinet (reorder over HTTP)",
+) -> Path:
     """Draw p50 and p99 of "agenda change → last tablet" per tablet count; return the PNG path."""
     document = json.loads(source.read_text())
-    series = sorted(document["series"], key=lambda point: point["tablets"])
+    series = sorted(document[key], key=lambda point: point["tablets"])
     if not series:
         raise ValueError(f"{source} has no series to plot")
     tablets = [p["tablets"] for p in series]
@@ -40,7 +46,7 @@ def plot_fanout(source: Path = OUT_DIR / "fanout.json", target: Path = DEFAULT_P
     for ax, p in zip(axes, (50, 99), strict=True):
         app = [point[f"app_last_p{p}_ms"] for point in series]
         bare = [point[f"bare_last_p{p}_ms"] for point in series]
-        ax.plot(tablets, app, "o-", color=APP, lw=2.2, ms=7, label="e-Cabinet (reorder over HTTP)")
+        ax.plot(tablets, app, "o-", color=APP, lw=2.2, ms=7, label=label)
         ax.plot(tablets, bare, "s--", color=BARE, lw=2, ms=6, label="bare python-socketio")
         if p == 99:
             ax.plot(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,22 +17,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import OUT_DIR, ROOT, Scenario, machine_info  # noqa: E402
+from bench.sections import SECTIONS, Section  # noqa: E402
 
 DOCS = ROOT / "docs" / "benchmarks.md"
 RUN_FILE = OUT_DIR / "run.json"
 RESULTS_DIR = OUT_DIR / "run"  # run_all's copies of this run's results
 SCENARIO_FIELDS = {f.name for f in fields(Scenario)}
-
-
-@dataclass(frozen=True)
-class Section:
-    """One scenario of the report: which scripts' results it shows, and which rows it expects."""
-
-    title: str
-    sources: tuple[str, ...]
-    match: Callable[[str], bool] = lambda name: True
-    postgres_rows: tuple[str, ...] = ()
-    about: str = ""
 
 
 @dataclass
@@ -45,78 +34,6 @@ class Row:
     missing: str = ""
     source: str = ""
     extra: dict = field(default_factory=dict)
-
-
-SECTIONS = (
-    Section(
-        "500 tablets: agenda fan-out",
-        ("fanout",),
-        lambda n: "RSS" not in n,
-        about="The secretariat reorders the agenda over HTTP (sign-in, CSRF, database write, "
-        "audit, commit, emit); time until the *last* of N signed-in Socket.IO tablets has the "
-        "new order. Baseline: a bare python-socketio server on gevent broadcasting the same "
-        "event to the same number of clients when an HTTP request arrives (no Flask, no "
-        "database). Target (issue 3): p99 at 500 tablets ≤ 1.25× the bare broadcast. With "
-        "30 rounds per size the p99 is in effect the worst round, so one scheduling stall of "
-        "the shared machine decides it; the p50 rows show the typical case.",
-    ),
-    Section(
-        "500 simultaneous votes acknowledged (SQLite, PostgreSQL)",
-        ("votes",),
-        lambda n: "reconnect" not in n.lower(),
-        postgres_rows=(
-            "[PostgreSQL] 500 casts at once → last durable ack",
-            "[PostgreSQL] close → last of 500 tablets has the result, p99",
-        ),
-        about="500 tablets in one open session cast at the same instant over Socket.IO; each "
-        "ack is sent after the cast's commit; the time is until the last ack. Every cast is "
-        "then resent with the same client id and the database is checked (none lost, none "
-        "doubled). Then the chair closes the vote: time until the last tablet has the result, "
-        "beside a bare python-socketio broadcast of the same message. Targets (issue 4): all "
-        "500 acked within 1 s; result fan-out p99 ≤ 1.25× the bare broadcast.",
-    ),
-    Section(
-        "Reconnect to full state",
-        ("votes",),
-        lambda n: "reconnect" in n.lower(),
-        postgres_rows=("[PostgreSQL] reconnect → full state, p99",),
-        about="A tablet drops, connects again and joins the meeting, while 500 others stay "
-        "connected; time until it holds the whole session state (one message). Target "
-        "(issue 4): p99 ≤ 300 ms.",
-    ),
-    Section(
-        "Board pack build",
-        ("boardpack",),
-        about="One PDF per meeting: WeasyPrint cover and agenda in Vietnamese, every item's "
-        "papers, bookmarks per item and paper; cold and from the cache, beside a bare pypdf "
-        "concatenation of the same papers. The issue sets no target here; the script's own: "
-        "cold ≤ 2× the bare concatenation, cached ≤ 0.1×.",
-    ),
-    Section(
-        "100 concurrent paper downloads (app, nginx, X-Accel-Redirect)",
-        ("downloads",),
-        about="100 concurrent downloads (curl --parallel) of a 20 MB paper as a signed-in "
-        "member, throughput. Baseline: nginx serving the same file (sendfile) in the same run. "
-        "Targets (issue 3): app ≥ 0.5× nginx; app behind nginx with X-Accel-Redirect ≈ 1× "
-        "(≥ 0.9×).",
-    ),
-    Section(
-        "30-item minutes: render and sign",
-        ("records", "minutes"),
-        about="A 30-item minutes document rendered to PDF/A-3 (embedded fonts, JSON and Akoma "
-        "Ntoso attachments) beside a bare WeasyPrint render of the same HTML; the secretary's "
-        "and the chair's PAdES signatures in-process. Targets (issue 6): render ≤ 1.3× bare "
-        "WeasyPrint; each signature ≤ 0.5 s.",
-    ),
-    Section(
-        "Server memory (RSS) with 500 tablets connected",
-        ("fanout",),
-        lambda n: "RSS" in n,
-        about="Resident memory of the app server process (Flask-SocketIO on gevent, as `python "
-        "app.py` starts it in production) with N signed-in tablets joined to one meeting. "
-        "Target (issue 3): ≤ 300 MB with 500 tablets.",
-    ),
-)
 
 
 def fmt(value: float | None) -> str:
@@ -250,24 +167,52 @@ def section_rows(section: Section, run: dict, documents: dict[str, dict]) -> lis
     return rows
 
 
-def fanout_series(documents: dict[str, dict]) -> str:
+def fanout_series(documents: dict[str, dict], source: str = "fanout", key: str = "series") -> str:
     """The 50/150/300/500 series behind the plot, as a table."""
-    series = documents.get("fanout", {}).get("series") or []
+    series = documents.get(source, {}).get(key) or []
     if not series:
         return ""
+    rss = any(p.get("app_rss_mb") is not None for p in series)
     lines = [
-        "| tablets | app p50 | bare p50 | app p99 | bare p99 | p99 ratio | server RSS |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| tablets | app p50 | bare p50 | p50 ratio | app p99 | bare p99 | p99 ratio |"
+        + (" server RSS |" if rss else ""),
+        "|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if rss else ""),
     ]
+
+    def ratio(app: float | None, bare: float | None) -> str:
+        return ratio_text(app / bare if app is not None and bare else None)
+
     for p in sorted(series, key=lambda x: x["tablets"]):
-        ratio = p["app_last_p99_ms"] / p["bare_last_p99_ms"] if p["bare_last_p99_ms"] else None
         lines.append(
             f"| {p['tablets']} | {fmt(p['app_last_p50_ms'])} ms | {fmt(p['bare_last_p50_ms'])} ms | "
+            f"{ratio(p['app_last_p50_ms'], p['bare_last_p50_ms'])} | "
             f"{fmt(p['app_last_p99_ms'])} ms | {fmt(p['bare_last_p99_ms'])} ms | "
-            f"{ratio_text(ratio)} | {fmt(p.get('app_rss_mb'))} MB |"
+            f"{ratio(p['app_last_p99_ms'], p['bare_last_p99_ms'])} |"
+            + (f" {fmt(p.get('app_rss_mb'))} MB |" if rss else "")
         )
     rounds = series[0].get("rounds")
     return "\n".join(lines) + (f"\n\n{rounds} rounds per size." if rounds else "")
+
+
+def tablets_series(documents: dict[str, dict]) -> list[str]:
+    """The tablets bench's fan-out series per database, and its plot."""
+    out = []
+    for key, label, png in (
+        ("series", "SQLite", "tablets-fanout.png"),
+        ("series_postgres", "PostgreSQL", "tablets-fanout-postgres.png"),
+    ):
+        series = fanout_series(documents, "tablets", key)
+        if not series:
+            continue
+        out += [f"Agenda change → last tablet against the number of tablets ({label}):", ""]
+        out += [series, ""]
+        if (ROOT / "docs" / "img" / png).exists():
+            out += [
+                f"![Agenda change → last tablet, p50 and p99, app ({label}) beside the bare "
+                f"python-socketio server]({'img/' + png})",
+                "",
+            ]
+    return out
 
 
 def summary(all_rows: list[tuple[Section, list[Row]]]) -> str:
@@ -408,6 +353,8 @@ def write_report(run: dict | None = None, *, plot: Path | None = None, path: Pat
         if section.about:
             out += [section.about, ""]
         out += [table(rows), ""]
+        if section.sources == ("tablets",):
+            out += tablets_series(documents)
         if section.sources == ("fanout",) and "RSS" not in section.title:
             series = fanout_series(documents)
             if series:

@@ -39,7 +39,7 @@ RESULTS_DIR = OUT_DIR / "run"  # this run's copies of the scripts' results
 
 # Cheap, CPU-bound scripts first, the 500-socket ones last, so a run interrupted on a busy
 # machine still has the quick numbers. Unknown scripts run after these, alphabetically.
-ORDER = ["records", "signing", "minutes", "boardpack", "downloads", "fanout", "votes"]
+ORDER = ["records", "signing", "minutes", "boardpack", "downloads", "fanout", "votes", "tablets"]
 # Seconds per script: 5-20× what each took on a shared, loaded 2-core machine;
 # --budget-scale multiplies them.
 BUDGETS = {
@@ -50,6 +50,9 @@ BUDGETS = {
     "downloads": 300,
     "fanout": 900,
     "votes": 1200,
+    # 500 JS tablets × 3 alternations × 2 databases, on the app as it was before issue 15's
+    # work (joins of 500 took 34-60 s each); far less once joins are cheap.
+    "tablets": 5400,
 }
 DEFAULT_BUDGET = 900
 TAIL_LINES = 25
@@ -344,6 +347,21 @@ def main() -> int:
     if "fanout.json" in fanout.get("outputs", []):
         plot_path = plot.plot_fanout(RESULTS_DIR / "fanout.json")
         print(f"plot: {plot_path.relative_to(ROOT)}")
+    tablets = run["scripts"].get("tablets", {})
+    if "tablets.json" in tablets.get("outputs", []):
+        document = json.loads((RESULTS_DIR / "tablets.json").read_text())
+        for key, png in (
+            ("series", "tablets-fanout"),
+            ("series_postgres", "tablets-fanout-postgres"),
+        ):
+            if document.get(key):
+                drawn = plot.plot_fanout(
+                    RESULTS_DIR / "tablets.json",
+                    ROOT / "docs" / "img" / f"{png}.png",
+                    key=key,
+                    label="e-Cabinet, JS client tablets",
+                )
+                print(f"plot: {drawn.relative_to(ROOT)}")
     path = report.write_report(run, plot=plot_path)
     print(f"report: {path.relative_to(ROOT)}")
     failed = [n for n, s in run["scripts"].items() if s["status"] != "ok"]

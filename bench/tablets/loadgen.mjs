@@ -1,0 +1,387 @@
+// The tablets: N signed-in Socket.IO clients, with the official JS client the tablets run
+// (socket.io-client from node_modules, the same package static/vendor is built from).
+//
+//   node bench/tablets/loadgen.mjs CONFIG.json      # one scenario; its result as JSON on stdout
+//
+// CONFIG: {"scenario": "signin" | "join" | "fanout" | "burst" | "single_join" | "waves",
+//          "url": "http://127.0.0.1:PORT", ...the scenario's fields (see each function)}.
+// Every tablet is a fresh connection (forceNew), opened the way static/js/realtime.js opens
+// it (WebSocket first, cookies of a signed-in session), and follows the meeting with
+// `meeting.join`, as realtime.js does after every (re)connect.
+//
+// Output: progress lines {"log": ...}, checkpoint lines {"checkpoint": name, ...} after which
+// the script waits for one line on stdin (the orchestrator samples the server meanwhile), and
+// one final line {"result": {...}}. Times are milliseconds from performance.now().
+
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { io } from "socket.io-client";
+
+const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const URL_ = config.url;
+const ACK_TIMEOUT = config.ack_timeout_ms ?? 120000; // long enough to measure a slow server
+const TABLET_TIMEOUT = 10000; // realtime.js DEFAULT_TIMEOUT: beyond this a tablet retries
+const now = () => performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
+const log = (msg) => out({ log: msg });
+
+const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+async function checkpoint(name, extra = {}) {
+  out({ checkpoint: name, ...extra });
+  await stdinLines.next();
+}
+
+// -- statistics ----------------------------------------------------------------------------
+
+function pct(values, p) {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const rank = ((s.length - 1) * p) / 100;
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return s[lo] + (s[hi] - s[lo]) * (rank - lo);
+}
+const summary = (v) => ({ n: v.length, p50: pct(v, 50), p90: pct(v, 90), p99: pct(v, 99), max: v.length ? Math.max(...v) : null, min: v.length ? Math.min(...v) : null });
+
+// -- one tablet ----------------------------------------------------------------------------
+
+function open(cookie) {
+  // realtime.js: io({transports: ["websocket", "polling"], withCredentials: true, timeout: 10000});
+  // here without reconnection, so that every measured connection is a fresh one.
+  return io(URL_, {
+    transports: ["websocket", "polling"],
+    extraHeaders: cookie ? { Cookie: cookie } : {},
+    reconnection: false,
+    forceNew: true,
+    timeout: ACK_TIMEOUT,
+  });
+}
+
+function connected(socket) {
+  return new Promise((resolve, reject) => {
+    if (socket.connected) return resolve();
+    socket.once("connect", resolve);
+    socket.once("connect_error", (err) => reject(new Error(`connect_error: ${err.message}`)));
+  });
+}
+
+function call(socket, event, data, timeout = ACK_TIMEOUT) {
+  return new Promise((resolve, reject) => {
+    socket.timeout(timeout).emit(event, data, (err, ack) => {
+      if (err) reject(new Error(`${event}: no ack within ${timeout} ms`));
+      else resolve(ack);
+    });
+  });
+}
+
+/** Connect and join; timings from `t0` (the instant the whole group started). */
+async function tablet(cookie, meetingId, t0, listeners = {}) {
+  const socket = open(cookie);
+  for (const [event, fn] of Object.entries(listeners)) socket.on(event, fn);
+  const record = { ok: false, socket };
+  // A tablet the server drops (ping timeout while its hub stalls) is counted, not waited for.
+  socket.on("disconnect", (reason) => {
+    if (!record.closing) record.dropped = reason;
+  });
+  try {
+    await connected(socket);
+    record.connect_ms = now() - t0;
+    const sent = now();
+    const ack = await call(socket, "meeting.join", { meeting_id: meetingId });
+    record.join_ms = now() - sent;
+    record.total_ms = now() - t0;
+    record.ok = !!(ack && ack.ok);
+    record.ack_bytes = JSON.stringify(ack).length;
+    if (config.keep_ack) record.ack = ack;
+    if (!record.ok) record.error = JSON.stringify(ack).slice(0, 200);
+  } catch (err) {
+    record.error = String(err.message || err);
+  }
+  return record;
+}
+
+/** N tablets at once (the room after a Wi-Fi drop: everybody reconnects in the same second). */
+async function group(cookies, meetingId, listeners = () => ({})) {
+  const t0 = now();
+  const tablets = await Promise.all(cookies.map((c, i) => tablet(c, meetingId, t0, listeners(i))));
+  const ok = tablets.filter((t) => t.ok);
+  const failed = tablets.filter((t) => !t.ok);
+  return {
+    tablets,
+    stats: {
+      tablets: cookies.length,
+      ok: ok.length,
+      failed: failed.length,
+      errors: [...new Set(failed.map((t) => t.error))].slice(0, 5),
+      last_ms: ok.length ? Math.max(...ok.map((t) => t.total_ms)) : null,
+      total: summary(ok.map((t) => t.total_ms)),
+      connect: summary(ok.map((t) => t.connect_ms)),
+      join: summary(ok.map((t) => t.join_ms)),
+      join_over_tablet_timeout: ok.filter((t) => t.join_ms > TABLET_TIMEOUT).length,
+      ack_bytes: ok.length ? ok[0].ack_bytes : null,
+    },
+  };
+}
+
+const connectedOf = (tablets) => tablets.filter((t) => t.ok && t.socket.connected);
+const droppedOf = (tablets) => tablets.filter((t) => t.dropped).map((t) => t.dropped);
+
+async function closeAll(tablets) {
+  for (const t of tablets) {
+    t.closing = true;
+    t.socket.disconnect();
+  }
+  await sleep(config.settle_ms ?? 500);
+}
+
+// -- HTTP (sign-in, CSRF, the agenda change) -------------------------------------------------
+
+function cookieFrom(response, fallback) {
+  const name = config.cookie_name ?? "ecabinet_session";
+  for (const header of response.headers.getSetCookie()) {
+    const pair = header.split(";", 1)[0];
+    if (pair.startsWith(`${name}=`)) return pair;
+  }
+  return fallback;
+}
+
+async function signIn(email, password) {
+  const page = await fetch(`${URL_}/sign-in`);
+  const html = await page.text();
+  const csrf = html.match(/name="csrf_token" value="([^"]+)"/)[1];
+  const cookie = cookieFrom(page, "");
+  const body = new URLSearchParams({ csrf_token: csrf, email, password });
+  const response = await fetch(`${URL_}/sign-in`, {
+    method: "POST",
+    body,
+    redirect: "manual",
+    headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  if (response.status !== 302) throw new Error(`sign-in of ${email}: HTTP ${response.status}`);
+  return cookieFrom(response, cookie);
+}
+
+/** {emails, password, concurrency}: each signs in over HTTP; their session cookies. */
+async function scenarioSignin() {
+  const cookies = new Array(config.emails.length);
+  let next = 0;
+  const t0 = now();
+  async function worker() {
+    while (next < config.emails.length) {
+      const i = next++;
+      cookies[i] = await signIn(config.emails[i], config.password);
+    }
+  }
+  await Promise.all(Array.from({ length: config.concurrency ?? 4 }, worker));
+  return { cookies, seconds: (now() - t0) / 1000 };
+}
+
+async function csrfFor(cookie, meetingId) {
+  const page = await fetch(`${URL_}/meetings/${meetingId}/manage`, { headers: { Cookie: cookie } });
+  const html = await page.text();
+  const match = html.match(/name="csrf-token" content="([^"]+)"/);
+  if (!match) throw new Error(`no CSRF token on the manage page (HTTP ${page.status})`);
+  return { csrf: match[1], cookie: cookieFrom(page, cookie) };
+}
+
+// -- scenarios -------------------------------------------------------------------------------
+
+/** {cookies, meeting_id}: all tablets connect and join at once. */
+async function scenarioJoin() {
+  const { tablets, stats } = await group(config.cookies, config.meeting_id);
+  if (config.checkpoint) await checkpoint("joined", { ok: stats.ok });
+  await closeAll(tablets);
+  return stats;
+}
+
+/** {cookies, meeting_id, sizes, rounds, trigger: "app"|"bare", secretariat, items}: the room
+ * grows to each size (fresh tablets join); per round the agenda changes once; time until the
+ * last tablet has the new order. */
+async function scenarioFanout() {
+  const inbox = new Map(); // order key -> array of receipt times
+  const listen = () => ({
+    "agenda.reordered": (data) => {
+      const key = data.order.join(",");
+      const times = inbox.get(key);
+      if (times) times.push(now());
+    },
+  });
+  let http = null;
+  if (config.trigger === "app") http = await csrfFor(config.secretariat, config.meeting_id);
+  let order = [...config.items];
+  const tablets = [];
+  const points = [];
+  for (const size of config.sizes) {
+    const joined = await group(config.cookies.slice(tablets.length, size), config.meeting_id, listen);
+    tablets.push(...joined.tablets);
+    const live = tablets.filter((t) => t.ok).length;
+    await sleep(300);
+    if (config.checkpoint) await checkpoint(`joined ${size}`, { tablets: live });
+    const last = [];
+    const every = [];
+    const http_ms = [];
+    let missing = 0;
+    for (let r = 0; r < config.rounds; r++) {
+      order = [...order.slice(1), order[0]];
+      const key = order.join(",");
+      inbox.set(key, []);
+      const t0 = now();
+      if (config.trigger === "app") {
+        const response = await fetch(`${URL_}/api/v1/meetings/${config.meeting_id}/order`, {
+          method: "PUT",
+          headers: { Cookie: http.cookie, "X-CSRFToken": http.csrf, "Content-Type": "application/json" },
+          body: JSON.stringify({ order }),
+        });
+        if (response.status !== 200) throw new Error(`reorder: HTTP ${response.status} ${await response.text()}`);
+        await response.arrayBuffer();
+      } else {
+        const response = await fetch(`${URL_}/trigger`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ order }) });
+        await response.arrayBuffer();
+      }
+      http_ms.push(now() - t0);
+      const deadline = now() + ACK_TIMEOUT;
+      while (inbox.get(key).length < connectedOf(tablets).length && now() < deadline) await sleep(1);
+      const times = inbox.get(key).map((t) => t - t0);
+      missing += Math.max(0, connectedOf(tablets).length - times.length);
+      if (times.length) last.push(Math.max(...times));
+      every.push(...times);
+      inbox.delete(key);
+      await sleep(config.pause_ms ?? 100);
+    }
+    const dropped = droppedOf(tablets);
+    points.push({ tablets: size, joined: live, join: joined.stats, rounds: config.rounds, last, last_summary: summary(last), each: summary(every), http: summary(http_ms), missing, dropped: dropped.length, dropped_reasons: [...new Set(dropped)] });
+    log(`fan-out ${config.trigger} ${size}: p50 ${pct(last, 50)?.toFixed(1)} p99 ${pct(last, 99)?.toFixed(1)} ms`);
+  }
+  await closeAll(tablets);
+  return { points };
+}
+
+/** {cookies, chair, meeting_id, item_id, rounds}: per round the chair opens a vote, every
+ * tablet casts at the same instant, every cast is resent with the same client id, the chair
+ * closes; per-ack times, last durable ack, close → result on the last tablet. */
+async function scenarioBurst() {
+  const opened = new Map(); // poll id -> receipt times (events may come before the ack)
+  const closed = new Map();
+  const push = (map, id) => (map.get(id) ?? map.set(id, []).get(id)).push(now());
+  const listen = () => ({
+    "vote.opened": (data) => push(opened, data.poll.id),
+    "vote.closed": (data) => push(closed, data.poll.id),
+  });
+  const chairJoin = await tablet(config.chair, config.meeting_id, now());
+  if (!chairJoin.ok) throw new Error(`chair join: ${chairJoin.error}`);
+  const chair = chairJoin.socket;
+  const joined = await group(config.cookies, config.meeting_id, listen);
+  const tablets = joined.tablets.filter((t) => t.ok);
+  await sleep(300);
+  const rounds = [];
+  const choices = ["approve", "approve", "disapprove", "abstain"];
+  for (let r = 0; r < config.rounds; r++) {
+    const openAck = await call(chair, "vote.open", { meeting_id: config.meeting_id, item_id: config.item_id, question: `Biểu quyết đo tải ${r + 1}?`, kind: "open" });
+    if (!openAck?.ok) throw new Error(`vote.open: ${JSON.stringify(openAck)}`);
+    const pollId = openAck.poll.id;
+    if (!opened.has(pollId)) opened.set(pollId, []);
+    if (!closed.has(pollId)) closed.set(pollId, []);
+    let deadline = now() + ACK_TIMEOUT;
+    while (opened.get(pollId).length < connectedOf(tablets).length && now() < deadline) await sleep(2);
+    await sleep(200);
+    const voters = connectedOf(tablets);
+    const clientIds = voters.map((_, i) => `bench-${pollId}-${i}-${Math.random().toString(36).slice(2, 10)}`);
+    const castAll = async (t0) =>
+      Promise.all(
+        voters.map(async (t, i) => {
+          try {
+            const ack = await call(t.socket, "vote.cast", { poll_id: pollId, choice: choices[i % 4], client_id: clientIds[i] });
+            return { ms: now() - t0, ok: !!ack?.ok, duplicate: !!ack?.duplicate, error: ack?.ok ? undefined : JSON.stringify(ack).slice(0, 160) };
+          } catch (err) {
+            return { ms: now() - t0, ok: false, error: String(err.message) };
+          }
+        }),
+      );
+    const t0 = now();
+    const acks = await castAll(t0);
+    const ackMs = acks.filter((a) => a.ok).map((a) => a.ms);
+    const resent = await castAll(now());
+    await sleep(100);
+    const tClose = now();
+    const closeAck = await call(chair, "vote.close", { poll_id: pollId });
+    const closeAckMs = now() - tClose;
+    if (!closeAck?.ok) throw new Error(`vote.close: ${JSON.stringify(closeAck)}`);
+    deadline = now() + ACK_TIMEOUT;
+    while (closed.get(pollId).length < connectedOf(tablets).length && now() < deadline) await sleep(1);
+    const resultTimes = closed.get(pollId).map((t) => t - tClose);
+    const result = closeAck.result || {};
+    rounds.push({
+      poll_id: pollId,
+      tablets: voters.length,
+      dropped_before_cast: tablets.length - voters.length,
+      dropped: droppedOf(tablets).length,
+      acked_ok: ackMs.length,
+      failed: acks.filter((a) => !a.ok).length,
+      errors: [...new Set(acks.filter((a) => !a.ok).map((a) => a.error))].slice(0, 5),
+      over_tablet_timeout: ackMs.filter((ms) => ms > TABLET_TIMEOUT).length,
+      last_ack_ms: ackMs.length ? Math.max(...ackMs) : null,
+      first_ack_ms: ackMs.length ? Math.min(...ackMs) : null,
+      acks: summary(ackMs),
+      ack_ms: ackMs.map((x) => Math.round(x * 10) / 10),
+      resent_ok: resent.filter((a) => a.ok).length,
+      resent_duplicate: resent.filter((a) => a.ok && a.duplicate).length,
+      resent_last_ms: Math.max(...resent.map((a) => a.ms)),
+      close_ack_ms: closeAckMs,
+      result_received: resultTimes.length,
+      result_last_ms: resultTimes.length ? Math.max(...resultTimes) : null,
+      result: summary(resultTimes),
+      counts: { approve: result.approve, disapprove: result.disapprove, abstain: result.abstain, passed: result.passed },
+    });
+    log(`burst round ${r + 1}: last ack ${rounds.at(-1).last_ack_ms?.toFixed(0)} ms, result on last tablet ${rounds.at(-1).result_last_ms?.toFixed(0)} ms`);
+    opened.delete(pollId);
+    closed.delete(pollId);
+    await sleep(config.pause_ms ?? 300);
+  }
+  await closeAll([...joined.tablets, chairJoin]);
+  return { join: joined.stats, rounds };
+}
+
+/** {cookie, meetings: [{name, id}], repeats}: one tablet at a time, fresh connection, joins;
+ * the meetings are taken in turn so each sees the same conditions. */
+async function scenarioSingleJoin() {
+  const byName = Object.fromEntries(config.meetings.map((m) => [m.name, { join: [], connect: [], ack_bytes: null }]));
+  for (let r = 0; r < config.repeats; r++) {
+    for (const m of config.meetings) {
+      const t = await tablet(config.cookie, m.id, now());
+      if (!t.ok) throw new Error(`single join ${m.name}: ${t.error}`);
+      byName[m.name].join.push(t.join_ms);
+      byName[m.name].connect.push(t.connect_ms);
+      byName[m.name].ack_bytes = t.ack_bytes;
+      if (config.keep_ack) byName[m.name].ack = t.ack;
+      t.socket.disconnect();
+      await sleep(config.pause_ms ?? 50);
+    }
+  }
+  return Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, { join: summary(v.join), connect: summary(v.connect), ack_bytes: v.ack_bytes, join_ms: v.join, ack: v.ack }]));
+}
+
+/** {cookies, meeting_id, waves}: N tablets connect, join and disconnect, `waves` times; a
+ * checkpoint after each wave lets the orchestrator read the server's memory. */
+async function scenarioWaves() {
+  const waves = [];
+  for (let w = 1; w <= config.waves; w++) {
+    const { tablets, stats } = await group(config.cookies, config.meeting_id);
+    await closeAll(tablets);
+    waves.push(stats);
+    await checkpoint(`wave ${w}`, { wave: w, ok: stats.ok, last_ms: stats.last_ms });
+  }
+  return { waves };
+}
+
+const SCENARIOS = { signin: scenarioSignin, join: scenarioJoin, fanout: scenarioFanout, burst: scenarioBurst, single_join: scenarioSingleJoin, waves: scenarioWaves };
+
+try {
+  const run = SCENARIOS[config.scenario];
+  if (!run) throw new Error(`unknown scenario ${config.scenario}`);
+  const result = await run();
+  // stdout is a pipe: asynchronous in Node, so exit only once the (long) line is written.
+  process.stdout.write(JSON.stringify({ result }) + "\n", () => process.exit(0));
+} catch (err) {
+  process.stdout.write(JSON.stringify({ error: String(err.stack || err) }) + "\n", () => process.exit(1));
+}
