@@ -119,9 +119,22 @@ class Settings:
         )
 
     def describe(self) -> dict[str, str]:
-        """Non-secret settings for `cabinet config` and the admin page."""
+        """Non-secret settings for `cabinet config` and the admin page (passwords in URLs masked)."""
         hidden = {"secret_key", "smtp_password"}
-        return {f.name: str(getattr(self, f.name)) for f in fields(self) if f.name not in hidden}
+        return {
+            f.name: mask_secrets(str(getattr(self, f.name)))
+            for f in fields(self)
+            if f.name not in hidden
+        }
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with the password of any `scheme://user:password@host` URL in it replaced by ***."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+# scheme://[user]:password@ — the password part ends at the last "@" before the host.
+_URL_PASSWORD = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^\s/]*@")
 
 
 def settings() -> Settings:

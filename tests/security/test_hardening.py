@@ -1,0 +1,71 @@
+"""Finding 10 (hardening): masked secrets, private instance files, HSTS, no-store, a tight CSP."""
+
+from __future__ import annotations
+
+import stat
+
+from cabinet import create_app
+from tests.conftest import test_environ as environ_for
+
+
+def _app(tmp_path, **env):
+    application = create_app(environ_for(tmp_path, **env))
+    application.config.update(TESTING=True)
+    return application
+
+
+def test_cabinet_config_masks_the_redis_and_database_passwords(tmp_path):
+    application = _app(
+        tmp_path,
+        ECABINET_REDIS_URL="redis://:s3cret-redis@127.0.0.1:6379/0",
+        ECABINET_DATABASE_URL="postgresql://cabinet:s3cret-db@127.0.0.1:5432/x",
+    )
+    result = application.test_cli_runner().invoke(args=["cabinet", "config"])
+    assert result.exit_code == 0, result.output
+    assert "s3cret" not in result.output
+    assert "redis://:***@127.0.0.1:6379/0" in result.output
+
+
+def test_instance_folder_and_sqlite_files_are_private(tmp_path):
+    instance = tmp_path / "inst"
+    application = _app(
+        tmp_path,
+        ECABINET_INSTANCE_PATH=str(instance),
+        ECABINET_DATABASE_URL=f"sqlite:///{instance / 'ecabinet.db'}",
+    )
+    with application.app_context():
+        from sqlalchemy import text
+
+        from cabinet.db import db
+
+        with db.engine.begin() as conn:
+            conn.execute(text("CREATE TABLE probe (id INTEGER)"))
+            conn.execute(text("INSERT INTO probe VALUES (1)"))
+        db.engine.dispose()
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    files = [p for p in instance.iterdir() if p.name.startswith("ecabinet.db")]
+    assert any(p.name.endswith("-wal") for p in files) or files
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, (path, oct(path.stat().st_mode))
+
+
+def test_pages_and_api_answers_are_not_cached_and_csp_connects_only_to_self(client):
+    for path in ("/sign-in", "/api/v1/me"):
+        response = client.get(path)
+        assert response.headers["Cache-Control"] == "no-store", path
+        csp = response.headers["Content-Security-Policy"]
+        connect = next(p for p in csp.split(";") if p.strip().startswith("connect-src"))
+        assert connect.split() == ["connect-src", "'self'"], connect
+        assert "Strict-Transport-Security" not in response.headers  # secure cookies off
+
+
+def test_static_files_stay_cacheable(client):
+    response = client.get("/static/css/app.css")
+    assert response.headers.get("Cache-Control") != "no-store"
+    response.close()
+
+
+def test_hsts_when_secure_cookies_are_on(tmp_path):
+    application = _app(tmp_path, ECABINET_SECURE_COOKIES="1")
+    response = application.test_client().get("/sign-in")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
