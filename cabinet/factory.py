@@ -7,13 +7,14 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 
-from flask import Flask, request
+from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cabinet import api, cli, i18n, mail, realtime, tick, views
 from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
 from cabinet.auth import models as _auth_models  # noqa: F401
 from cabinet.auth import views as auth_views
+from cabinet.auth.sessions import SESSION_KEY, session_is_live
 from cabinet.config import ROOT, Settings, settings
 from cabinet.db import db
 from cabinet.error_handlers import register_error_handlers
@@ -112,6 +113,9 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     # A changed token (password change, deactivation) or inactive user ends the session at once.
     if user is None or not user.active or user.session_token != token:
+        return None
+    # The cookie alone is not enough: its server-side record must still be live (sign-out ends it).
+    if not session_is_live(user.id, session.get(SESSION_KEY)):
         return None
     return user
 

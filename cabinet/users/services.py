@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from cabinet.audit import record
+from cabinet.auth.sessions import revoke_all_sessions
 from cabinet.db import db, utcnow
 from cabinet.errors import Conflict, ValidationFailed
 from cabinet.realtime import revoke_user_sockets
@@ -124,6 +125,24 @@ def change_password(user: User, current: str, new: str) -> None:
     user.session_token = new_session_token()
     db.session.flush()
     record("user.password_changed", user, actor=user)
+
+
+def end_other_sessions(user: User, *, keep: str | None) -> None:
+    """End every session of the person but `keep`, and disconnect their sockets at once.
+
+    The kept session's page reconnects its socket on the next page load.
+    """
+    revoke_all_sessions(user.id, keep=keep)
+    revoke_user_sockets(user.id, "session_ended")
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the person, on every device, and disconnect every socket."""
+    user.session_token = new_session_token()
+    revoked = revoke_all_sessions(user.id)
+    revoke_user_sockets(user.id, "signed_out")
+    db.session.flush()
+    record("auth.logout_everywhere", user, data={"sessions": revoked}, actor=user)
 
 
 def all_members() -> list[User]:
