@@ -67,6 +67,7 @@ class Settings:
     login_lock_minutes: int
     login_slowdown_seconds: float
     tick_in_process: bool
+    pdf_max_pages: int = 5000
     storage_dir: Path = field(init=False)
     keys_dir: Path = field(init=False)
 
@@ -116,6 +117,7 @@ class Settings:
             login_lock_minutes=env.integer("LOGIN_LOCK_MINUTES", 15, minimum=1, maximum=1440),
             login_slowdown_seconds=env.number("LOGIN_SLOWDOWN_SECONDS", 1.0, minimum=0, maximum=10),
             tick_in_process=env.boolean("TICK_IN_PROCESS", True),
+            pdf_max_pages=env.integer("PDF_MAX_PAGES", 5000, minimum=1, maximum=100_000),
         )
 
     def describe(self) -> dict[str, str]:

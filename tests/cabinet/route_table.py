@@ -7,6 +7,7 @@ ROUTES = {
     "core.healthz": {"roles": "public"},
     "auth.login": {"roles": "public"},
     "auth.logout": {"roles": "any", "method": "POST"},
+    "auth.logout_everywhere": {"roles": "any", "method": "POST"},
     "auth.password": {"roles": "any"},
     "auth.set_locale": {"roles": "public", "method": "POST"},
     "admin.users": {"roles": {Role.ADMIN}},
