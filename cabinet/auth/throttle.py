@@ -68,7 +68,7 @@ def state_for(
     now = now or utcnow()
     window = timedelta(minutes=config.login_lock_minutes)
     if device is not None:
-        return _device_state(device, config, now, window)
+        return secret_state(_device_key(device), config, now)
     acct_key, ip_key = _keys(email, ip)
     acct_failures, acct_last = _failures(acct_key, now - window)
     ip_failures, ip_last = _failures(ip_key, now - window)
@@ -114,3 +114,30 @@ def prune(before: datetime) -> int:
     """Drop failures older than `before` (the tick passes the start of the lock window)."""
     result = db.session.execute(delete(LoginFailure).where(LoginFailure.at < before))
     return result.rowcount or 0
+
+
+# Secrets other than the password (the signing passphrase, a token PIN) are throttled the same
+# way, keyed by the person ("sign:<user id>"): a stolen session must not allow unlimited guesses.
+
+
+def secret_state(key: str, config: Settings, now: datetime | None = None) -> ThrottleState:
+    """The throttle state of guesses at one person's secret (same limits as sign-in)."""
+    now = now or utcnow()
+    window = timedelta(minutes=config.login_lock_minutes)
+    failures, last = _failures(key, now - window)
+    locked_until = last + window if failures >= config.login_max_failures and last else None
+    delay = 0.0
+    if failures >= SLOWDOWN_AFTER:
+        delay = min(config.login_slowdown_seconds * (failures - SLOWDOWN_AFTER + 1), 5.0)
+    return ThrottleState(failures, locked_until, delay)
+
+
+def note_secret_failure(key: str) -> None:
+    """Count one wrong guess at a secret."""
+    db.session.add(LoginFailure(key=key))
+    db.session.flush()
+
+
+def clear_secret(key: str) -> None:
+    """The right secret forgets the earlier wrong guesses."""
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
