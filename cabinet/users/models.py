@@ -156,3 +156,11 @@ class RoleGrant(Base):
 
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined")
+
+    def may_be_decided_by(self, admin: User) -> bool:
+        """Only an admin other than the one who asked, and other than the person it is for."""
+        return (
+            admin.has_role(Role.ADMIN)
+            and admin.id != self.requested_by_id
+            and admin.id != self.user_id
+        )

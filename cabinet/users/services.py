@@ -14,7 +14,8 @@ from cabinet.auth.sessions import revoke_all_sessions
 from cabinet.db import db, utcnow
 from cabinet.errors import Conflict, ValidationFailed
 from cabinet.realtime import revoke_user_sockets
-from cabinet.users.models import CabinetSeat, Role, User, new_session_token
+from cabinet.users.grants import held_back, request_grants
+from cabinet.users.models import CabinetSeat, Role, RoleGrant, User, new_session_token
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -64,7 +65,10 @@ def create_user(
     locale: str = "vi",
     actor: User | None = None,
 ) -> User:
-    """Create an account with roles; refuses a duplicate e-mail."""
+    """Create an account with roles; refuses a duplicate e-mail.
+
+    Created by an admin (not the CLI), content-reading roles wait for a second admin.
+    """
     validate_password(password)
     if find_user_by_email(email) is not None:
         raise Conflict(
@@ -79,17 +83,25 @@ def create_user(
         ministry=ministry.strip(),
         locale=locale,
     )
-    user.set_roles(set(roles))
+    waiting = held_back(roles, ()) if actor is not None else set()
+    user.set_roles(set(roles) - waiting)
     db.session.add(user)
     db.session.flush()
     record(
         "user.created", user, data={"email": user.email, "roles": sorted(user.roles)}, actor=actor
     )
+    if actor is not None and waiting:
+        request_grants(user, waiting, actor=actor)
     return user
 
 
-def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
-    """Change a person's roles (audited with before and after)."""
+def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> list[RoleGrant]:
+    """Change a person's roles (audited with before and after); returns the grants left waiting.
+
+    An admin's (not the CLI's) new content-reading roles wait for a second admin's confirmation.
+    """
+    waiting = held_back(roles, user.roles) if actor is not None else set()
+    roles = set(roles) - waiting
     before = sorted(user.roles)
     user.set_roles(roles)
     db.session.flush()
@@ -97,6 +109,7 @@ def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
         record(
             "user.roles_changed", user, data={"before": before, "after": sorted(roles)}, actor=actor
         )
+    return request_grants(user, waiting, actor=actor) if actor is not None and waiting else []
 
 
 def set_user_active(user: User, active: bool, *, actor: User | None) -> None:

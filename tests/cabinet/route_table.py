@@ -13,6 +13,16 @@ ROUTES = {
     "admin.users": {"roles": {Role.ADMIN}},
     "admin.new_user": {"roles": {Role.ADMIN}},
     "admin.edit_user": {"roles": {Role.ADMIN}, "path_args": {"user_id": 1}},
+    "admin.confirm_role_grant": {
+        "roles": {Role.ADMIN},
+        "method": "POST",
+        "path_args": {"grant_id": 1},
+    },
+    "admin.cancel_role_grant": {
+        "roles": {Role.ADMIN},
+        "method": "POST",
+        "path_args": {"grant_id": 1},
+    },
     "core_api.me": {"roles": "any"},
     "core_api.list_users": {"roles": {Role.ADMIN}},
     "core_api.post_user": {"roles": {Role.ADMIN}, "method": "POST"},
