@@ -138,11 +138,15 @@ def _private_instance(config: Settings) -> None:
     """The instance folder (database, keys, files) is readable by the service account only.
 
     The umask makes every file the process creates later private too: SQLite creates the
-    database's -wal and -shm files itself, on first write, with the process umask.
+    database's -wal and -shm files itself, on first write, with the process umask. With
+    X-Accel-Redirect nginx reads the stored files itself, so its group keeps read access
+    (0640/0750; run nginx in the service account's group) but the world still has none.
     """
-    os.umask(0o077)
-    config.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    config.instance_path.chmod(0o700)
+    shared_with_nginx = config.x_accel_redirect
+    os.umask(0o027 if shared_with_nginx else 0o077)
+    folder_mode = 0o750 if shared_with_nginx else 0o700
+    config.instance_path.mkdir(mode=folder_mode, parents=True, exist_ok=True)
+    config.instance_path.chmod(folder_mode)
     for path in config.instance_path.glob("*.db*"):  # files left by an older, laxer release
         path.chmod(0o600)
 

@@ -147,8 +147,31 @@ def _clean(obj: Any, seen: set[int]) -> bool:
     return changed
 
 
+# Names whose presence in the raw bytes may mean active content; /ObjStm hides dictionaries in
+# compressed streams, so a file with object streams always gets the full walk.
+_SUSPECT = (
+    b"/JavaScript", b"/JS", b"/Launch", b"/AA", b"/EmbeddedFile", b"/EF", b"/XFA",
+    b"/RichMedia", b"/ImportData", b"/SubmitForm", b"/GoToE", b"/FileAttachment", b"/Sound",
+    b"/Movie", b"/Rendition", b"/ObjStm",
+)  # fmt: skip
+
+
+def may_hold_active_content(handle: BinaryIO) -> bool:
+    """A cheap streaming scan: False only when no active-content name can be in the file."""
+    handle.seek(0)
+    tail = b""
+    while chunk := handle.read(CHUNK):
+        window = tail + chunk
+        if any(name in window for name in _SUSPECT):
+            return True
+        tail = window[-32:]
+    return False
+
+
 def strip_active_content(handle: BinaryIO) -> bytes | None:
     """The PDF without JavaScript, outward actions and embedded files; None when it had none."""
+    if not may_hold_active_content(handle):
+        return None
     handle.seek(0)
     writer = PdfWriter(clone_from=PdfReader(handle))
     seen: set[int] = set()
