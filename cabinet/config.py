@@ -36,8 +36,8 @@ class Settings:
     """The running application's settings (one frozen object, read with `settings()`)."""
 
     instance_path: Path
-    database_url: str
-    redis_url: str | None
+    database_url: str = field(repr=False)  # URLs may carry passwords: never in a repr
+    redis_url: str | None = field(repr=False)
     async_mode: str
     secret_key: str = field(repr=False)
     upload_max_bytes: int
@@ -58,7 +58,7 @@ class Settings:
     smtp_starttls: bool
     mail_from: str
     public_url: str
-    timestamp_url: str | None
+    timestamp_url: str | None = field(repr=False)
     x_accel_redirect: bool
     secure_cookies: bool
     proxy_hops: int

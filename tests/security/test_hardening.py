@@ -28,6 +28,7 @@ def test_cabinet_config_masks_the_redis_and_database_passwords(app, monkeypatch)
     result = app.test_cli_runner().invoke(args=["cabinet", "config"])
     assert result.exit_code == 0, result.output
     assert "s3cret" not in result.output
+    assert "s3cret" not in repr(leaky)  # nor in a traceback or log line showing the settings
     assert "redis://:***@127.0.0.1:6379/0" in result.output
 
 
