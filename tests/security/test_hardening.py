@@ -33,21 +33,22 @@ def test_cabinet_config_masks_the_redis_and_database_passwords(app, monkeypatch)
 
 
 def test_instance_folder_and_sqlite_files_are_private(tmp_path):
+    # Not a second app: building one would rebind the shared Socket.IO server (browser tests).
+    from sqlalchemy import text
+
+    from cabinet.config import Settings
+    from cabinet.db import make_engine
+    from cabinet.factory import _private_instance
+
     instance = tmp_path / "inst"
-    application = _app(
-        tmp_path,
-        ECABINET_INSTANCE_PATH=str(instance),
-        ECABINET_DATABASE_URL=f"sqlite:///{instance / 'ecabinet.db'}",
+    _private_instance(
+        Settings.from_env(environ_for(tmp_path, ECABINET_INSTANCE_PATH=str(instance)))
     )
-    with application.app_context():
-        from sqlalchemy import text
-
-        from cabinet.db import db
-
-        with db.engine.begin() as conn:
-            conn.execute(text("CREATE TABLE probe (id INTEGER)"))
-            conn.execute(text("INSERT INTO probe VALUES (1)"))
-        db.engine.dispose()
+    engine = make_engine(f"sqlite:///{instance / 'ecabinet.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE probe (id INTEGER)"))
+        conn.execute(text("INSERT INTO probe VALUES (1)"))
+    engine.dispose()
     assert stat.S_IMODE(instance.stat().st_mode) == 0o700
     files = [p for p in instance.iterdir() if p.name.startswith("ecabinet.db")]
     assert any(p.name.endswith("-wal") for p in files) or files
@@ -71,7 +72,8 @@ def test_static_files_stay_cacheable(client):
     response.close()
 
 
-def test_hsts_when_secure_cookies_are_on(tmp_path):
-    application = _app(tmp_path, ECABINET_SECURE_COOKIES="1")
-    response = application.test_client().get("/sign-in")
+def test_hsts_when_secure_cookies_are_on(app, client, monkeypatch):
+    secure = dataclasses.replace(app.extensions["ecabinet.settings"], secure_cookies=True)
+    monkeypatch.setitem(app.extensions, "ecabinet.settings", secure)
+    response = client.get("/sign-in")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
