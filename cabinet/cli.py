@@ -98,7 +98,7 @@ def audit_verify_command() -> None:
 def config_command() -> None:
     """Print the effective settings (secrets hidden)."""
     for key, value in settings().describe().items():
-        click.echo(f"{key} = {_safe_url(value) if key == 'database_url' else value}")
+        click.echo(f"{key} = {value}")
 
 
 @cabinet_cli.command("tick")

@@ -42,8 +42,8 @@ class Settings:
     """The running application's settings (one frozen object, read with `settings()`)."""
 
     instance_path: Path
-    database_url: str
-    redis_url: str | None
+    database_url: str = field(repr=False)  # URLs may carry passwords: never in a repr
+    redis_url: str | None = field(repr=False)
     async_mode: str
     secret_key: str = field(repr=False)
     upload_max_bytes: int
@@ -64,7 +64,7 @@ class Settings:
     smtp_starttls: bool
     mail_from: str
     public_url: str
-    timestamp_url: str | None
+    timestamp_url: str | None = field(repr=False)
     #: where the demo PKI service answers (OCSP, CRLs, TSA) and what demo certificates name
     pki_url: str
     pades_level: str
@@ -86,6 +86,7 @@ class Settings:
     #: signature) or "secretary_first" (a ministry's own regulation). Minutes are always
     #: secretary then chair.
     decision_signing_order: str = "decree30"
+    pdf_max_pages: int = 5000
     storage_dir: Path = field(init=False)
     keys_dir: Path = field(init=False)
 
@@ -146,12 +147,26 @@ class Settings:
             login_slowdown_seconds=env.number("LOGIN_SLOWDOWN_SECONDS", 1.0, minimum=0, maximum=10),
             tick_in_process=env.boolean("TICK_IN_PROCESS", True),
             decision_signing_order=env.choice("DECISION_SIGNING_ORDER", SIGNING_ORDERS, "decree30"),
+            pdf_max_pages=env.integer("PDF_MAX_PAGES", 5000, minimum=1, maximum=100_000),
         )
 
     def describe(self) -> dict[str, str]:
-        """Non-secret settings for `cabinet config` and the admin page."""
+        """Non-secret settings for `cabinet config` and the admin page (passwords in URLs masked)."""
         hidden = {"secret_key", "smtp_password"}
-        return {f.name: str(getattr(self, f.name)) for f in fields(self) if f.name not in hidden}
+        return {
+            f.name: mask_secrets(str(getattr(self, f.name)))
+            for f in fields(self)
+            if f.name not in hidden
+        }
+
+
+def mask_secrets(text: str) -> str:
+    """`text` with the password of any `scheme://user:password@host` URL in it replaced by ***."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+# scheme://[user]:password@ — the password part ends at the last "@" before the host.
+_URL_PASSWORD = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@]*:)[^\s/]*@")
 
 
 def settings() -> Settings:

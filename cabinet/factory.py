@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Mapping
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cabinet import api, cli, i18n, mail, realtime, tick, views
 from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
 from cabinet.auth import models as _auth_models  # noqa: F401
 from cabinet.auth import views as auth_views
-from cabinet.config import ROOT, Settings
+from cabinet.auth.sessions import SESSION_KEY, session_is_live
+from cabinet.config import ROOT, Settings, settings
 from cabinet.db import db
 from cabinet.error_handlers import register_error_handlers
 from cabinet.extensions import babel, csrf, login_manager, socketio
@@ -39,7 +41,7 @@ FEATURES = (
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     """Build the application from `environ` (default: the process environment)."""
     config = Settings.from_env(environ)
-    config.instance_path.mkdir(parents=True, exist_ok=True)
+    _private_instance(config)
     app = Flask(
         "cabinet",
         root_path=str(ROOT),
@@ -114,6 +116,9 @@ def load_user(session_id: str) -> User | None:
     # A changed token (password change, deactivation) or inactive user ends the session at once.
     if user is None or not user.active or user.session_token != token:
         return None
+    # The cookie alone is not enough: its server-side record must still be live (sign-out ends it).
+    if not session_is_live(user.id, session.get(SESSION_KEY)):
+        return None
     return user
 
 
@@ -131,8 +136,30 @@ def _register_core(app: Flask) -> None:
     app.after_request(security_headers)
 
 
+def _private_instance(config: Settings) -> None:
+    """The instance folder (database, keys, files) is readable by the service account only.
+
+    The umask makes every file the process creates later private too: SQLite creates the
+    database's -wal and -shm files itself, on first write, with the process umask. With
+    X-Accel-Redirect nginx reads the stored files itself, so its group keeps read access
+    (0640/0750; run nginx in the service account's group) but the world still has none.
+    """
+    shared_with_nginx = config.x_accel_redirect
+    os.umask(0o027 if shared_with_nginx else 0o077)
+    folder_mode = 0o750 if shared_with_nginx else 0o700
+    config.instance_path.mkdir(mode=folder_mode, parents=True, exist_ok=True)
+    config.instance_path.chmod(folder_mode)
+    for path in config.instance_path.glob("*.db*"):  # files left by an older, laxer release
+        path.chmod(0o600)
+
+
 def security_headers(response):
-    """Headers every response carries: no sniffing, no framing by others, a strict CSP."""
+    """Headers every response carries: no sniffing, no framing, a strict CSP, no caching.
+
+    Pages and API answers carry confidential content, so nothing but static files may be kept
+    by the browser or a proxy unless the view chose otherwise. `connect-src 'self'` also covers the Socket.IO websocket
+    (CSP Level 3 matches ws:/wss: to the page's own http:/https: origin).
+    """
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -140,7 +167,14 @@ def security_headers(response):
         "Content-Security-Policy",
         "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
         # 'wasm-unsafe-eval': compiling WebAssembly only (libsodium seals secret ballots), no JS eval.
-        "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; "
+        "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
         "frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
     )
+    # A view that chose its own policy (papers the offline reader may keep) keeps it.
+    if "Cache-Control" not in response.headers and request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    if settings().secure_cookies:
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     return response

@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 import redis
-from flask import request
+from flask import request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import join_room
@@ -42,6 +43,11 @@ def meeting_room(meeting_id: int) -> str:
 def user_room(user_id: int) -> str:
     """The room of one person's open tabs and tablets."""
     return f"user:{user_id}"
+
+
+def session_room(session_key: str) -> str:
+    """The room of the sockets opened under one signed-in session (one browser or tablet)."""
+    return f"session:{session_key}"
 
 
 def on_commit(callback: Callable[[], None]) -> None:
@@ -73,9 +79,35 @@ def snapshot_parts(meeting: Any, user: Any) -> dict[str, Any]:
     return {name: fn(meeting, user) for name, fn in _snapshot_parts.items()}
 
 
-def revoke_user_sockets(user_id: int) -> None:
+def revoke_user_sockets(user_id: int, reason: str = "deactivated") -> None:
     """After commit: tell the person's sockets the session ended and disconnect them."""
-    evict_user(user_id, "deactivated")
+    evict_user(user_id, reason)
+
+
+def revoke_session_sockets(session_key: str, reason: str = "signed_out") -> None:
+    """After commit: disconnect the sockets of one signed-in session (its sign-out)."""
+    _revoke_room(session_room(session_key), reason)
+
+
+def _revoke_room(room: str, reason: str) -> None:
+    def revoke() -> None:
+        socketio.emit("session.revoked", {"reason": reason}, to=room)
+        server = socketio.server
+        if server is None:
+            return
+        # The disconnect handler runs right here, inside the commit that queued this: it must
+        # not remove the committing session (that raised and left the other sockets connected).
+        _revoking.active = True
+        try:
+            for sid, _eio_sid in list(server.manager.get_participants("/", room)):
+                server.disconnect(sid, namespace="/")
+        finally:
+            _revoking.active = False
+
+    on_commit(revoke)
+
+
+_revoking = threading.local()  # greenlet-local under gevent's monkey patching
 
 
 def _error_ack(error: DomainError) -> dict[str, Any]:
@@ -132,11 +164,14 @@ def register_hub() -> None:
             raise ConnectionRefusedError("unauthorized")
         join_room(user_room(current_user.id))
         start_eviction_listener()
+        if session.get("session_key"):
+            join_room(session_room(session["session_key"]))
         log.debug("socket %s connected for user %s", request.sid, current_user.id)  # type: ignore[attr-defined]
 
     @socketio.on("disconnect")
     def on_disconnect(reason: Any = None) -> None:
-        db.session.remove()
+        if not getattr(_revoking, "active", False):
+            db.session.remove()
 
     @socketio.on("ping.check")
     def on_ping(data: Any = None) -> dict[str, Any]:

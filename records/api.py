@@ -7,8 +7,15 @@ operations are in `records/openapi.py`.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import time
 
+from flask import Blueprint, jsonify
+from flask_babel import lazy_gettext as _l
+
+from cabinet.auth import throttle
+from cabinet.config import settings
+from cabinet.db import run_unit_of_work, utcnow
+from cabinet.errors import TooManyRequests
 from cabinet.permissions import login_required_route, roles_required
 from cabinet.schemas import json_body, load_or_raise
 from cabinet.users import current_person
@@ -33,7 +40,7 @@ from records.schemas import (
     SignInputSchema,
     SignResultSchema,
 )
-from records.signing import sign_record
+from records.signing import WrongPassphrase, sign_record
 from records.verify import verify_document
 
 bp = Blueprint("records_api", __name__, url_prefix="/api/v1/records")
@@ -97,7 +104,27 @@ def resolve_comment(comment_id: int):
 
 def _sign(record: Minutes | DecisionRecord):
     data = load_or_raise(SignInputSchema(), _json())
-    event = sign_record(record, current_person(), data["passphrase"])
+    person = current_person()
+    key = f"sign:{person.id}"  # passphrase/PIN guesses are throttled like sign-in
+    config = settings()
+    state = throttle.secret_state(key, config)
+    if state.locked:
+        raise TooManyRequests(
+            _l(
+                "Nhập sai mật khẩu ký số quá nhiều lần. Vui lòng thử lại sau %(m)s phút.",
+                m=state.minutes_left(utcnow()),
+            ),
+            retry_after_minutes=state.minutes_left(utcnow()),
+        )
+    if state.delay_seconds:
+        time.sleep(state.delay_seconds)
+    try:
+        event = sign_record(record, person, data["passphrase"])
+    except WrongPassphrase:
+        # Committed on its own: the refusal rolls the request back, the count must stay.
+        run_unit_of_work(lambda: throttle.note_secret_failure(key))
+        raise
+    throttle.clear_secret(key)
     return jsonify(
         SignResultSchema().dump(
             {"state": str(record.state), "signature": event, "sha256": record.pdf_sha256}

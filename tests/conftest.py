@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import event, text
 
 from cabinet import create_app
+from cabinet.auth.sessions import SESSION_KEY, open_session
 from cabinet.db import Base, db
 from cabinet.users.models import CabinetSeat, Role, User
 from cabinet.users.services import hash_password
@@ -291,9 +292,12 @@ def make_cabinet(make_user) -> Callable[..., Cabinet]:
 
 def sign_in(client: Any, user: User) -> Any:
     """Put `user`'s session into a Flask test client (no password round trip)."""
+    key = open_session(user.id).key  # the server-side record signing in would open
+    db.session.commit()  # (inside the test's outer transaction) a refused request keeps it
     with client.session_transaction() as sess:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
+        sess[SESSION_KEY] = key
     return client
 
 
@@ -424,7 +428,11 @@ def browser():
 def session_cookie(app: Any, user: User) -> str:
     """A signed Flask session cookie value for `user` (what signing in would set)."""
     serializer = app.session_interface.get_signing_serializer(app)
-    return serializer.dumps({"_user_id": user.get_id(), "_fresh": True, "_permanent": True})
+    key = open_session(user.id).key
+    db.session.commit()  # the live server reads it from its own connection
+    return serializer.dumps(
+        {"_user_id": user.get_id(), "_fresh": True, "_permanent": True, SESSION_KEY: key}
+    )
 
 
 @pytest.fixture

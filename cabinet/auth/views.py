@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -22,15 +23,29 @@ from flask_login import current_user, login_user, logout_user
 
 from cabinet.audit import record
 from cabinet.auth import throttle
+from cabinet.auth.devices import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_DAYS,
+    issue_device_cookie,
+    known_device,
+)
+from cabinet.auth.sessions import SESSION_KEY, open_session, revoke_session
 from cabinet.auth.throttle import ThrottleState
 from cabinet.config import Settings, settings
 from cabinet.db import run_unit_of_work, utcnow
 from cabinet.errors import ValidationFailed
 from cabinet.i18n import LOCALES
 from cabinet.permissions import login_required_route, public_route
+from cabinet.realtime import revoke_session_sockets
 from cabinet.users import current_person
 from cabinet.users.models import User
-from cabinet.users.services import change_password, check_password, find_user_by_email
+from cabinet.users.services import (
+    change_password,
+    check_password,
+    end_other_sessions,
+    find_user_by_email,
+    sign_out_everywhere,
+)
 
 bp = Blueprint("auth", __name__)
 T = TypeVar("T")
@@ -59,7 +74,8 @@ def login():
     email = (request.form.get("email") or "").strip()
     password = request.form.get("password") or ""
     config = settings()
-    state = throttle.state_for(email, request.remote_addr, config)
+    device = known_device(request.cookies.get(DEVICE_COOKIE), email) if email else None
+    state = throttle.state_for(email, request.remote_addr, config, device=device)
     if state.locked:
         _commit_evidence(
             lambda: record(
@@ -72,7 +88,7 @@ def login():
 
     user = find_user_by_email(email) if email else None
     if not email or not password or not check_password(user, password):
-        after = _commit_evidence(lambda: _count_failure(email, user, config))
+        after = _commit_evidence(lambda: _count_failure(email, user, config, device))
         if after.locked:
             return _locked(email, next_url, after.minutes_left(utcnow()))
         left = config.login_max_failures - after.failures
@@ -87,11 +103,33 @@ def login():
         message = _("Tài khoản này đã bị vô hiệu hóa. Vui lòng liên hệ quản trị hệ thống.")
         return render_template("auth/login.html", error=message, email=email, next=next_url), 403
 
-    throttle.clear_account(email)
+    throttle.clear_account(email, device=device)
+    _start_session(user)
+    record("auth.login", user, actor=user)
+    response = redirect(next_url or url_for("core.index"))
+    response.set_cookie(
+        DEVICE_COOKIE,
+        issue_device_cookie(email),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        path=url_for("auth.login"),
+        secure=config.secure_cookies,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _start_session(user: User) -> None:
+    """A fresh session: nothing planted before sign-in (a CSRF token) survives into it."""
+    locale = session.get("locale")
+    session.clear()  # the CSRF token is made anew for the signed-in session
+    g.pop("csrf_token", None)
+    if locale:
+        session["locale"] = locale
+    opened = open_session(user.id, ip=request.remote_addr, user_agent=request.user_agent.string)
+    session[SESSION_KEY] = opened.key
     login_user(user)
     session.permanent = True
-    record("auth.login", user, actor=user)
-    return redirect(next_url or url_for("core.index"))
 
 
 def _commit_evidence(work: Callable[[], T]) -> T:
@@ -104,11 +142,15 @@ def _commit_evidence(work: Callable[[], T]) -> T:
     return run_unit_of_work(work)
 
 
-def _count_failure(email: str, user: User | None, config: Settings) -> ThrottleState:
+def _count_failure(
+    email: str, user: User | None, config: Settings, device: str | None
+) -> ThrottleState:
     """Count and audit a failed attempt; audit the lock it may start. Returns the new state."""
-    throttle.note_failure(email, request.remote_addr)
-    record("auth.login_failed", user, data={"email": email}, actor=None)
-    after = throttle.state_for(email, request.remote_addr, config)
+    throttle.note_failure(email, request.remote_addr, device=device)
+    record(
+        "auth.login_failed", user, data={"email": email, "known_device": bool(device)}, actor=None
+    )
+    after = throttle.state_for(email, request.remote_addr, config, device=device)
     if after.locked:
         record("auth.locked", user, data={"email": email, "failures": after.failures}, actor=None)
     return after
@@ -129,6 +171,22 @@ def _locked(email: str, next_url: str | None, minutes: int):
 def logout():
     """Sign out (the page then clears the offline cache of papers)."""
     record("auth.logout", current_person())
+    key = session.get(SESSION_KEY)
+    if key:
+        revoke_session(key)  # a copy of the cookie stops working too
+        revoke_session_sockets(key)
+    return _signed_out()
+
+
+@bp.route("/sign-out-everywhere", methods=["POST"])
+@login_required_route
+def logout_everywhere():
+    """Sign out on every browser and tablet: all sessions and open sockets end at once."""
+    sign_out_everywhere(current_person())
+    return _signed_out()
+
+
+def _signed_out():
     logout_user()
     session.clear()
     response = make_response(render_template("auth/signed_out.html"))
@@ -153,6 +211,7 @@ def password():
             except ValidationFailed as error:
                 errors = error.fields  # nothing was changed; the 422 answer rolls back anyway
             else:
+                end_other_sessions(person, keep=session.get(SESSION_KEY))
                 login_user(person)  # keep this session after the token rotation
                 flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất."), "success")
                 return redirect(url_for("core.index"))

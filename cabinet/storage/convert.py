@@ -2,16 +2,27 @@
 
 Each run gets its own throw-away profile (``-env:UserInstallation``): a shared profile makes a
 second soffice hand its job to the first one and hang, and a crashed run can lock it for good.
+
+An uploaded document is hostile until proven otherwise: LibreOffice would fetch its linked
+images (SSRF) and embed `file://` pictures from this machine into the reading copy. So each run
+has no network (a fresh network namespace, `unshare -rn`), a private HOME/TMPDIR inside its temp
+folder, a profile that blocks external links and macros, a copy of the document without its
+external relationships, and CPU-time and memory limits. Where no network namespace can be made
+the document is not converted at all (it stays a download).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
+import resource
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from cabinet.storage.store import ContentStore
@@ -20,6 +31,66 @@ from cabinet.storage.uploads import StoredUpload, UploadRejected, check_and_stor
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 120.0
+MEMORY_LIMIT = 3 * 1024 * 1024 * 1024  # address space for soffice (it maps ~1 GB to start)
+
+# The profile's settings: no links to outside resources, no macros, no update checks.
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseSystemFileDialog" oor:op="fuse"><value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="UILocale" oor:op="fuse"><value>en-US</value></prop></item>
+</oor:items>
+"""
+# A relationship that points outside the package (hyperlinks are only shown, never fetched).
+_EXTERNAL_REL = re.compile(rb"<Relationship\b[^>]*TargetMode=\"External\"[^>]*/>")
+_HYPERLINK = b"/relationships/hyperlink"
+
+
+@functools.cache
+def sandbox_prefix() -> tuple[str, ...] | None:
+    """The command prefix that runs a program without network, or None when none works here."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return None
+    for flags in (("-rn",), ("--net",)):  # a user namespace first; plain --net needs root
+        try:
+            probe = subprocess.run([unshare, *flags, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return (unshare, *flags, "--")
+    return None
+
+
+def _limits(cpu_seconds: int) -> None:
+    """In the child before exec: bounded memory and CPU time."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _write_profile(profile: Path) -> None:
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_REGISTRY, encoding="utf-8")
+
+
+def _copy_without_external_links(path: Path, target: Path) -> None:
+    """Copy the package, dropping relationships that reach outside it (images, OLE, templates)."""
+    if not zipfile.is_zipfile(path):
+        shutil.copyfile(path, target)
+        return
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".rels"):
+                data = _EXTERNAL_REL.sub(
+                    lambda m: m.group(0) if _HYPERLINK in m.group(0) else b"", data
+                )
+            out.writestr(info, data)
 
 
 def soffice_binary() -> str | None:
@@ -38,6 +109,10 @@ def convert_to_pdf(
     binary = soffice_binary()
     if binary is None:
         return None
+    sandbox = sandbox_prefix()
+    if sandbox is None:
+        log.warning("no network namespace available (unshare): documents are not converted")
+        return None
     path = Path(path)
     outdir = Path(outdir) if outdir else Path(tempfile.mkdtemp(prefix="convert-"))
     outdir.mkdir(parents=True, exist_ok=True)
@@ -46,8 +121,11 @@ def convert_to_pdf(
     with tempfile.TemporaryDirectory(prefix="soffice-") as work:
         work_dir = Path(work)
         source = work_dir / f"input{path.suffix or _guess_suffix(path)}"
-        shutil.copyfile(path, source)
+        _copy_without_external_links(path, source)
+        _write_profile(work_dir / "profile")
+        (work_dir / "tmp").mkdir()
         command = [
+            *sandbox,
             binary,
             f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
             "--headless",
@@ -60,14 +138,21 @@ def convert_to_pdf(
             str(work_dir / "out"),
             str(source),
         ]
-        env = {**os.environ, "HOME": str(work_dir)}
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(work_dir),
+            "TMPDIR": str(work_dir / "tmp"),
+            "LANG": "C.UTF-8",
+        }
         try:
             process = subprocess.Popen(
                 command,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 env=env,
+                cwd=work_dir,
                 start_new_session=True,
+                preexec_fn=functools.partial(_limits, int(timeout) + 1),
             )
         except OSError as exc:
             log.warning("LibreOffice could not start: %s", exc)

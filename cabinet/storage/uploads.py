@@ -17,10 +17,20 @@ from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 from xml.etree import ElementTree
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 
 from cabinet.errors import ValidationFailed
+from cabinet.storage import package
+from cabinet.storage.package import (
+    MAX_UNZIPPED,
+    PackageTooLarge,
+    count_pages,
+    has_macros,
+    inflated_size,
+    strip_active_content,
+)
 from cabinet.storage.store import CHUNK, ContentStore
 
 DEFAULT_ALLOWED = frozenset({"pdf", "docx", "xlsx", "pptx"})
@@ -38,15 +48,8 @@ _MAIN_PARTS = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
     "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": "pptx",
 }
-_MACRO_PARTS = {
-    "application/vnd.ms-word.document.macroEnabled.main+xml",
-    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml",
-}
 _CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _MAX_CONTENT_TYPES_XML = 1024 * 1024
-# A package that inflates past this is a zip bomb, not a cabinet paper.
-_MAX_UNZIPPED = 2 * 1024 * 1024 * 1024
 
 MAX_NAME_LENGTH = 150
 _WINDOWS_RESERVED = set('<>:"|?*')
@@ -150,23 +153,32 @@ def _office_kind(handle: BinaryIO) -> str:
     try:
         with zipfile.ZipFile(handle) as package:
             infos = {info.filename: info for info in package.infolist()}
-            if sum(info.file_size for info in infos.values()) > _MAX_UNZIPPED:
-                raise _not_a_document()
+            # Measured, not declared: every part is inflated and counted (a lie fails its CRC).
+            inflated_size(package)
             types = infos.get("[Content_Types].xml")
             if types is None or types.file_size > _MAX_CONTENT_TYPES_XML:
                 raise _not_a_document()
             root = ElementTree.fromstring(package.read(types))
-            for override in root.iter(f"{_CT_NS}Override"):
-                content_type = override.get("ContentType", "")
-                part = override.get("PartName", "").lstrip("/")
-                if content_type in _MACRO_PARTS:
-                    raise UploadRejected(
-                        "bad_type",
-                        _l("Tài liệu có macro (DOCM, XLSM, PPTM) không được chấp nhận."),
-                    )
+            overrides = [
+                (o.get("ContentType", ""), o.get("PartName", "").lstrip("/"))
+                for o in root.iter(f"{_CT_NS}Override")
+            ]
+            defaults = [d.get("ContentType", "") for d in root.iter(f"{_CT_NS}Default")]
+            # Every declaration and every part is looked at before the kind is decided.
+            if has_macros(package, [ct for ct, _ in overrides] + defaults):
+                raise UploadRejected(
+                    "bad_type",
+                    _l("Tài liệu có macro (DOCM, XLSM, PPTM) không được chấp nhận."),
+                )
+            for content_type, part in overrides:
                 kind = _MAIN_PARTS.get(content_type)
                 if kind and str(PurePosixPath(part)) in infos:
                     return kind
+    except PackageTooLarge:
+        raise UploadRejected(
+            "too_large",
+            _l("Tài liệu giải nén ra quá lớn (trên %(limit)s).", limit=_human_size(MAX_UNZIPPED)),
+        ) from None
     except (zipfile.BadZipFile, ElementTree.ParseError, KeyError, OSError, EOFError):
         pass
     finally:
@@ -174,8 +186,11 @@ def _office_kind(handle: BinaryIO) -> str:
     raise _not_a_document()
 
 
-def _pdf_page_count(handle: BinaryIO) -> int:
-    """Open the PDF with pypdf from the open file (pypdf would read a *path* whole into memory)."""
+def _pdf_page_count(handle: BinaryIO, max_pages: int) -> int:
+    """Open the PDF with pypdf from the open file (pypdf would read a *path* whole into memory).
+
+    The pages are counted by walking the page tree, not read from the file's /Count claim.
+    """
     handle.seek(0)
     try:
         reader = PdfReader(handle)
@@ -191,13 +206,19 @@ def _pdf_page_count(handle: BinaryIO) -> int:
             ),
         )
     try:
-        count = len(reader.pages)
+        count = count_pages(reader, max_pages)
         if count:
             _ = reader.pages[0].mediabox
     except Exception as exc:
         raise _broken_pdf() from exc
     if count == 0:
         raise _broken_pdf()
+    if count > max_pages:
+        raise UploadRejected(
+            "too_large",
+            _l("Tệp PDF có quá nhiều trang (tối đa %(n)s trang).", n=max_pages),
+            limit=max_pages,
+        )
     return count
 
 
@@ -206,6 +227,22 @@ def _broken_pdf() -> UploadRejected:
         "broken_pdf",
         _l("Không mở được tệp PDF: tệp bị hỏng hoặc chưa tải lên đầy đủ. Hãy xuất lại tệp PDF."),
     )
+
+
+def _configured_max_pages() -> int:
+    """ECABINET_PDF_MAX_PAGES when an application runs, else the default."""
+    if has_app_context() and "ecabinet.settings" in current_app.extensions:
+        return current_app.extensions["ecabinet.settings"].pdf_max_pages
+    return package.DEFAULT_MAX_PAGES
+
+
+def _without_active_content(handle: BinaryIO) -> bytes | None:
+    try:
+        return strip_active_content(handle)
+    except Exception as exc:  # pypdf could read it but not rewrite it: refuse rather than keep
+        raise _broken_pdf() from exc
+    finally:
+        handle.seek(0, os.SEEK_END)
 
 
 def _human_size(n: int) -> str:
@@ -219,6 +256,7 @@ def check_and_store(
     store: ContentStore,
     max_bytes: int,
     allowed: set[str] | frozenset[str] = DEFAULT_ALLOWED,
+    max_pages: int | None = None,
 ) -> StoredUpload:
     """Check an uploaded file and keep it in the content store, or raise :class:`UploadRejected`."""
     display_name = sanitize_filename(filename)
@@ -252,7 +290,16 @@ def check_and_store(
                     allowed=", ".join(k.upper() for k in sorted(allowed)),
                 ),
             )
-        page_count = _pdf_page_count(out) if kind == "pdf" else None
+        page_count = None
+        if kind == "pdf":
+            page_count = _pdf_page_count(out, max_pages or _configured_max_pages())
+            if (cleaned := _without_active_content(out)) is not None:
+                # The reading copy is the cleaned file: it is what gets hashed and kept.
+                out.seek(0)
+                out.truncate()
+                out.write(cleaned)
+                out.flush()
+                digest, size = hashlib.sha256(cleaned), len(cleaned)
         os.fsync(out.fileno())
         sha = digest.hexdigest()
         store.adopt(temp, sha)

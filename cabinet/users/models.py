@@ -133,3 +133,34 @@ class CabinetSeat(Base):
 
     member: Mapped[User] = relationship(foreign_keys=[member_id], lazy="joined")
     deputy: Mapped[User | None] = relationship(foreign_keys=[deputy_id], lazy="joined")
+
+
+#: Roles that read meeting content (papers, votes, ballot answers): an admin may not hand them
+#: out alone (separation of duties); a second admin confirms, or the CLI grants them.
+CONTENT_ROLES = frozenset({Role.SECRETARIAT, Role.CHAIR, Role.MEMBER, Role.DEPUTY, Role.INVITEE})
+
+
+class RoleGrant(Base):
+    """A content-reading role one admin asked to give; it takes effect when another confirms."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role", length=20))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
+    decided_at: Mapped[datetime | None] = mapped_column(default=None)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # confirmed | cancelled
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id], lazy="joined")
+
+    def may_be_decided_by(self, admin: User) -> bool:
+        """Only an admin other than the one who asked, and other than the person it is for."""
+        return (
+            admin.has_role(Role.ADMIN)
+            and admin.id != self.requested_by_id
+            and admin.id != self.user_id
+        )

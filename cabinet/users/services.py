@@ -10,10 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from cabinet.audit import record
+from cabinet.auth.sessions import revoke_all_sessions
 from cabinet.db import db, utcnow
 from cabinet.errors import Conflict, ValidationFailed
 from cabinet.realtime import reconnect_user, revoke_user_sockets
-from cabinet.users.models import CabinetSeat, Role, User, new_session_token
+from cabinet.users.grants import held_back, request_grants
+from cabinet.users.models import CabinetSeat, Role, RoleGrant, User, new_session_token
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -63,7 +65,10 @@ def create_user(
     locale: str = "vi",
     actor: User | None = None,
 ) -> User:
-    """Create an account with roles; refuses a duplicate e-mail."""
+    """Create an account with roles; refuses a duplicate e-mail.
+
+    Created by an admin (not the CLI), content-reading roles wait for a second admin.
+    """
     validate_password(password)
     if find_user_by_email(email) is not None:
         raise Conflict(
@@ -78,17 +83,25 @@ def create_user(
         ministry=ministry.strip(),
         locale=locale,
     )
-    user.set_roles(set(roles))
+    waiting = held_back(roles, ()) if actor is not None else set()
+    user.set_roles(set(roles) - waiting)
     db.session.add(user)
     db.session.flush()
     record(
         "user.created", user, data={"email": user.email, "roles": sorted(user.roles)}, actor=actor
     )
+    if actor is not None and waiting:
+        request_grants(user, waiting, actor=actor)
     return user
 
 
-def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
-    """Change a person's roles (audited with before and after)."""
+def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> list[RoleGrant]:
+    """Change a person's roles (audited with before and after); returns the grants left waiting.
+
+    An admin's (not the CLI's) new content-reading roles wait for a second admin's confirmation.
+    """
+    waiting = held_back(roles, user.roles) if actor is not None else set()
+    roles = set(roles) - waiting
     before = sorted(user.roles)
     user.set_roles(roles)
     db.session.flush()
@@ -100,6 +113,7 @@ def set_user_roles(user: User, roles: set[Role], *, actor: User | None) -> None:
         # A role taken away may close meetings the person's tablets follow: they reconnect
         # and every room is joined again through the access check.
         reconnect_user(user.id, "role_changed")
+    return request_grants(user, waiting, actor=actor) if actor is not None and waiting else []
 
 
 def set_user_active(user: User, active: bool, *, actor: User | None) -> None:
@@ -128,6 +142,24 @@ def change_password(user: User, current: str, new: str) -> None:
     user.session_token = new_session_token()
     db.session.flush()
     record("user.password_changed", user, actor=user)
+
+
+def end_other_sessions(user: User, *, keep: str | None) -> None:
+    """End every session of the person but `keep`, and disconnect their sockets at once.
+
+    The kept session's page reconnects its socket on the next page load.
+    """
+    revoke_all_sessions(user.id, keep=keep)
+    revoke_user_sockets(user.id, "session_ended")
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the person, on every device, and disconnect every socket."""
+    user.session_token = new_session_token()
+    revoked = revoke_all_sessions(user.id)
+    revoke_user_sockets(user.id, "signed_out")
+    db.session.flush()
+    record("auth.logout_everywhere", user, data={"sessions": revoked}, actor=user)
 
 
 def all_members() -> list[User]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from cabinet.audit.models import AuditEntry
+from cabinet.users.grants import confirm_grant, pending_grants
 from cabinet.users.models import Role, User
 
 
@@ -25,10 +26,14 @@ def test_admin_creates_a_user_with_roles(client, db, make_user, login):
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "moi@ecabinet.test"))
-    assert user.roles == {Role.DEPUTY, Role.INVITEE}
+    # Roles that read content wait for a second admin (separation of duties, issue 12).
+    assert user.roles == set()
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.created"))
-    assert entry.actor_id == admin.id and entry.data["roles"] == ["deputy", "invitee"]
+    assert entry.actor_id == admin.id and entry.data["roles"] == []
     assert "Nguyễn Văn Mới" in client.get("/admin/users").get_data(as_text=True)
+    for grant in pending_grants(user):
+        confirm_grant(grant, actor=make_user(Role.ADMIN))
+    assert user.roles == {Role.DEPUTY, Role.INVITEE}
 
 
 def test_create_user_errors_are_specific_and_nothing_is_stored(client, db, make_user, login):
@@ -50,15 +55,13 @@ def test_create_user_errors_are_specific_and_nothing_is_stored(client, db, make_
 
 def test_role_change_and_deactivation_are_audited(client, db, make_user, login):
     admin = make_user(Role.ADMIN)
-    person = make_user(Role.MEMBER)
+    person = make_user((Role.MEMBER, Role.CHAIR))
     login(admin)
-    response = client.post(
-        f"/admin/users/{person.id}", data={"roles": ["member", "chair"], "active": "0"}
-    )
+    response = client.post(f"/admin/users/{person.id}", data={"roles": ["member"], "active": "0"})
     assert response.status_code == 302
-    assert person.roles == {Role.MEMBER, Role.CHAIR} and not person.active
+    assert person.roles == {Role.MEMBER} and not person.active
     changed = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.roles_changed"))
-    assert changed.data == {"before": ["member"], "after": ["chair", "member"]}
+    assert changed.data == {"before": ["chair", "member"], "after": ["member"]}
     assert (
         db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.deactivated"))
         is not None

@@ -21,7 +21,14 @@ CLASSIFICATIONS = ("normal", "restricted", "secret")
 
 
 def serve_file(
-    sha256: str, name: str, mime: str, *, classified: bool, audited: Any, audit_data: dict
+    sha256: str,
+    name: str,
+    mime: str,
+    *,
+    classified: bool,
+    audited: Any,
+    audit_data: dict,
+    as_attachment: bool = False,
 ) -> Response:
     """Send a stored file; a classified one is watermarked with the reader and the read audited."""
     config = settings()
@@ -41,4 +48,5 @@ def serve_file(
         x_accel=config.x_accel_redirect,
         x_accel_root=config.storage_dir,
         etag=None if not classified else f"{sha256}-{user.id}",
+        as_attachment=as_attachment,
     )

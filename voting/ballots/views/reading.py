@@ -160,8 +160,18 @@ def paper(ballot_id: int, paper_id: int):
 @bp.get("/<int:ballot_id>/answers/<int:user_id>/<int:question_id>/file")
 @login_required_route
 def answer_file(ballot_id: int, user_id: int, question_id: int):
-    """A file a member attached to an answer: for that member and the secretariat/chair."""
+    """A file a member attached to an answer: for that member and the secretariat/chair.
+
+    Always a download: a member's file is not a checked paper, the browser must not open it
+    inside the application's origin.
+    """
     row = load_answer_file(ballot_id, user_id, question_id)
     return serve_file(
-        row.file_sha256, row.file_name, row.file_mime, classified=False, audited=None, audit_data={}
+        row.file_sha256,
+        row.file_name,
+        row.file_mime,
+        classified=False,
+        audited=None,
+        audit_data={},
+        as_attachment=True,
     )

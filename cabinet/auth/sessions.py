@@ -1,0 +1,72 @@
+"""Server-side session records: opened at sign-in, checked on every request, revoked at sign-out."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from cabinet.auth.models import SessionRecord
+from cabinet.db import as_utc, db, utcnow
+
+SESSION_KEY = "session_key"  # where the Flask session cookie carries the record's key
+SESSION_LIFETIME = timedelta(hours=12)  # the cookie's lifetime too (PERMANENT_SESSION_LIFETIME)
+
+
+def open_session(user_id: int, *, ip: str | None = None, user_agent: str = "") -> SessionRecord:
+    """Record a new signed-in session for the person; its key goes into the cookie."""
+    now = utcnow()
+    record = SessionRecord(
+        key=secrets.token_urlsafe(32),
+        user_id=user_id,
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
+        ip=(ip or "")[:64],
+        user_agent=(user_agent or "")[:300],
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def session_is_live(user_id: int, key: str | None) -> bool:
+    """True when `key` names an unrevoked, unexpired session of this person."""
+    if not key:
+        return False
+    record = db.session.scalar(select(SessionRecord).where(SessionRecord.key == key))
+    if record is None or record.user_id != user_id or record.revoked_at is not None:
+        return False
+    return as_utc(record.expires_at) > utcnow()
+
+
+def revoke_session(key: str | None) -> None:
+    """End one session (sign-out): its cookie, and any copy of it, no longer signs anyone in."""
+    if key:
+        db.session.execute(
+            update(SessionRecord)
+            .where(SessionRecord.key == key, SessionRecord.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def revoke_all_sessions(user_id: int, *, keep: str | None = None) -> int:
+    """End every session of the person except `keep`; returns how many were ended."""
+    statement = (
+        update(SessionRecord)
+        .where(SessionRecord.user_id == user_id, SessionRecord.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if keep:
+        statement = statement.where(SessionRecord.key != keep)
+    return db.session.execute(statement).rowcount or 0
+
+
+def prune_sessions(before: datetime) -> int:
+    """Drop records that expired or were revoked before `before` (kept a while for audit)."""
+    result = db.session.execute(
+        delete(SessionRecord).where(
+            (SessionRecord.expires_at < before) | (SessionRecord.revoked_at < before)
+        )
+    )
+    return result.rowcount or 0
