@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cabinet import api, cli, i18n, mail, realtime, tick, views
@@ -153,6 +153,11 @@ def _private_instance(config: Settings) -> None:
         path.chmod(0o600)
 
 
+#: app.extensions key: endpoints whose pages tablets may keep for offline reading (a feature adds
+#: its own; the service worker stores nothing marked no-store).
+OFFLINE_PAGES = "ecabinet.offline_pages"
+
+
 def security_headers(response):
     """Headers every response carries: no sniffing, no framing, a strict CSP, no caching.
 
@@ -170,9 +175,11 @@ def security_headers(response):
         "script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; object-src 'none'; "
         "frame-ancestors 'self'; base-uri 'self'; form-action 'self'",
     )
-    # A view that chose its own policy (papers the offline reader may keep) keeps it.
+    # A view that chose its own policy (papers the offline reader may keep) keeps it; the pages
+    # a feature lets tablets keep for offline reading (OFFLINE_PAGES) may be stored privately.
     if "Cache-Control" not in response.headers and request.endpoint != "static":
-        response.headers["Cache-Control"] = "no-store"
+        offline = request.endpoint in current_app.extensions.get(OFFLINE_PAGES, ())
+        response.headers["Cache-Control"] = "private, no-cache" if offline else "no-store"
     if settings().secure_cookies:
         response.headers.setdefault(
             "Strict-Transport-Security", "max-age=31536000; includeSubDomains"

@@ -11,3 +11,8 @@ def register(app):
 
     app.register_blueprint(bp)
     app.register_blueprint(api_bp)
+    # The pages the offline manifest lists may be kept by the tablet (the core's default is
+    # no-store); classified papers still answer no-store from their own view.
+    app.extensions.setdefault("ecabinet.offline_pages", set()).update(
+        {"meetings.my_meetings", "meetings.detail", "meetings.item"}
+    )

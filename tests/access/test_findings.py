@@ -192,7 +192,9 @@ def _is_problem(response, status: int, code: str | None = None) -> None:
         assert response.get_json()["code"] == code
 
 
-def test_9_ballot_state_refusal_is_a_problem_not_a_500(make_ballot, user_client, request_context):
+def test_9_ballot_state_refusal_is_a_problem_not_a_500(
+    db, make_ballot, user_client, request_context
+):
     cab, ballot = make_ballot()  # already sent
     response = user_client(cab.chair).post(f"/api/v1/ballots/{ballot.id}/approve", json={})
     _is_problem(response, 409, "ballot.invalid_state")

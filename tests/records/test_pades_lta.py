@@ -28,6 +28,7 @@ from cabinet.db import db
 from cabinet.pki import TrustPolicy, revoke
 from cabinet.pki.authority import certificates_of
 from cabinet.signing import Pkcs12Signer, sign_pdf, user_p12_path
+from cabinet.signing.loop import off_event_loop
 from records import services
 from records.models import RecordState, SignatureEvent
 from records.signing import CertificateRevoked, sign_record, store, trust_policy
@@ -73,7 +74,8 @@ def _pyhanko_lta(data: bytes, policy: TrustPolicy) -> list:
             for sig in reader.embedded_regular_signatures
         ]
 
-    return asyncio.run(run())
+    # Off the event loop a browser test may have left running in this thread.
+    return off_event_loop(asyncio.run)(run())
 
 
 def test_minutes_and_resolution_are_b_lta_hard_fail_and_pdfsig_accepts(
@@ -126,7 +128,7 @@ def test_certificate_revoked_after_signing_still_validates(signed_minutes, close
     reader = PdfFileReader(io.BytesIO(data))
     chair_sig = reader.embedded_regular_signatures[1]
     context = trust_policy().validation_context()
-    present = validate_pdf_signature(chair_sig, signer_validation_context=context)
+    present = off_event_loop(validate_pdf_signature)(chair_sig, signer_validation_context=context)
     assert present.revoked and not present.trusted
 
     # ... and the timestamps plus the OCSP response embedded at signing prove it was valid then
