@@ -10,10 +10,11 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from cabinet.db import db
-from cabinet.errors import DomainError, json_safe
+from cabinet.errors import DomainError, ValidationFailed, json_safe
 
 
 def wants_problem_json() -> bool:
@@ -79,6 +80,14 @@ def register_error_handlers(app: Flask) -> None:
             f"errors/{error.status}.html" if error.status in (403, 404) else "errors/error.html"
         )
         return render_template(template, error=error, status=error.status), error.status
+
+    @app.errorhandler(DataError)
+    def handle_out_of_range(error: DataError):
+        # A value the database cannot hold (an id beyond its integer range in a query string):
+        # the person sent something invalid, not the server's fault.
+        db.session.rollback()
+        refusal = ValidationFailed(_l("Giá trị gửi lên nằm ngoài khoảng cho phép."))
+        return handle_domain_error(refusal)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
