@@ -102,7 +102,7 @@ def set_settings(app, monkeypatch) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_ballot(make_cabinet) -> Callable[..., Any]:
+def make_ballot(db, make_cabinet) -> Callable[..., Any]:
     """`make_ballot(n=5, questions=2, send=True)`: a cabinet and a ballot, sent unless told."""
 
     def make(n: int = 5, questions: int = 2, send: bool = True, deadline=None, **kw: Any):
