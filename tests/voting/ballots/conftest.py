@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from cabinet.db import db, utcnow
+from cabinet.db import utcnow
 from cabinet.mail import deliver_outbox
 from cabinet.tick import run_tick
 from tests.conftest import free_port
