@@ -24,6 +24,14 @@ export function fillResult(card, poll) {
   card.dataset.passed = String(r.passed);
   card.dataset.poll = String(poll.id ?? r.poll_id ?? "");
   setText(card.querySelector("[data-question]"), poll.question || "");
+  // The vote on a prepared motion links back to it on the item page.
+  const motion = card.querySelector("[data-motion]");
+  if (motion) {
+    motion.hidden = !poll.motion_id;
+    const link = motion.querySelector("a");
+    link.href = poll.motion_id ? `/meetings/items/${poll.item_id}#motion-${poll.motion_id}` : "#";
+    setText(link, poll.motion_label || "");
+  }
   const outcome = card.querySelector("[data-outcome]");
   outcome.classList.toggle("outcome--passed", r.passed);
   outcome.classList.toggle("outcome--rejected", !r.passed);
