@@ -28,6 +28,7 @@ def connect_display(token: Any) -> None:
         join_room(display_room(row.meeting_id))
         join_room(token_room(row.id))
         emit("display.state", display_state(row.meeting), to=request.sid)  # type: ignore[attr-defined]
+        display_pusher.screen_connected(row.meeting_id)
     finally:
         db.session.remove()
 
