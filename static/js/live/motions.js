@@ -3,6 +3,7 @@
 // console's vote form, which sends the motion_id it carries, to be reworded first. In session
 // the chair adds amendments here; every change arrives as `motion.*` and the list is re-read.
 
+import { morph } from "../dom.js";
 import { getJSON, postJSON } from "../http.js";
 import { joinMeeting, on, request } from "../realtime.js";
 import { esc, strings, translator } from "../strings.js";
@@ -30,29 +31,33 @@ function render() {
   if (!box) return;
   box.hidden = !itemId || motions.length === 0;
   const canOpen = inSession && !voteOpen;
-  $("console-motion-list").innerHTML = motions
-    .map((m) => {
-      const open = !m.vote && canOpen;
-      const tools = open
-        ? `<button class="btn btn--primary btn--sm" type="button" data-motion-vote="${m.id}">${esc(S.vote_now)}</button>
-           <button class="btn btn--secondary btn--sm" type="button" data-motion-edit="${m.id}">${esc(S.edit_first)}</button>`
-        : "";
-      const amend =
-        inSession && !m.parent_id
-          ? `<details class="motion__amend"><summary class="btn btn--ghost btn--sm">${esc(S.amend)}</summary>
-               <form class="form stack--sm" data-amend="${m.id}">
-                 <label class="field__label" for="amend-${m.id}">${esc(t("amend_label", { label: m.label }))}</label>
-                 <textarea class="textarea" id="amend-${m.id}" rows="2" required minlength="3"></textarea>
-                 <button class="btn btn--secondary btn--sm" type="submit">${esc(S.amend_send)}</button>
-               </form></details>`
+  // Updated in place (dom.js): a tap during a live update still lands on its button.
+  morph(
+    $("console-motion-list"),
+    motions
+      .map((m) => {
+        const open = !m.vote && canOpen;
+        const tools = open
+          ? `<button class="btn btn--primary btn--sm" type="button" data-motion-vote="${m.id}">${esc(S.vote_now)}</button>
+             <button class="btn btn--secondary btn--sm" type="button" data-motion-edit="${m.id}">${esc(S.edit_first)}</button>`
           : "";
-      return `<li class="motion${m.parent_id ? " motion--amendment" : ""}" data-motion="${m.id}">
-        <div class="motion__head"><strong class="motion__label">${esc(m.label)}</strong>${voteBadge(m.vote)}</div>
-        <p class="motion__text mb-0">${esc(m.text)}</p>
-        ${tools || amend ? `<div class="cluster motion__tools">${tools}${amend}</div>` : ""}
-      </li>`;
-    })
-    .join("");
+        const amend =
+          inSession && !m.parent_id
+            ? `<details class="motion__amend"><summary class="btn btn--ghost btn--sm">${esc(S.amend)}</summary>
+                 <form class="form stack--sm" data-amend="${m.id}">
+                   <label class="field__label" for="amend-${m.id}">${esc(t("amend_label", { label: m.label }))}</label>
+                   <textarea class="textarea" id="amend-${m.id}" rows="2" required minlength="3"></textarea>
+                   <button class="btn btn--secondary btn--sm" type="submit">${esc(S.amend_send)}</button>
+                 </form></details>`
+            : "";
+        return `<li class="motion${m.parent_id ? " motion--amendment" : ""}" data-motion="${m.id}" data-key="motion-${m.id}">
+          <div class="motion__head"><strong class="motion__label">${esc(m.label)}</strong>${voteBadge(m.vote)}</div>
+          <p class="motion__text mb-0">${esc(m.text)}</p>
+          ${tools || amend ? `<div class="cluster motion__tools">${tools}${amend}</div>` : ""}
+        </li>`;
+      })
+      .join(""),
+  );
 }
 
 async function load() {
@@ -91,9 +96,12 @@ function tie(motion) {
     form.prepend(chip);
   }
   chip.hidden = !motion;
-  chip.innerHTML = motion
-    ? `<span>${esc(t("from_motion", { label: motion.label }))}</span> <button class="btn btn--ghost btn--sm" type="button" data-motion-untie>${esc(S.untie)}</button>`
-    : "";
+  morph(
+    chip,
+    motion
+      ? `<span>${esc(t("from_motion", { label: motion.label }))}</span> <button class="btn btn--ghost btn--sm" type="button" data-motion-untie>${esc(S.untie)}</button>`
+      : "",
+  );
 }
 
 function kind() {
