@@ -91,7 +91,8 @@ def _last_result(meeting: Meeting, item: AgendaItem | None) -> dict[str, Any] | 
 
 def display_state(meeting: Meeting) -> dict[str, Any]:
     """The room screen's whole state for `meeting` (it is redrawn from each one)."""
-    current = current_item_state(meeting)
+    # Before the opening and after the closing the screen says so and shows nothing else.
+    current = current_item_state(meeting) if meeting.in_session else None
     session = live_session(meeting)
     item = session.current_item if session is not None and current is not None else None
     now: dict[str, Any] | None = None
@@ -109,7 +110,7 @@ def display_state(meeting: Meeting) -> dict[str, Any]:
             else None,
             "speaker": _speaker(item) if public else None,
         }
-    poll = open_poll_of(meeting)
+    poll = open_poll_of(meeting) if meeting.in_session else None
     vote = _vote(poll) if poll is not None and _public(poll.item) else None
     last = (
         None

@@ -3,8 +3,9 @@ that creates and revokes display tokens for a meeting."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from cabinet.permissions import public_route, roles_required
 from cabinet.users import current_person
@@ -58,10 +59,5 @@ def revoke(meeting_id: int, token_id: int):
     """Revoke a display token: its screens go dark within a second."""
     meeting = load_meeting(meeting_id, need="manage")
     services.revoke_token(services.load_token(meeting, token_id), current_person())
-    return render_template(
-        "display/manage.html",
-        meeting=meeting,
-        tokens=services.tokens_of(meeting),
-        new_url=None,
-        revoked=True,
-    )
+    flash(_("Đã thu hồi địa chỉ màn hình; màn hình đó đã ngừng hiển thị."), "success")
+    return redirect(url_for("display.manage", meeting_id=meeting.id), code=303)

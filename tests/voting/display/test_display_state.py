@@ -48,3 +48,13 @@ def test_restricted_item_shows_its_number_only(db, make_cabinet):
     assert state["vote"] is None and state["last_result"] is None
     text = json.dumps(state, default=str, ensure_ascii=False)
     assert restricted.title not in text and "Nhân sự?" not in text
+
+
+def test_a_closed_session_shows_nothing_but_its_state(db, make_cabinet):
+    s = build_session(make_cabinet(5, deputies=1))
+    check_in(s.meeting, s.cab.members)
+    live.set_current_item(s.meeting, s.cab.chair, s.items[0])
+    live.close_session(s.meeting, s.cab.chair)
+    state = display_state(s.meeting)
+    assert state["meeting"]["state"] == "closed"
+    assert (state["current"], state["vote"], state["last_result"]) == (None, None, None)
