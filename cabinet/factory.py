@@ -31,8 +31,10 @@ FEATURES = (
     "meetings",
     "meetings.reader",
     "meetings.live",
+    "meetings.motions",
     "voting.polls",
     "voting.ballots",
+    "voting.display",
     "records",
     "demo",  # last: its seed hook runs after the features' hooks
 )

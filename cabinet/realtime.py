@@ -57,7 +57,37 @@ def on_commit(callback: Callable[[], None]) -> None:
 
 def emit_after_commit(event_name: str, payload: dict[str, Any], *, room: str) -> None:
     """Emit `event_name` to `room` once the data it announces is committed."""
-    on_commit(functools.partial(socketio.emit, event_name, payload, to=room))
+    on_commit(functools.partial(emit_now, event_name, payload, room=room))
+
+
+def emit_now(event_name: str, payload: dict[str, Any], *, room: str) -> None:
+    """Emit `event_name` to `room` now (for data already committed); room watchers hear of it."""
+    socketio.emit(event_name, payload, to=room)
+    for watcher in _room_watchers:
+        try:
+            watcher(event_name, room)
+        except Exception:  # a watcher failing must not stop the emit's caller
+            log.exception("room watcher failed")
+
+
+_room_watchers: list[Callable[[str, str], None]] = []
+
+
+def watch_rooms(watcher: Callable[[str, str], None]) -> None:
+    """Call `watcher(event, room)` after every emit to a room (the room screen follows its
+    meeting's room this way without being in it)."""
+    if watcher not in _room_watchers:
+        _room_watchers.append(watcher)
+
+
+_guests: dict[str, Callable[[Any], None]] = {}
+
+
+def register_guest(auth_key: str, connect: Callable[[Any], None]) -> None:
+    """Let a socket without a signed-in person connect when its `auth` carries `auth_key`:
+    `connect(value)` joins its rooms, or raises ConnectionRefusedError (the room screen's
+    display token). Such a socket can call no event: every event needs a signed-in person."""
+    _guests[auth_key] = connect
 
 
 @event.listens_for(Session, "after_commit")
@@ -160,6 +190,10 @@ def register_hub() -> None:
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
+        guest = next((k for k in _guests if isinstance(auth, dict) and k in auth), None)
+        if guest is not None:
+            _guests[guest](auth[guest])
+            return
         if not (current_user.is_authenticated and current_user.is_active):
             raise ConnectionRefusedError("unauthorized")
         join_room(user_room(current_user.id))

@@ -60,3 +60,11 @@ close_guards = Parts("close guard")
 #: (meeting, actor) -> None, run as the chair closes the session, in the same unit of work
 #: (records drafts the minutes).
 session_closed = Parts("session closed")
+
+#: (motion) -> None, raising a DomainError when a prepared motion may no longer change
+#: (voting refuses once a vote was opened on it).
+motion_guards = Parts("motion guard")
+
+#: (item) -> dict {"votes": {motion_id: vote summary}} for an item's motions (voting adds the
+#: votes opened on each motion and their results).
+motion_parts = Parts("motion votes")

@@ -163,6 +163,8 @@ def _vote(vote: dict[str, Any]) -> dict[str, Any]:
     return {
         "poll_id": vote["poll_id"],
         "question": vote["question"],
+        # The prepared motion (or amendment) the vote was opened on: "Dự thảo kết luận 1".
+        "motion": vote.get("motion_label") or "",
         "kind": vote["kind"],
         "kind_text": KIND_TEXT.get(vote["kind"], vote["kind"]),
         "approve": vote["approve"],

@@ -18,6 +18,7 @@ from cabinet.users import current_person
 from cabinet.users.models import Role, User
 from meetings.live import services as live
 from meetings.models import AgendaItem, Meeting
+from meetings.motions.models import Motion
 from voting.polls.models import Poll, PollEligible
 
 PollNeed = Literal["read", "vote", "chair"]
@@ -60,6 +61,16 @@ def load_vote_subject(meeting_id: int, item_id: int | None) -> tuple[Meeting, Ag
     if not meeting.can_chair(current_person()):
         raise Forbidden(_l("Chỉ chủ tọa mở biểu quyết."))
     return meeting, item
+
+
+def load_motion_of(item: AgendaItem | None, motion_id: int | None) -> Motion | None:
+    """The prepared motion (of `item`) a vote is opened on; None when the chair typed one."""
+    if motion_id is None:
+        return None
+    motion = get_or_404(Motion, motion_id)
+    if item is None or motion.item_id != item.id:
+        raise NotFound()
+    return motion
 
 
 def load_readable_meeting(meeting_id: int) -> Meeting:

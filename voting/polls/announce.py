@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cabinet.extensions import socketio
-from cabinet.realtime import emit_after_commit, meeting_room, user_room
+from cabinet.realtime import emit_after_commit, emit_now, meeting_room, user_room
 from meetings.live import services as live
 from voting.polls.models import Poll
 from voting.polls.schemas import PollSchema, ProgressSchema
@@ -45,4 +44,4 @@ def announce(poll: Poll, event: str, payload: dict[str, Any]) -> None:
 def announce_now(poll: Poll, event: str, payload: dict[str, Any]) -> None:
     """Send a poll event now (for data already committed, like the coalesced progress)."""
     for room in rooms_of(poll):
-        socketio.emit(event, payload, to=room)
+        emit_now(event, payload, room=room)

@@ -23,6 +23,7 @@ from cabinet.users.models import User
 from cabinet.users.services import member_count
 from meetings.live import services as live
 from meetings.models import AgendaItem, Meeting
+from meetings.motions.models import Motion
 from voting.polls.announce import announce, poll_payload
 from voting.polls.counting import current_open_choices, open_poll_of, tally_poll
 from voting.polls.crypto import new_poll_keys, open_ballots, sign_ballots
@@ -60,11 +61,20 @@ class PollAlreadyOpen(InvalidState):
 
 
 def open_poll(
-    meeting: Meeting, actor: User, *, item: AgendaItem | None, question: str, kind: PollKind
+    meeting: Meeting,
+    actor: User,
+    *,
+    item: AgendaItem | None,
+    question: str,
+    kind: PollKind,
+    motion: Motion | None = None,
 ) -> Poll:
-    """The chair opens a vote; refused without a quorum. The entitled voters are frozen."""
+    """The chair opens a vote (on a prepared motion of the item, if given); refused without a
+    quorum. The entitled voters are frozen."""
     live.ensure_in_session(meeting)
     if item is not None and item.meeting_id != meeting.id:
+        raise NotFound()
+    if motion is not None and (item is None or motion.item_id != item.id):
         raise NotFound()
     if open_poll_of(meeting) is not None:
         raise PollAlreadyOpen()
@@ -87,6 +97,7 @@ def open_poll(
     poll = Poll(
         meeting_id=meeting.id,
         item_id=item.id if item else None,
+        motion_id=motion.id if motion else None,
         question=question.strip(),
         kind=PollKind(kind),
         state=PollState.OPEN,
@@ -109,7 +120,12 @@ def open_poll(
     record(
         "vote.opened",
         poll,
-        data={"kind": str(poll.kind), "eligible": sorted(present), "rule": poll.rule},
+        data={
+            "kind": str(poll.kind),
+            "eligible": sorted(present),
+            "rule": poll.rule,
+            "motion_id": poll.motion_id,
+        },
         actor=actor,
     )
     announce(poll, "vote.opened", {"poll": poll_payload(poll, names=False)})

@@ -24,6 +24,7 @@ from cabinet.db import Base, db, str_enum, utcnow
 from cabinet.errors import InvalidState
 from cabinet.users.models import User
 from meetings.models import AgendaItem, Meeting
+from meetings.motions.models import Motion
 from voting.rules import Choice
 
 
@@ -75,6 +76,10 @@ class Poll(Base):
     item_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    # The prepared motion (or amendment) the vote was opened on, if any.
+    motion_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("motions.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     question: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[PollKind] = mapped_column(str_enum(PollKind, length=20), default=PollKind.OPEN)
     state: Mapped[PollState] = mapped_column(
@@ -96,6 +101,7 @@ class Poll(Base):
 
     meeting: Mapped[Meeting] = relationship()
     item: Mapped[AgendaItem | None] = relationship()
+    motion: Mapped[Motion | None] = relationship()
     eligible: Mapped[list[PollEligible]] = relationship(
         back_populates="poll", cascade="all, delete-orphan"
     )

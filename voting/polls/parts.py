@@ -16,6 +16,7 @@ from voting.polls.announce import poll_payload
 from voting.polls.casting import own_cast
 from voting.polls.counting import open_poll_of, polls_of
 from voting.polls.models import Poll, PollKind, PollState
+from voting.polls.motions import register_motion_parts
 from voting.polls.schemas import PollResultSchema
 
 #: A result as the session record keeps it (its poll is given beside it).
@@ -73,6 +74,8 @@ def record_votes(meeting: Any) -> dict[str, Any]:
                 "poll_id": poll.id,
                 "item_id": poll.item_id,
                 "question": poll.question,
+                "motion_id": poll.motion_id,
+                "motion_label": poll.motion.label if poll.motion else None,
                 "kind": str(poll.kind),
                 "opened_at": poll.opened_at.isoformat(),
                 "closed_at": poll.closed_at.isoformat() if poll.closed_at else None,
@@ -94,3 +97,4 @@ def register_parts() -> None:
     hooks.item_page_parts.register("votes", item_votes)
     hooks.record_parts.register("votes", record_votes)
     hooks.close_guards.register("open_vote", refuse_close_while_voting)
+    register_motion_parts()

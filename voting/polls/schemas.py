@@ -17,6 +17,12 @@ class OpenPollSchema(Schema):
 
     meeting_id = fields.Integer(required=True, strict=True)
     item_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    motion_id = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        metadata={"description": "A prepared motion of the item; the question may reword it."},
+    )
     question = fields.String(required=True, validate=validate.Length(min=3, max=2000))
     kind = fields.String(
         load_default=PollKind.OPEN.value, validate=validate.OneOf([k.value for k in PollKind])
@@ -112,6 +118,11 @@ class PollSchema(Schema):
     item_id = fields.Integer(allow_none=True)
     item_title = fields.Function(
         lambda p: p.item.title if p.item else None, metadata={"type": "string", "nullable": True}
+    )
+    motion_id = fields.Integer(allow_none=True)
+    motion_label = fields.Function(
+        lambda p: p.motion.label if p.motion else None,
+        metadata={"type": "string", "nullable": True},
     )
     question = fields.String()
     kind = fields.String()

@@ -10,7 +10,7 @@ from typing import Any
 
 from cabinet.realtime import socket_event
 from cabinet.users import current_person
-from voting.polls.access import load_poll, load_vote_subject
+from voting.polls.access import load_motion_of, load_poll, load_vote_subject
 from voting.polls.announce import poll_payload, progress_payload
 from voting.polls.casting import cast_vote, refuse_plain_secret
 from voting.polls.counting import tally_poll
@@ -34,6 +34,7 @@ def register_sockets() -> None:
             item=item,
             question=data["question"],
             kind=PollKind(data["kind"]),
+            motion=load_motion_of(item, data["motion_id"]),
         )
         return {"poll": poll_payload(poll)}
 

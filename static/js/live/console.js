@@ -120,6 +120,7 @@ function bind() {
       item_id: live.current_item?.item_id ?? null,
       question: String(form.get("question") || "").trim(),
       kind: form.get("kind"),
+      motion_id: Number(form.get("motion_id")) || null, // set by live/motions.js
     });
     if (ack) {
       live.vote = { poll: ack.poll };
