@@ -28,7 +28,9 @@ def swipe(page, cdp, dx: int) -> None:
 
 
 def test_the_pdf_gets_most_of_a_landscape_tablet(committed_world, tablet_page):
-    page = tablet_page(committed_world.cabinet.members[2], f"/papers/{committed_world.normal.id}/read")
+    page = tablet_page(
+        committed_world.cabinet.members[2], f"/papers/{committed_world.normal.id}/read"
+    )
     wait_rendered(page)
     assert page.evaluate("window.scrollY") == 0
     assert viewer_height(page) >= 0.7 * TABLET_LANDSCAPE["height"], viewer_height(page)
@@ -36,7 +38,9 @@ def test_the_pdf_gets_most_of_a_landscape_tablet(committed_world, tablet_page):
 
 
 def test_full_screen_pinch_and_swipe(committed_world, tablet_page):
-    page = tablet_page(committed_world.cabinet.members[2], f"/papers/{committed_world.normal.id}/read")
+    page = tablet_page(
+        committed_world.cabinet.members[2], f"/papers/{committed_world.normal.id}/read"
+    )
     wait_rendered(page)
     cdp = page.context.new_cdp_session(page)
 
