@@ -108,3 +108,17 @@ class BoardPackStatusSchema(Schema):
     size = fields.Integer(allow_none=True)
     page_count = fields.Integer(allow_none=True)
     paper_count = fields.Integer()
+
+
+class PresentSchema(Schema):
+    """The secretariat (or the presenting ministry) shows a paper at a page."""
+
+    meeting_id = fields.Integer(required=True, strict=True)
+    paper_id = fields.Integer(required=True, strict=True)
+    page = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100_000))
+
+
+class StopPresentingSchema(Schema):
+    """Nothing is shown any more."""
+
+    meeting_id = fields.Integer(required=True, strict=True)

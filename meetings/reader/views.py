@@ -14,6 +14,7 @@ from meetings.loaders import load_meeting, load_paper
 from meetings.papers.files import content_store, record_read
 from meetings.reader.boardpack import plan_for
 from meetings.reader.packs import BoardPackNotBuilt, cached_pack
+from meetings.reader.presenting import may_present
 from meetings.reader.reading import paper_file_url, version_to_read
 
 bp = Blueprint("reader", __name__)
@@ -43,6 +44,7 @@ def paper(paper_id: int):
             latest=paper.current_version,
             file_url=paper_file_url(paper, version),
             classified=paper.is_classified,
+            may_present=may_present(paper, current_person()),
         )
     )
     # A classified paper is never kept by the browser or the service worker: it is watermarked
