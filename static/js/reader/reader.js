@@ -5,6 +5,7 @@
 // This module opens the paper and wires the controls; the parts live beside it: state.js
 // (elements, strings, state), pages.js (rendering, zoom, moving between pages), thumbs.js,
 // panels.js (thumbnail and notes drawers), search.js, notes.js, withdrawal.js, offline.js.
+import "./comments.js";
 import { initFollow } from "./follow.js";
 import "./gestures.js";
 import { loadNotes, renderNotes } from "./notes.js";
