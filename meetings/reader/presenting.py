@@ -57,6 +57,8 @@ def presented_payload(presentation: Presentation) -> dict[str, Any]:
 
 def presenting_part(meeting: Meeting, user: User) -> dict[str, Any] | None:
     """The snapshot part: the presented paper and page, for someone who may read the paper."""
+    if not meeting.in_session:  # a closed session shows nothing any more
+        return None
     presentation = presentation_of(meeting)
     if presentation is None or not presentation.paper.can_read(user):
         return None

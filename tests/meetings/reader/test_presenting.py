@@ -93,3 +93,14 @@ def test_presenting_needs_an_open_session(socket_client, reader_world):
     sio, _ = joined(socket_client, world.cabinet.secretariat, world.meeting)
     refused = show(sio, world, world.normal, 1)
     assert not refused["ok"] and refused["error"]["code"] == "session.not_open"
+
+
+def test_a_closed_session_shows_nothing(socket_client, in_session, app):
+    world = in_session
+    presenter, _ = joined(socket_client, world.cabinet.secretariat, world.meeting)
+    assert show(presenter, world, world.normal, 2)["ok"]
+    with app.test_request_context():
+        live.close_session(world.meeting, world.cabinet.chair)
+        db.session.commit()
+    _, state = joined(socket_client, world.cabinet.members[2], world.meeting)
+    assert state["presenting"] is None
