@@ -18,9 +18,12 @@ from cabinet.schemas import json_body, load_or_raise
 from cabinet.users import current_person
 from meetings.loaders import load_meeting, load_note, load_paper
 from meetings.openapi import document_views
-from meetings.reader import notes, offline, packs
+from meetings.reader import comments, notes, offline, packs
 from meetings.reader.schemas import (
     BoardPackStatusSchema,
+    CommentCreateSchema,
+    CommentListSchema,
+    CommentSchema,
     NoteCreateSchema,
     NoteListSchema,
     NoteSchema,
@@ -114,6 +117,47 @@ def export_paper_notes(paper_id: int):
 def export_all_notes():
     """All my notes on every paper, as JSON."""
     return _no_store(jsonify(notes.export_notes_json(current_person())))
+
+
+@bp.get("/papers/<int:paper_id>/comments")
+@login_required_route
+def list_comments(paper_id: int):
+    """Comments on a draft paper: all of them for the secretariat and the presenting ministry,
+    one's own for a member."""
+    paper = load_paper(paper_id, need="read", conceal=True)
+    person = current_person()
+    listed = {
+        "paper_id": paper.id,
+        "draft": comments.is_draft(paper),
+        "reviewer": comments.reviews_comments(paper, person),
+        "comments": comments.comments_for(paper, person),
+    }
+    return jsonify(CommentListSchema().dump(listed))
+
+
+@bp.post("/papers/<int:paper_id>/comments")
+@login_required_route
+def create_comment(paper_id: int):
+    """Comment on a page of a draft paper (for the secretariat and the presenting ministry)."""
+    paper = load_paper(paper_id, need="read", conceal=True)
+    data = load_or_raise(CommentCreateSchema(), json_body())
+    comment = comments.add_comment(
+        paper, current_person(), page=data["page"], text=data["text"], version=data["version"]
+    )
+    return jsonify(CommentSchema().dump(comment)), 201
+
+
+@bp.get("/papers/<int:paper_id>/comments/digest.csv")
+@login_required_route
+def export_comment_digest(paper_id: int):
+    """The digest of every comment on a paper, by page, as CSV (secretariat, presenting ministry)."""
+    paper = load_paper(paper_id, need="read", conceal=True)
+    body = comments.digest_csv(paper, current_person())
+    response = Response(body, content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="gop-y-{_slug(paper.title)}.csv"'
+    )
+    return _no_store(response)
 
 
 @bp.get("/offline-manifest")

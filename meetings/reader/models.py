@@ -54,3 +54,46 @@ class BoardPack(Base):
     built_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     built_at: Mapped[datetime] = mapped_column(default=utcnow)
     build_seconds: Mapped[float] = mapped_column(default=0.0)
+
+
+class Presentation(Base):
+    """The paper and page the secretariat (or the presenting ministry) shows the room; tablets
+    that follow open it there. One row per meeting while something is shown."""
+
+    __tablename__ = "presentations"
+    __table_args__ = (CheckConstraint("page >= 1", name="page_positive"),)
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
+    )
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    page: Mapped[int]
+    presenter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    paper = relationship("Paper", lazy="joined")
+
+
+class PaperComment(Base):
+    """A member's comment on one page of a draft paper, for the secretariat and the presenting
+    ministry (unlike a note, which only its author sees)."""
+
+    __tablename__ = "paper_comments"
+    __table_args__ = (
+        CheckConstraint("page >= 1", name="page_positive"),
+        Index("ix_paper_comments_paper_page", "paper_id", "page"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The version the author was reading; page numbers refer to that version.
+    version_number: Mapped[int]
+    page: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author = relationship("User", lazy="joined")
+    paper = relationship("Paper", lazy="joined")

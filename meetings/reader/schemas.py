@@ -108,3 +108,54 @@ class BoardPackStatusSchema(Schema):
     size = fields.Integer(allow_none=True)
     page_count = fields.Integer(allow_none=True)
     paper_count = fields.Integer()
+
+
+class PresentSchema(Schema):
+    """The secretariat (or the presenting ministry) shows a paper at a page."""
+
+    meeting_id = fields.Integer(required=True, strict=True)
+    paper_id = fields.Integer(required=True, strict=True)
+    page = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100_000))
+
+
+class StopPresentingSchema(Schema):
+    """Nothing is shown any more."""
+
+    meeting_id = fields.Integer(required=True, strict=True)
+
+
+class CommentCreateSchema(Schema):
+    """A comment on one page of a draft paper."""
+
+    page = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=100_000))
+    text = fields.String(
+        required=True, validate=validate.Length(min=1, max=NOTE_MAX_CHARS, error="1–10 000 ký tự.")
+    )
+    version = fields.Integer(
+        load_default=None, strict=True, validate=validate.Range(min=1), allow_none=True
+    )
+
+
+class CommentSchema(Schema):
+    """A comment as the secretariat, the presenting ministry or its author sees it."""
+
+    id = fields.Integer()
+    paper_id = fields.Integer()
+    version = fields.Integer(attribute="version_number")
+    page = fields.Integer()
+    text = fields.String()
+    author = fields.Function(lambda c: c.author.name)
+    author_ministry = fields.Function(lambda c: c.author.ministry or "")
+    author_id = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class CommentListSchema(Schema):
+    """The comments on a paper that this person may read."""
+
+    paper_id = fields.Integer()
+    draft = fields.Boolean(metadata={"description": "True while the paper takes comments"})
+    reviewer = fields.Boolean(
+        metadata={"description": "True: every comment (secretariat, presenting ministry)"}
+    )
+    comments = fields.List(fields.Nested(CommentSchema))

@@ -12,8 +12,10 @@ from cabinet.storage import send_stored
 from cabinet.users import current_person
 from meetings.loaders import load_meeting, load_paper
 from meetings.papers.files import content_store, record_read
+from meetings.reader import comments
 from meetings.reader.boardpack import plan_for
 from meetings.reader.packs import BoardPackNotBuilt, cached_pack
+from meetings.reader.presenting import may_present
 from meetings.reader.reading import paper_file_url, version_to_read
 
 bp = Blueprint("reader", __name__)
@@ -43,12 +45,31 @@ def paper(paper_id: int):
             latest=paper.current_version,
             file_url=paper_file_url(paper, version),
             classified=paper.is_classified,
+            may_present=may_present(paper, current_person()),
+            may_comment=comments.is_draft(paper),
         )
     )
     # A classified paper is never kept by the browser or the service worker: it is watermarked
     # per reader and may be withdrawn.
     response.headers["Cache-Control"] = "no-store" if paper.is_classified else "private, no-cache"
     return response
+
+
+@bp.get("/papers/<int:paper_id>/comments")
+@login_required_route
+def comment_digest(paper_id: int):
+    """The digest of the comments on a paper, by page (secretariat, presenting ministry)."""
+    paper = load_paper(paper_id, need="read", conceal=True)
+    pages = comments.digest(paper, current_person())
+    return render_template(
+        "reader/comments.html",
+        paper=paper,
+        item=paper.item,
+        meeting=paper.meeting,
+        pages=pages,
+        author_line=comments.author_line,
+        draft=comments.is_draft(paper),
+    )
 
 
 @bp.get("/sw.js")

@@ -6,6 +6,7 @@ import { joinMeeting, on, request, resync as refetch } from "../realtime.js";
 import { esc } from "../strings.js";
 import { toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
+import { agendaTitle, renderNowPapers } from "./papers.js";
 import { showResult } from "./result.js";
 import { acked, checkReceipt, dropLegacy, forgetMeeting, prepare, sealBallot, unsent } from "./secret.js";
 
@@ -33,7 +34,7 @@ function renderAgenda() {
       .map(
         (item, i) => `<li class="agenda__item${item.id === current ? " agenda__item--current" : ""}" id="item-${item.id}">
         <span class="agenda__no">${i + 1}</span>
-        <div><p class="agenda__title mb-0">${esc(item.title)}</p>
+        <div><p class="agenda__title mb-0">${agendaTitle(item)}</p>
         <p class="agenda__meta muted small mb-0">${esc(item.ministry || "")}</p></div>
       </li>`,
       )
@@ -46,6 +47,7 @@ function renderNow() {
   const banner = $("now-banner");
   const item = current && state.items.find((i) => i.id === current.item_id);
   banner.hidden = !current;
+  renderNowPapers(item);
   if (!current) return;
   setText($("now-title"), `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`);
   $("now-jump").href = `#item-${current.item_id}`;

@@ -42,6 +42,7 @@ export function applyZoom(mode, keepPage = true) {
   }
   if (keepPage) scrollToPage(page, pageOffset);
   renderVisible();
+  root.dispatchEvent(new CustomEvent("reader:zoom", { detail: { scale: state.scale } }));
 }
 
 function offsetInPage(num) {

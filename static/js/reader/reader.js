@@ -5,10 +5,14 @@
 // This module opens the paper and wires the controls; the parts live beside it: state.js
 // (elements, strings, state), pages.js (rendering, zoom, moving between pages), thumbs.js,
 // panels.js (thumbnail and notes drawers), search.js, notes.js, withdrawal.js, offline.js.
+import "./comments.js";
+import { initFollow } from "./follow.js";
+import "./gestures.js";
 import { loadNotes, renderNotes } from "./notes.js";
 import { isCached, precacheForUser, registerServiceWorker } from "./offline.js";
 import { applyZoom, goTo, openDocument, pageObserver, setCurrent, zoomStep } from "./pages.js";
 import { toggleNotes, toggleThumbs } from "./panels.js";
+import { closeSearch, isFull, openSearch, toggleFull } from "./room.js";
 import { runSearch, showMatch } from "./search.js";
 import { T, cfg, classified, fitHeight, fitsWindow, isPortrait, pageInput, root, searchInput, setStatus, state, viewer, zoomSelect } from "./state.js";
 import { buildThumbs } from "./thumbs.js";
@@ -26,6 +30,8 @@ const actions = {
   "notes-close": () => toggleNotes(false),
   "search-next": () => (state.search.matches.length ? showMatch(state.search.index + 1) : runSearch(searchInput.value)),
   "search-prev": () => showMatch(state.search.index - 1),
+  "search-open": () => (closeSearch() ? null : openSearch()),
+  fullscreen: () => toggleFull(),
 };
 
 root.addEventListener("click", (event) => {
@@ -41,8 +47,11 @@ document.addEventListener("keydown", (event) => {
   const typing = event.target.closest?.("input, textarea, select, [contenteditable]");
   if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "f") {
     event.preventDefault();
-    searchInput.focus();
-    searchInput.select();
+    openSearch();
+    return;
+  }
+  if (event.key === "Escape" && event.target === searchInput && closeSearch()) {
+    root.querySelector('[data-action="search-open"]').focus();
     return;
   }
   if (typing || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -61,10 +70,13 @@ document.addEventListener("keydown", (event) => {
     0: () => applyZoom("page-width"),
     t: actions.thumbs,
     n: actions.notes,
-    "/": () => searchInput.focus(),
+    "/": () => openSearch(),
+    f: () => toggleFull(),
     Escape: () => {
+      const open = root.classList.contains("pr--thumbs-open") || !root.querySelector("[data-notes]").hidden;
       toggleThumbs(false);
       toggleNotes(false);
+      if (!open && !closeSearch() && isFull()) toggleFull(false);
     },
   };
   const action = keys[event.key];
@@ -78,6 +90,8 @@ new ResizeObserver(() => {
   if (state.doc && fitsWindow()) applyZoom(state.zoom);
 }).observe(viewer);
 window.addEventListener("resize", fitHeight);
+// The header's height may settle after the first measure (fonts, style sheets): measure again.
+window.addEventListener("load", fitHeight);
 
 // ------------------------------------------------------------------------------ offline
 
@@ -108,6 +122,7 @@ async function open() {
     setStatus(T.loadFailed, true);
     return;
   }
+  fitHeight();
   if (isPortrait()) {
     root.querySelector('[data-action="thumbs"]').setAttribute("aria-expanded", "false");
   }
@@ -123,4 +138,5 @@ async function open() {
 open();
 loadNotes();
 listenLive();
+initFollow();
 offlineState();

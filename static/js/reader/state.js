@@ -53,7 +53,7 @@ export function isPortrait() {
 /** The reader fills the window below the site header, whatever that header's height is. */
 export function fitHeight() {
   const top = root.getBoundingClientRect().top + window.scrollY;
-  root.style.setProperty("--pr-h", `${Math.max(420, window.innerHeight - top - 12)}px`);
+  root.style.setProperty("--pr-h", `${Math.max(420, window.innerHeight - top - 8)}px`);
 }
 
 /** True when the zoom follows the window (so it is recomputed when the panels change). */

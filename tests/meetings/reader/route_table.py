@@ -11,6 +11,10 @@ ROUTES = {
     "reader_api.export_paper_notes": {"roles": "any", "path_args": {"paper_id": 1}},
     "reader_api.export_all_notes": {"roles": "any"},
     "reader_api.offline_manifest": {"roles": "any"},
+    "reader_api.list_comments": {"roles": "any", "path_args": {"paper_id": 1}},
+    "reader_api.create_comment": {"roles": "any", "method": "POST", "path_args": {"paper_id": 1}},
+    "reader_api.export_comment_digest": {"roles": "any", "path_args": {"paper_id": 1}},
+    "reader.comment_digest": {"roles": "any", "path_args": {"paper_id": 1}},
     "reader_api.boardpack_status": {"roles": "any", "path_args": {"meeting_id": 1}},
     "reader_api.boardpack_build": {
         "roles": "any",
