@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cabinet.audit import record
 from cabinet.db import db, utcnow
-from cabinet.realtime import emit_after_commit, meeting_room
+from cabinet.realtime import emit_after_commit, meeting_room, user_room
 from cabinet.users.models import User
 from meetings import hooks
 from meetings.live.attendance import check_in
@@ -14,11 +14,11 @@ from meetings.models import Meeting
 
 
 def _announce_state(meeting: Meeting) -> None:
-    emit_after_commit(
-        "meeting.state_changed",
-        {"meeting_id": meeting.id, "state": str(meeting.state)},
-        room=meeting_room(meeting.id),
-    )
+    payload = {"meeting_id": meeting.id, "state": str(meeting.state)}
+    emit_after_commit("meeting.state_changed", payload, room=meeting_room(meeting.id))
+    # People outside the room ("My meetings") see the session open and close too.
+    for user_id in meeting.participant_ids() | meeting.item_invitee_ids():
+        emit_after_commit("meeting.state_changed", payload, room=user_room(user_id))
 
 
 def open_session(meeting: Meeting, actor: User) -> LiveSession:

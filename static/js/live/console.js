@@ -95,6 +95,7 @@ function renderQueue() {
   limits.hidden = !live.current_item;
   $("speaking-limit").value = String(q?.item_limit_seconds ?? q?.session_limit_seconds ?? "");
   $("speaking-limit-session").value = String(q?.session_limit_seconds ?? "");
+  setText($("speaking-limit-now"), $("speaking-limit").selectedOptions[0]?.textContent || "");
 }
 
 /** A session planned for another day (next week's, opened by mistake) is named in the question. */

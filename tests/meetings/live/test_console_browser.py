@@ -70,6 +70,14 @@ def test_finding_1_a_closed_session_looks_closed_at_once(room, open_page):
     expect(tablet.locator("#now-banner")).to_contain_text("mục 1")
     expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
 
+    # The member's meeting page and "My meetings" follow the state too.
+    meeting_page = open_page(room.m[1], TABLET_LANDSCAPE, f"/meetings/{room.meeting_id}")
+    my_meetings = open_page(room.m[1], TABLET_LANDSCAPE, "/meetings/my")
+    expect(meeting_page.locator("[data-meeting-state]")).to_contain_text("Đang họp")
+    expect(my_meetings.locator("#h-live")).to_be_visible()
+    for page in (meeting_page, my_meetings):
+        expect(page.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+
     # Closed through the socket as any client would (finding 2's dialog is tested below).
     console.evaluate(
         "(id) => window.__realtime.request('session.close', {meeting_id: id})", room.meeting_id
@@ -84,6 +92,9 @@ def test_finding_1_a_closed_session_looks_closed_at_once(room, open_page):
     expect(console.get_by_role("button", name="Bế mạc phiên họp")).to_be_hidden()
     expect(console.get_by_role("button", name="Khai mạc phiên họp")).to_be_hidden()
     expect(console.locator("[data-goto]")).to_have_count(0)
+
+    expect(meeting_page.locator("[data-meeting-state]")).to_contain_text("Đã kết thúc")
+    expect(my_meetings.locator("#h-live")).to_have_count(0)
 
     # A tablet that comes back later sees the same.
     tablet.reload()
@@ -207,6 +218,7 @@ def test_the_speaker_sees_the_countdown_of_their_time(room, open_page):
     console = console_of(room, open_page)
     open_session(console)
     speaker = tablet_of(room, open_page, room.m[1], TABLET_PORTRAIT)
+    console.locator("#speaking-limits summary").click()
     console.locator("#speaking-limit").select_option("180")
     speaker.get_by_role("button", name="Đăng ký phát biểu").click()
     console.get_by_role("button", name="Mời phát biểu").click()
@@ -244,3 +256,44 @@ class room_meeting:
     def __exit__(self, *exc):
         db.session.commit()
         db.session.remove()
+
+
+def test_screens_of_the_chair_console_and_the_speakers_tablet(room, open_page):
+    """The README's screens: the console at 1024×768 after a vote, with a speaker on the clock,
+    and that speaker's portrait tablet (test-artifacts/screens/, copied to docs/img/tour/)."""
+    names = ["Lê Minh An", "Phạm Thu Hà", "Đỗ Quang Vinh", "Nguyễn Văn Bình"]
+    ministries = ["Bộ Tài chính", "Bộ Tư pháp", "Bộ Xây dựng", "Bộ Ngoại giao"]
+    db.session.remove()
+    for user, name, ministry in zip(room.m[1:], names, ministries, strict=True):
+        user = db.session.merge(user)
+        user.name, user.title, user.ministry = name, "Bộ trưởng", ministry
+    db.session.commit()
+    console = console_of(room, open_page)
+    open_session(console)
+    tablets = [tablet_of(room, open_page, member) for member in room.m[1:4]]
+    for tablet in tablets:
+        check_in(tablet)
+    console.locator("#speaking-limits summary").click()
+    console.locator("#speaking-limit").select_option("300")
+    speaker = tablet_of(room, open_page, room.m[2], TABLET_PORTRAIT)
+    console.locator("#f-question").fill(QUESTION)
+    console.get_by_role("button", name="Mở biểu quyết").click()
+    for tablet, choice in zip(tablets, ("approve", "approve", "approve"), strict=True):
+        tablet.locator(f"label.choice--{choice}").click()
+        expect(tablet.locator("[data-receipt]")).to_contain_text("Biên nhận")
+    console.get_by_role("button", name="Kết thúc biểu quyết").click()
+    confirm(console)
+    expect(console.locator("#vote-result [data-result]")).to_be_visible()
+    for tablet in (tablets[0], speaker):
+        tablet.get_by_role("button", name="Đăng ký phát biểu").click()
+    expect(console.locator("#queue .queue__entry")).to_have_count(2)
+    console.locator("#queue .queue__entry", has_text=names[1]).get_by_role(
+        "button", name="Mời phát biểu"
+    ).click()
+    expect(speaker.locator("#my-countdown")).to_be_visible()
+    expect(console.locator("#queue [data-countdown-speaker]")).to_contain_text(":")
+    expect(speaker.locator("#my-countdown [data-left]")).to_contain_text("4:")  # counting down
+    console.evaluate("() => window.scrollTo(0, 0)")
+    speaker.evaluate("() => window.scrollTo(0, 0)")
+    screenshot(console, "live-console-1024x768")
+    screenshot(speaker, "live-speaker-tablet-768x1024")
