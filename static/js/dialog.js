@@ -5,6 +5,7 @@
 //   if (await confirmDialog("Bế mạc phiên họp?", { title: "Bế mạc", confirmLabel: "Bế mạc", kind: "danger" })) …
 //   const reason = await askDialog("Lý do vắng", { title: "Vắng có phép", confirmLabel: "Ghi nhận" }); // null: cancelled
 
+import { fragment } from "./dom.js";
 import { t } from "./strings.js";
 
 /** Show `dialog` modally and resolve with its returnValue once it is closed (focus goes back). */
@@ -62,14 +63,16 @@ function askBox() {
   dialog.className = "dialog";
   dialog.id = "ask-dialog";
   dialog.setAttribute("aria-labelledby", "ask-dialog-title");
-  dialog.innerHTML = `<form class="dialog__form" method="dialog">
+  dialog.append(
+    fragment(`<form class="dialog__form" method="dialog">
     <div class="dialog__header"><h2 class="dialog__title" id="ask-dialog-title"></h2></div>
     <div class="dialog__body"><div class="field"><label class="field__label" for="ask-dialog-input"></label>
       <textarea class="textarea" id="ask-dialog-input" rows="3"></textarea></div></div>
     <div class="dialog__actions">
       <button class="btn btn--secondary" type="submit" value="cancel" formnovalidate></button>
       <button class="btn btn--primary" type="submit" value="ok"></button>
-    </div></form>`;
+    </div></form>`),
+  );
   document.body.append(dialog);
   return dialog;
 }
