@@ -20,7 +20,12 @@ from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import CabinetSeat, User
 from cabinet.users.services import all_members, member_count, seat_of
 from meetings.live.models import Attendance, AttendanceMode, Presence
-from meetings.live.schemas import AttendanceBoardSchema, AttendanceUpdateSchema, AttendeeSchema
+from meetings.live.schemas import (
+    AttendanceBoardSchema,
+    AttendanceUpdateSchema,
+    AttendeeSchema,
+    QuorumSchema,
+)
 from meetings.models import Meeting, MeetingState, SessionNotOpen
 from meetings.quorum import QuorumStatus, quorum
 
@@ -206,6 +211,21 @@ def mark_attendance(
     )
     _announce_attendance(meeting, row)
     return row
+
+
+def mark_all_present(meeting: Meeting, actor: User) -> list[Attendance]:
+    """ "All present": every member the secretariat has not marked yet (and who did not check
+    in) is marked present in the room; members marked absent stay absent."""
+    if MeetingState(meeting.state) != MeetingState.IN_SESSION:
+        raise SessionNotOpen(meeting_id=meeting.id)
+    marked = {row.user_id for row in attendance_rows(meeting)}
+    people = [u for u in all_members() if u.id not in marked]
+    return [mark_attendance(meeting, actor, person, presence=Presence.PRESENT) for person in people]
+
+
+def quorum_payload(meeting: Meeting) -> dict[str, Any]:
+    """The quorum as the board and tablets show it."""
+    return QuorumSchema().dump(quorum_status(meeting))
 
 
 def assign_deputy(

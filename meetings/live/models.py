@@ -79,6 +79,8 @@ class LiveSession(Base):
     )
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # How long each speaker may speak, unless an item sets its own (None: no limit).
+    speaking_seconds: Mapped[int | None] = mapped_column(nullable=True)
 
     meeting: Mapped[Meeting] = relationship()
     current_item: Mapped[AgendaItem | None] = relationship()
@@ -100,6 +102,8 @@ class ItemProgress(Base):
     elapsed_seconds: Mapped[int] = mapped_column(default=0)
     running_since: Mapped[datetime | None] = mapped_column(nullable=True)
     list_closed: Mapped[bool] = mapped_column(default=False)
+    # This item's time per speaker; None follows the session's.
+    speaking_seconds: Mapped[int | None] = mapped_column(nullable=True)
 
     item: Mapped[AgendaItem] = relationship()
 

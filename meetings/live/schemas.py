@@ -65,6 +65,15 @@ class CloseListSchema(ItemEventSchema):
     closed = fields.Boolean(load_default=True)
 
 
+class SpeakingLimitSchema(LiveMeetingSchema):
+    """Payload of speaking.set_limit: the item (none: the whole session) and the seconds."""
+
+    item_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+    seconds = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(0, 3600)
+    )
+
+
 class SpeakingRequestSchema(LiveMeetingSchema):
     """An action on one request to speak."""
 
@@ -167,6 +176,10 @@ class SpeakingQueueSchema(Schema):
     item_id = fields.Integer()
     closed = fields.Boolean()
     queue = fields.List(fields.Nested(SpeakingEntrySchema))
+    limit_seconds = fields.Integer(allow_none=True)
+    item_limit_seconds = fields.Integer(allow_none=True)
+    session_limit_seconds = fields.Integer(allow_none=True)
+    server_now = fields.DateTime()
 
 
 class LiveMeSchema(Schema):

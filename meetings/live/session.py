@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 from cabinet.audit import record
-from cabinet.db import db
-from cabinet.realtime import emit_after_commit, meeting_room
+from cabinet.db import db, utcnow
+from cabinet.realtime import emit_after_commit, meeting_room, user_room
 from cabinet.users.models import User
 from meetings import hooks
+from meetings.live.attendance import check_in
 from meetings.live.current_item import live_session, set_current_item, stop_timer
-from meetings.live.models import LiveSession
+from meetings.live.models import AttendanceMode, LiveSession
 from meetings.models import Meeting
 
 
 def _announce_state(meeting: Meeting) -> None:
-    emit_after_commit(
-        "meeting.state_changed",
-        {"meeting_id": meeting.id, "state": str(meeting.state)},
-        room=meeting_room(meeting.id),
-    )
+    payload = {"meeting_id": meeting.id, "state": str(meeting.state)}
+    emit_after_commit("meeting.state_changed", payload, room=meeting_room(meeting.id))
+    # People outside the room ("My meetings") see the session open and close too.
+    for user_id in meeting.participant_ids() | meeting.item_invitee_ids():
+        emit_after_commit("meeting.state_changed", payload, room=user_room(user_id))
 
 
 def open_session(meeting: Meeting, actor: User) -> LiveSession:
-    """The chair opens the session: attendance starts, the first item becomes current."""
+    """The chair opens the session: attendance starts with the chair present in the room
+    (they are there: they opened it), the first item becomes current."""
     meeting.open_session()
     session = live_session(meeting) or LiveSession(meeting_id=meeting.id)
+    session.started_at = utcnow()
     db.session.add(session)
     db.session.flush()
     record("meeting.session_opened", meeting, actor=actor)
     _announce_state(meeting)
+    if meeting.can_chair(actor):
+        check_in(meeting, actor, AttendanceMode.IN_ROOM)
     if meeting.items:
         set_current_item(meeting, actor, meeting.items[0])
     return session

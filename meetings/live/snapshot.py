@@ -14,13 +14,15 @@ from meetings.models import Meeting
 
 def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
     """Session, quorum, own attendance, the current item and its speakers' list."""
-    session = live_session(meeting)
+    # Outside the session (planned, closed) nothing is under discussion: no item, no timer,
+    # no speakers' list to join, whatever the last item was.
+    session = live_session(meeting) if meeting.in_session else None
     item = session.current_item if session is not None else None
     seat_row = deputy_seat_for(meeting, user)
     return LiveStateSchema().dump(
         {
             "in_session": meeting.in_session,
-            "current_item": current_item_state(meeting),
+            "current_item": current_item_state(meeting) if session is not None else None,
             "speaking": queue_state(item) if item is not None and item.can_read(user) else None,
             "quorum": quorum_status(meeting),
             "me": {

@@ -24,6 +24,7 @@ from meetings.live.schemas import (
     ItemEventSchema,
     LiveMeetingSchema,
     MarkAttendanceSchema,
+    SpeakingLimitSchema,
     SpeakingRequestSchema,
 )
 from meetings.loaders import load_item, load_meeting, load_speaking_request
@@ -80,6 +81,13 @@ def register_sockets() -> None:
         )
         return {"attendance": attendance.attendance_entry(row)}
 
+    @socket_event("attendance.mark_all", schema=LiveMeetingSchema)
+    def mark_all(data: dict[str, Any]) -> dict[str, Any]:
+        """The secretariat marks every member not yet marked present ("all present")."""
+        meeting = load_meeting(data["meeting_id"], need="manage", message=ONLY_CLERKS_MARK)
+        rows = attendance.mark_all_present(meeting, current_person())
+        return {"marked": len(rows), "quorum": attendance.quorum_payload(meeting)}
+
     @socket_event("attendance.deputy", schema=AssignDeputySchema)
     def deputy(data: dict[str, Any]) -> dict[str, Any]:
         """The secretariat records the deputy attending for an absent member."""
@@ -134,6 +142,16 @@ def register_sockets() -> None:
         meeting = load_meeting(data["meeting_id"], need="conduct")
         req = speakers.remove_request(meeting, current_person(), data["request_id"])
         return {"request": speakers.speaking_entry(req)}
+
+    @socket_event("speaking.set_limit", schema=SpeakingLimitSchema)
+    def set_limit(data: dict[str, Any]) -> dict[str, Any]:
+        """The chair sets the time per speaker, for one item or for the session."""
+        meeting = load_meeting(data["meeting_id"], need="conduct")
+        item = None
+        if data["item_id"] is not None:
+            item = load_item(data["item_id"], need="exists", meeting=meeting)
+        speakers.set_speaking_limit(meeting, current_person(), item, data["seconds"])
+        return {"seconds": data["seconds"] or None}
 
     @socket_event("speaking.close_list", schema=CloseListSchema)
     def close_list(data: dict[str, Any]) -> dict[str, Any]:

@@ -16,10 +16,16 @@ from cabinet.errors import InvalidState, NotFound
 from cabinet.realtime import emit_after_commit, meeting_room, user_room
 from cabinet.users.models import User
 from meetings.live.attendance import deputy_seat_for, is_member, member_ids
-from meetings.live.current_item import item_progress
-from meetings.live.models import ItemProgress, SpeakerCapacity, SpeakerStatus, SpeakingRequest
+from meetings.live.current_item import item_progress, live_session
+from meetings.live.models import (
+    ItemProgress,
+    LiveSession,
+    SpeakerCapacity,
+    SpeakerStatus,
+    SpeakingRequest,
+)
 from meetings.live.schemas import SpeakingEntrySchema, SpeakingQueueSchema
-from meetings.models import AgendaItem, Meeting, ParticipantRole
+from meetings.models import AgendaItem, Meeting, MeetingState, ParticipantRole, SessionNotOpen
 
 OPEN_STATUSES = (SpeakerStatus.WAITING, SpeakerStatus.SPEAKING)
 
@@ -67,14 +73,30 @@ def speaking_queue(item: AgendaItem) -> list[SpeakingRequest]:
     return sorted(rows, key=lambda r: r.status != SpeakerStatus.SPEAKING)
 
 
-def queue_state(item: AgendaItem) -> dict[str, Any]:
-    """The speakers' list of an item, to be dumped with SpeakingQueueSchema."""
+def speaking_limits(item: AgendaItem) -> tuple[int | None, int | None]:
+    """(the item's own time per speaker, the session's); None where none is set."""
     progress = db.session.get(ItemProgress, item.id)
+    session = db.session.get(LiveSession, item.meeting_id)
+    return (
+        progress.speaking_seconds if progress else None,
+        session.speaking_seconds if session else None,
+    )
+
+
+def queue_state(item: AgendaItem) -> dict[str, Any]:
+    """The speakers' list of an item, to be dumped with SpeakingQueueSchema; with the time each
+    speaker has (the item's, else the session's) and the server's clock to count down from."""
+    progress = db.session.get(ItemProgress, item.id)
+    own, session = speaking_limits(item)
     return {
         "meeting_id": item.meeting_id,
         "item_id": item.id,
         "closed": bool(progress and progress.list_closed),
         "queue": speaking_queue(item),
+        "limit_seconds": own if own is not None else session,
+        "item_limit_seconds": own,
+        "session_limit_seconds": session,
+        "server_now": utcnow(),
     }
 
 
@@ -206,3 +228,30 @@ def close_speaking_list(
     record("speaking.list_closed" if closed else "speaking.list_reopened", item, actor=actor)
     _announce_queue(item)
     return progress
+
+
+def set_speaking_limit(
+    meeting: Meeting, actor: User, item: AgendaItem | None, seconds: int | None
+) -> None:
+    """The chair sets the time per speaker for one item, or the session's default (item None);
+    0 or None removes it. Speakers count down from it on their tablets."""
+    if MeetingState(meeting.state) not in (MeetingState.PUBLISHED, MeetingState.IN_SESSION):
+        raise SessionNotOpen(meeting_id=meeting.id)
+    value = seconds or None
+    if item is not None:
+        if item.meeting_id != meeting.id:
+            raise NotFound()
+        item_progress(item).speaking_seconds = value
+    else:
+        session = live_session(meeting) or LiveSession(meeting_id=meeting.id)
+        db.session.add(session)
+        session.speaking_seconds = value
+    record(
+        "speaking.limit_set",
+        item or meeting,
+        data={"seconds": value, "scope": "item" if item is not None else "session"},
+        actor=actor,
+    )
+    current = live_session(meeting)
+    for target in {item, current.current_item if current else None} - {None}:
+        _announce_queue(target)

@@ -4,16 +4,21 @@
 //   import { toast, localizeTimes, markUpdated } from "/static/js/ui.js";
 //   toast("Đã lưu", "success");
 
+import { confirmDialog } from "./dialog.js";
 import { t } from "./strings.js";
 
 const TZ = "Asia/Ho_Chi_Minh";
 const lang = () => (document.documentElement.lang || "vi").slice(0, 2);
 
 /* ------------------------------------------------------------------ toasts */
-const TOAST_TIME = { success: 5000, info: 6000, warning: 9000, error: 0 }; // errors stay until closed
+// Every toast expires (an error stays longest); a page also takes a keyed toast away as soon as
+// the state it was about changes (clearToast), so no stale red message outlives its cause.
+const TOAST_TIME = { success: 5000, info: 6000, warning: 9000, error: 12000 };
 
-/** Show a short message in the corner; kind: "success" | "info" | "warning" | "error". */
-export function toast(message, kind = "info", { timeout } = {}) {
+/** Show a short message in the corner; kind: "success" | "info" | "warning" | "error".
+ * With `key`, it replaces the previous toast of that key (one message per subject). */
+export function toast(message, kind = "info", { timeout, key } = {}) {
+  if (key) clearToast(key);
   let region = document.getElementById("toasts");
   if (!region) {
     region = document.createElement("div");
@@ -25,6 +30,7 @@ export function toast(message, kind = "info", { timeout } = {}) {
   }
   const el = document.createElement("div");
   el.className = `toast toast--${kind}`;
+  if (key) el.dataset.toastKey = key;
   if (kind === "error") el.setAttribute("role", "alert");
   const text = document.createElement("div");
   text.className = "toast__text";
@@ -40,6 +46,11 @@ export function toast(message, kind = "info", { timeout } = {}) {
   const ms = timeout ?? TOAST_TIME[kind] ?? 6000;
   if (ms > 0) window.setTimeout(() => el.remove(), ms);
   return el;
+}
+
+/** Take away the toasts about `key` (the state they were about has changed). */
+export function clearToast(key) {
+  document.querySelectorAll(`#toasts .toast[data-toast-key="${CSS.escape(key)}"]`).forEach((el) => el.remove());
 }
 
 function iconHtml(name) {
@@ -113,38 +124,7 @@ function initDialogs(root = document) {
   );
 }
 
-/** Ask a yes/no question in the shared confirm dialog; resolves true when confirmed. */
-export function confirmDialog(message, { confirmLabel, kind = "primary" } = {}) {
-  const dialog = document.getElementById("confirm-dialog");
-  if (!dialog || typeof dialog.showModal !== "function") return Promise.resolve(window.confirm(message));
-  dialog.querySelector("[data-confirm-message]").textContent = message;
-  const ok = dialog.querySelector("[data-confirm-ok]");
-  const cancel = dialog.querySelector("button[value=cancel]");
-  ok.textContent = confirmLabel || t("confirm");
-  ok.className = `btn btn--${kind}`;
-  // The dialog's own focusing steps honour [autofocus]; a destructive action starts on "Hủy".
-  const first = kind === "danger" ? cancel : ok;
-  ok.toggleAttribute("autofocus", first === ok);
-  cancel.toggleAttribute("autofocus", first === cancel);
-  const opener = document.activeElement;
-  return new Promise((resolve) => {
-    const onClose = () => {
-      // "close" is dispatched from a queued task: one left over from the previous question can
-      // arrive after this one opened. Only a close that leaves the dialog shut answers.
-      if (dialog.open) return;
-      dialog.removeEventListener("close", onClose);
-      const yes = dialog.returnValue === "ok";
-      // Focus goes back only on cancel: after "ok" the form is on its way, and a button that
-      // took focus now would catch the rest of the same Enter press and submit a second time.
-      if (!yes) opener?.focus?.();
-      resolve(yes);
-    };
-    dialog.addEventListener("close", onClose);
-    dialog.returnValue = "";
-    dialog.showModal();
-    first.focus();
-  });
-}
+export { askDialog, confirmDialog } from "./dialog.js";
 
 function initConfirmForms() {
   document.addEventListener("submit", async (event) => {

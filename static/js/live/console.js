@@ -1,147 +1,154 @@
-// The chair's console: open/close the session, move the current item, run the speakers'
-// list, open and close votes (with the live count and the provisional tally).
+// The chair's console: open/close the session, move the current item, run the speakers' list
+// (with the time per speaker), open and close votes (live/vote-form.js), all on one screen.
+// Every irreversible step asks first in a real dialog; refusals are keyed toasts that go as soon
+// as the state they were about changes.
 
 import { morph, setText } from "../dom.js";
+import { confirmDialog } from "../dialog.js";
 import { joinMeeting, on, request, resync } from "../realtime.js";
 import { esc } from "../strings.js";
-import { toast } from "../ui.js";
+import { clearToast, formatDate, toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
-import { showResult } from "./result.js";
+import { applyState, renderSessionState } from "./session-state.js";
+import { speechEnds, startSpeechTicker, tickSpeeches } from "./speaking-timer.js";
+import { mountVoteCard, refreshTally, renderVoteCard } from "./vote-form.js";
 
 const meetingId = Number(document.body.dataset.meetingId);
 const $ = (id) => document.getElementById(id);
 let state = null;
 let live = null;
 
-async function act(event, data) {
+/** Send one console action; a refusal is shown as the toast of its subject (`key`). */
+async function act(event, data, key = event) {
   try {
-    return await request(event, { meeting_id: meetingId, ...data });
+    const ack = await request(event, { meeting_id: meetingId, ...data });
+    clearToast(key);
+    return ack;
   } catch (err) {
-    toast(err.message, "error");
+    toast(err.message, "error", { key });
     return null;
   }
 }
 
 function render() {
+  const inSession = live.in_session;
   $("session-open").hidden = state.meeting.state !== "published";
-  $("session-close").hidden = !live.in_session;
+  $("session-close").hidden = !inSession;
+  renderSessionState($("session-state"), state.meeting.state);
   renderQuorum($("quorum"), live.quorum);
   const current = live.current_item;
   $("now-banner").hidden = !current;
+  renderTimer($("now-timer"), current);
   if (current) {
     const item = state.items.find((i) => i.id === current.item_id);
-    $("now-title").textContent = `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`;
-    renderTimer($("now-timer"), current);
+    setText($("now-title"), `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`);
   }
   // Lists are updated in place (dom.js): a tap on a button during a live update still lands.
   // Buttons are keyed by action, so a tap never lands on a button that changed its meaning.
   morph(
     $("agenda"),
     state.items
-      .map(
-        (item, i) => `<li class="agenda__item${item.id === current?.item_id ? " agenda__item--current" : ""}" data-key="item-${item.id}">
+      .map((item, i) => {
+        const isCurrent = item.id === current?.item_id;
+        const go = inSession && !isCurrent ? `<button class="btn btn--secondary btn--sm" data-key="goto" data-goto="${item.id}">${esc(S.go_to_item)}</button>` : "";
+        return `<li class="agenda__item${isCurrent ? " agenda__item--current" : ""}" data-key="item-${item.id}">
         <span class="agenda__no">${i + 1}</span>
         <div><p class="agenda__title mb-0">${esc(item.title)}</p><p class="agenda__meta muted small mb-0">${esc(item.ministry || "")} · ${item.planned_minutes}′</p></div>
-        <span class="agenda__end">${item.id === current?.item_id ? "" : `<button class="btn btn--secondary btn--sm" data-key="goto" data-goto="${item.id}" ${live.in_session ? "" : "disabled"}>${esc(S.go_to_item)}</button>`}</span>
-      </li>`,
-      )
+        <span class="agenda__end">${go}</span>
+      </li>`;
+      })
       .join(""),
   );
   renderQueue();
-  renderVote();
+  renderVoteCard();
 }
 
 function renderQueue() {
   const q = live.speaking;
   const list = q ? q.queue : [];
+  const ends = speechEnds(q);
   morph(
     $("queue"),
     list
-      .map(
-        (e) => `<li class="queue__entry${e.status === "speaking" ? " queue__entry--speaking" : ""}" data-key="request-${e.id}">
+      .map((e) => {
+        const speaking = e.status === "speaking";
+        const timer = speaking && ends ? `<span class="speech-timer speech-timer--sm" data-countdown-speaker data-speech-ends="${ends}"><span data-left></span></span>` : "";
+        return `<li class="queue__entry${speaking ? " queue__entry--speaking" : ""}" data-key="request-${e.id}">
         <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? t("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
+        ${timer}
         ${
-          e.status === "speaking"
+          speaking
             ? `<button class="btn btn--secondary btn--sm" data-key="finish" data-finish="${e.id}">${esc(S.finish)}</button>`
             : `<button class="btn btn--primary btn--sm" data-key="floor" data-floor="${e.id}">${esc(S.give_floor)}</button>
                <button class="btn btn--ghost btn--sm" data-key="remove" data-remove="${e.id}">${esc(S.remove)}</button>`
         }
-      </li>`,
-      )
+      </li>`;
+      })
       .join(""),
   );
+  tickSpeeches($("queue"));
   $("queue-empty").hidden = list.length > 0;
-  $("close-list").disabled = !live.current_item;
+  $("close-list").hidden = !live.current_item;
   $("close-list").dataset.closed = q?.closed ? "1" : "";
   $("close-list").setAttribute("aria-pressed", q?.closed ? "true" : "false");
+  const limits = $("speaking-limits");
+  limits.hidden = !live.current_item;
+  $("speaking-limit").value = String(q?.item_limit_seconds ?? q?.session_limit_seconds ?? "");
+  $("speaking-limit-session").value = String(q?.session_limit_seconds ?? "");
+  setText($("speaking-limit-now"), $("speaking-limit").selectedOptions[0]?.textContent || "");
 }
 
-function renderVote() {
-  const vote = live.vote;
-  $("vote-form").hidden = Boolean(vote) || !live.in_session;
-  $("vote-live").hidden = !vote;
-  if (vote) {
-    setText($("vote-question"), vote.poll.question);
-    setText($("vote-progress"), t("voted", { n: vote.poll.voted, m: vote.poll.eligible }));
-  }
-  showResult($("vote-result"), vote ? null : live.last_result);
+/** A session planned for another day (next week's, opened by mistake) is named in the question. */
+function openingWarning() {
+  const starts = state.meeting.starts_at ? new Date(state.meeting.starts_at) : null;
+  if (!starts || Number.isNaN(starts.getTime())) return "";
+  if (formatDate(starts, "date") === formatDate(new Date(), "date")) return "";
+  return t("open_other_day", { d: formatDate(starts, "full") });
 }
 
-async function refreshTally() {
-  if (!live.vote) return;
-  const ack = await request("vote.tally", { poll_id: live.vote.poll.id }).catch(() => null);
-  if (!ack || !live.vote) return;
-  const tally = ack.tally;
-  live.vote.poll.voted = ack.voted;
-  setText($("vote-progress"), t("voted", { n: ack.voted, m: ack.eligible }));
-  // A secret vote shows nobody a running tally, the chair included: only "N of M have voted".
-  setText($("vote-tally"), tally ? `${S.live_tally}: ${t("result_line", { a: tally.approve, d: tally.disapprove, x: tally.abstain, n: tally.not_voted })}` : "");
+async function openSession() {
+  const yes = await confirmDialog(S.open_confirm, { title: S.open_session, confirmLabel: S.open_session, detail: openingWarning() });
+  if (yes) await act("session.open", {}, "session");
+}
+
+async function closeSession() {
+  // An open vote must end first (the server refuses too): say so rather than ask.
+  if (live.vote) return void toast(S.close_confirm_vote_open, "warning", { key: "session" });
+  const yes = await confirmDialog(S.close_confirm, { title: S.close_session, confirmLabel: S.close_session, kind: "danger" });
+  if (yes) await act("session.close", {}, "session");
+}
+
+function setLimit(itemId, value) {
+  act("speaking.set_limit", { item_id: itemId, seconds: value ? Number(value) : null }, "speaking");
 }
 
 function bind() {
-  $("session-open").addEventListener("click", () => act("session.open"));
-  $("session-close").addEventListener("click", () => act("session.close"));
+  $("session-open").addEventListener("click", openSession);
+  $("session-close").addEventListener("click", closeSession);
   document.addEventListener("click", async (ev) => {
     const button = ev.target.closest("button");
     if (!button) return;
     const { goto, floor, finish, remove } = button.dataset;
-    if (goto) await act("session.set_current_item", { item_id: Number(goto) });
-    if (floor) await act("speaking.give_floor", { request_id: Number(floor) });
-    if (finish) await act("speaking.finish", { request_id: Number(finish) });
-    if (remove) await act("speaking.remove", { request_id: Number(remove) });
+    if (goto) await act("session.set_current_item", { item_id: Number(goto) }, "item");
+    if (floor) await act("speaking.give_floor", { request_id: Number(floor) }, "speaking");
+    if (finish) await act("speaking.finish", { request_id: Number(finish) }, "speaking");
+    if (remove) await act("speaking.remove", { request_id: Number(remove) }, "speaking");
   });
   $("close-list").addEventListener("click", () =>
-    act("speaking.close_list", { item_id: live.current_item.item_id, closed: !$("close-list").dataset.closed }),
+    act("speaking.close_list", { item_id: live.current_item.item_id, closed: !$("close-list").dataset.closed }, "speaking"),
   );
-  $("vote-form").addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const form = new FormData(ev.target);
-    const ack = await act("vote.open", {
-      item_id: live.current_item?.item_id ?? null,
-      question: String(form.get("question") || "").trim(),
-      kind: form.get("kind"),
-      motion_id: Number(form.get("motion_id")) || null, // set by live/motions.js
-    });
-    if (ack) {
-      live.vote = { poll: ack.poll };
-      renderVote();
-    }
-  });
-  $("vote-close").addEventListener("click", async () => {
-    const ack = await request("vote.close", { poll_id: live.vote.poll.id }).catch((err) => toast(err.message, "error"));
-    if (ack) {
-      live.last_result = { ...live.vote.poll, result: ack.result };
-      live.vote = null;
-      renderVote();
-    }
-  });
+  $("speaking-limit").addEventListener("change", (ev) => setLimit(live.current_item?.item_id ?? null, ev.target.value));
+  $("speaking-limit-session").addEventListener("change", (ev) => setLimit(null, ev.target.value));
+  mountVoteCard(meetingId, () => live);
   on("attendance.updated", (p) => {
     if (p.meeting_id !== meetingId) return;
     live.quorum = p.quorum;
     renderQuorum($("quorum"), live.quorum);
+    // A refusal for want of a quorum is stale once the quorum is met.
+    if (p.quorum.met) clearToast("vote");
   });
   on("session.current_item", (p) => {
-    if (p.meeting_id !== meetingId) return;
+    if (p.meeting_id !== meetingId || !live?.in_session) return;
     live.current_item = p;
     live.speaking = null;
     resync(meetingId); // the new item's queue; events meanwhile wait for the snapshot
@@ -154,23 +161,25 @@ function bind() {
   on("vote.opened", (p) => {
     if (p.meeting_id !== meetingId) return;
     live.vote = { poll: p.poll };
-    renderVote();
+    clearToast("vote");
+    renderVoteCard();
   });
   on("vote.progress", (p) => {
     if (live.vote && live.vote.poll.id === p.poll_id) refreshTally();
   });
   on("vote.closed", (p) => {
     if (p.meeting_id !== meetingId) return;
-    live.vote = null;
+    if (live.vote?.poll.id === p.poll.id) live.vote = null;
     live.last_result = p.poll;
-    renderVote();
+    renderVoteCard();
   });
   on("meeting.state_changed", (p) => {
     if (p.meeting_id !== meetingId) return;
     if (!state) return void resync(meetingId); // not joined yet: the first snapshot is on its way
-    // The session buttons follow at once; the snapshot (agenda, queue, vote) follows.
-    state.meeting.state = p.state;
-    live.in_session = p.state === "in_session";
+    // The whole console follows at once (a closed session shows no item, timer or vote form);
+    // the snapshot follows.
+    applyState(state, p.state);
+    clearToast("session");
     render();
     resync(meetingId);
   });
@@ -183,4 +192,5 @@ function onState(snapshot) {
 }
 
 bind();
+startSpeechTicker();
 joinMeeting(meetingId, onState);

@@ -8,6 +8,8 @@ import { toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
 import { agendaTitle, renderNowPapers } from "./papers.js";
 import { showResult } from "./result.js";
+import { applyState, renderSessionState } from "./session-state.js";
+import { speechEnds, startSpeechTicker, tickSpeeches } from "./speaking-timer.js";
 import { acked, checkReceipt, dropLegacy, forgetMeeting, prepare, sealBallot, unsent } from "./secret.js";
 
 const meetingId = Number(document.body.dataset.meetingId);
@@ -17,6 +19,7 @@ let live = null;
 dropLegacy(meetingId);
 
 function render() {
+  renderSessionState($("session-state"), state.meeting.state);
   renderAgenda();
   renderNow();
   renderQuorum($("quorum"), live.quorum);
@@ -48,10 +51,10 @@ function renderNow() {
   const item = current && state.items.find((i) => i.id === current.item_id);
   banner.hidden = !current;
   renderNowPapers(item);
+  renderTimer($("now-timer"), current); // no item (a closed session): the timer stops and empties
   if (!current) return;
   setText($("now-title"), `${S.item} ${current.number}${item ? ` — ${item.title}` : ""}`);
   $("now-jump").href = `#item-${current.item_id}`;
-  renderTimer($("now-timer"), current);
 }
 
 function renderCheckIn() {
@@ -90,6 +93,14 @@ function renderQueue() {
   $("request-floor").title = q?.closed ? S.list_closed : "";
   $("withdraw-floor").hidden = !mine;
   $("withdraw-floor").dataset.requestId = mine ? mine.id : "";
+  // The speaker's own countdown, large at the top of their tablet.
+  const speakingNow = list.find((e) => e.status === "speaking");
+  const ends = speakingNow?.user_id === me ? speechEnds(q) : "";
+  const timer = $("my-countdown");
+  timer.hidden = !ends;
+  if (ends) timer.dataset.speechEnds = ends;
+  else delete timer.dataset.speechEnds;
+  tickSpeeches(timer.parentElement);
 }
 
 function renderVote() {
@@ -237,7 +248,7 @@ function bind() {
     if (mine && live.vote && !live.vote.can_vote) resync();
   });
   on("session.current_item", (p) => {
-    if (p.meeting_id !== meetingId) return;
+    if (p.meeting_id !== meetingId || !live?.in_session) return;
     live.current_item = p;
     if (live.speaking && live.speaking.item_id !== p.item_id) live.speaking = null;
     renderAgenda();
@@ -268,10 +279,10 @@ function bind() {
   on("meeting.state_changed", (p) => {
     if (p.meeting_id !== meetingId) return;
     if (!state) return void resync(); // not joined yet: the first snapshot is on its way
-    // Offer check-in at once; the snapshot (which may take a while on a busy server) follows.
-    state.meeting.state = p.state;
-    live.in_session = p.state === "in_session";
-    renderCheckIn();
+    // The whole page follows at once (check-in offered on opening; after closing no item, timer
+    // or "Đăng ký phát biểu"); the snapshot (which may take a while on a busy server) follows.
+    applyState(state, p.state);
+    render();
     resync();
   });
 }
@@ -299,4 +310,5 @@ function resendUnsent() {
 }
 
 bind();
+startSpeechTicker();
 joinMeeting(meetingId, onState);

@@ -1,6 +1,8 @@
 // The reader's private notes: listed beside the paper, marked on the pages that have them,
 // written for the current page; kept on the server (GET/POST/PATCH/DELETE, http.js).
+import { confirmDialog } from "../dialog.js";
 import { deleteJSON, getJSON, patchJSON, postJSON } from "../http.js";
+import { toast } from "../ui.js";
 import { goTo, setCurrent } from "./pages.js";
 import { toggleNotes } from "./panels.js";
 import { $, T, cfg, noteText, root, state } from "./state.js";
@@ -105,7 +107,7 @@ function editNote(li, note) {
       Object.assign(note, await patchJSON(noteUrl(note.id), { text: area.value }));
       renderNotes();
     } catch {
-      alert(T.noteFailed);
+      toast(T.noteFailed, "error");
     }
   }, "pr-btn pr-btn--primary");
   const cancel = button(T.cancel, renderNotes);
@@ -115,13 +117,13 @@ function editNote(li, note) {
 }
 
 async function deleteNote(note) {
-  if (!confirm(T.confirmDelete)) return;
+  if (!(await confirmDialog(T.confirmDelete, { kind: "danger" }))) return;
   try {
     await deleteJSON(noteUrl(note.id));
     state.notes = state.notes.filter((n) => n.id !== note.id);
     renderNotes();
   } catch {
-    alert(T.noteFailed);
+    toast(T.noteFailed, "error");
   }
 }
 
@@ -136,7 +138,7 @@ noteForm.addEventListener("submit", async (event) => {
     noteText.value = "";
     renderNotes();
   } catch {
-    alert(navigator.onLine ? T.noteFailed : T.notesOffline);
+    toast(navigator.onLine ? T.noteFailed : T.notesOffline, "error");
   }
 });
 

@@ -75,11 +75,16 @@ def test_console_and_two_tablets_vote_and_a_tablet_reconnects(small_cabinet, ope
     tablet_b = open_page(second, TABLET_PORTRAIT, f"/meetings/{meeting_id}/live")
 
     console.get_by_role("button", name="Khai mạc phiên họp").click()
+    console.get_by_role("dialog").get_by_role(
+        "button", name="Khai mạc phiên họp"
+    ).click()  # confirmed in the dialog
     for tablet in (tablet_a, tablet_b):
         expect(tablet.locator("#now-banner")).to_contain_text("mục 1")
         tablet.get_by_role("button", name="Có mặt tại phòng họp").click()
         expect(tablet.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh")
-    expect(console.locator("#quorum [data-stat-value]")).to_contain_text("2")
+    expect(console.locator("#quorum [data-stat-value]")).to_contain_text(
+        "3"
+    )  # the chair counts from the opening
     screenshot(tablet_a, "live-tablet-checked-in-1024x768")
 
     console.locator("#f-question").fill("Thông qua dự án Luật Đất đai (sửa đổi) để trình Quốc hội?")
@@ -104,10 +109,13 @@ def test_console_and_two_tablets_vote_and_a_tablet_reconnects(small_cabinet, ope
     tablet_b.context.set_offline(False)
     expect(tablet_b.locator("[data-receipt]")).to_contain_text("Không tán thành", timeout=30_000)
     expect(tablet_b.locator("label.choice--disapprove input")).to_be_checked()
-    expect(console.locator("#vote-progress")).to_contain_text("2 / 2")
+    expect(console.locator("#vote-progress")).to_contain_text("2 / 3")
     screenshot(console, "live-console-vote-open-desktop")
 
     console.get_by_role("button", name="Kết thúc biểu quyết").click()
+    console.get_by_role("dialog").get_by_role(
+        "button", name="Kết thúc biểu quyết"
+    ).click()  # confirmed in the dialog
     for tablet in (tablet_a, tablet_b):
         expect(tablet.locator("[data-result]")).to_be_visible()
         expect(tablet.locator("[data-counts]")).to_contain_text("Tán thành 1 · Không tán thành 1")

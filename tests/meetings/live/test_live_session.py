@@ -91,7 +91,7 @@ def test_secretariat_marks_absence_with_leave_and_the_designated_deputy(session,
     deputy_sio, join_ack = join(designated, meeting)
     assert join_ack["state"]["live"]["me"]["deputy_for"] == absent.name
     assert deputy_sio.emit("attendance.check_in", {"meeting_id": meeting.id}, callback=True)["ok"]
-    assert live.quorum_status(meeting).present == 0
+    assert live.quorum_status(meeting).present == 1  # the chair (from the opening), not the deputy
     board = live.attendance_board(meeting)
     row = next(m for m in board["members"] if m["user_id"] == absent.id)
     assert row["deputy"] == {"id": designated.id, "name": designated.name, "present": True}

@@ -31,6 +31,9 @@ def test_secret_ballot_sealed_resent_and_found_after_close(small_cabinet, open_p
     tablet_a = open_page(first, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live")
     tablet_b = open_page(second, TABLET_PORTRAIT, f"/meetings/{meeting_id}/live")
     console.get_by_role("button", name="Khai mạc phiên họp").click()
+    console.get_by_role("dialog").get_by_role(
+        "button", name="Khai mạc phiên họp"
+    ).click()  # confirmed in the dialog
     for tablet in (tablet_a, tablet_b):
         expect(tablet.locator("#now-banner")).to_contain_text("mục 1")
         tablet.get_by_role("button", name="Có mặt tại phòng họp").click()
@@ -75,11 +78,14 @@ def test_secret_ballot_sealed_resent_and_found_after_close(small_cabinet, open_p
     expect(tablet_b.locator("[data-receipt]")).to_contain_text(
         "Phiếu kín của bạn đã được ghi nhận", timeout=30_000
     )
-    expect(console.locator("#vote-progress")).to_contain_text("2 / 2")
+    expect(console.locator("#vote-progress")).to_contain_text("2 / 3")
     expect(console.locator("#vote-tally")).to_have_text("")  # no running tally, even the chair
     assert "ciphertext" not in json.dumps(storage(tablet_b))
 
     console.get_by_role("button", name="Kết thúc biểu quyết").click()
+    console.get_by_role("dialog").get_by_role(
+        "button", name="Kết thúc biểu quyết"
+    ).click()  # confirmed in the dialog
     for tablet in (tablet_a, tablet_b):
         expect(tablet.locator("[data-counts]")).to_contain_text("Tán thành 1 · Không tán thành 1")
         expect(tablet.locator("[data-ballot-check=counted]")).to_contain_text(
