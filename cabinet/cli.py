@@ -1,4 +1,4 @@
-"""`flask --app app cabinet ...`: init, create-user, audit-verify, config, tick.
+"""`flask --app app cabinet ...`: init, create-user, audit-verify, config, tick, backup, restore.
 
 Feature packages add their commands to `cabinet_cli` from their own `cli.py`.
 """
@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from cabinet import tick
 from cabinet.audit import verify_chain
+from cabinet.backup.cli import backup_command, restore_command
 from cabinet.config import settings
 from cabinet.db import db
 from cabinet.errors import DomainError
@@ -23,6 +24,8 @@ from cabinet.users.models import Role
 from cabinet.users.services import add_seat, create_user
 
 cabinet_cli = AppGroup("cabinet", help="e-Cabinet administration.")
+cabinet_cli.add_command(backup_command)
+cabinet_cli.add_command(restore_command)
 
 
 def migrate_database() -> None:

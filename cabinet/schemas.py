@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import INCLUDE, Schema, ValidationError, fields
 
 from cabinet.errors import ValidationFailed
 
@@ -85,7 +85,14 @@ def _as_list(value: Any) -> list[Any]:
 
 
 class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every API error is returned."""
+    """RFC 9457 problem details, as every API error is returned.
+
+    Extension members (RFC 9457 section 3.2) may follow: what the refusal concerns, e.g. the
+    current agenda order of an `agenda.stale` conflict.
+    """
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String()
     title = fields.String()

@@ -47,7 +47,9 @@ def _fuzz(app, cookie: str | None) -> list[str]:
                 case.validate_response(
                     response, checks=[not_a_server_error, response_schema_conformance]
                 )
-            except Exception as error:  # noqa: BLE001  (collect every finding, then report)
+            # Collect every finding, then report. schemathesis raises a FailureGroup, which is a
+            # BaseExceptionGroup: `except Exception` let the first one end the whole run.
+            except (Exception, BaseExceptionGroup) as error:
                 problems.append(
                     f"{case.method} {case.formatted_path} -> {response.status_code}: "
                     f"{str(error).splitlines()[0][:200]}"

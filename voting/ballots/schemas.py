@@ -195,9 +195,9 @@ def _question_id(item: Any) -> int | None:
 
 
 class ResponseSchema(Schema):
-    """A member's reply as read back."""
+    """A member's reply as read back (status null: the member has not replied yet)."""
 
-    status = fields.String()
+    status = fields.String(allow_none=True)
     submitted_at = fields.AwareDateTime(allow_none=True)
     updated_at = fields.AwareDateTime()
     revisions = fields.Function(lambda r: len(r.revisions), metadata={"type": "integer"})

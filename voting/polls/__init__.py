@@ -10,7 +10,9 @@ def register(app: Flask) -> None:
     # Imported here, when the app is built: importing `voting.polls.models` alone (migrations,
     # the records package) must not pull in the routes and socket handlers.
     from cabinet import log_redaction
+    from cabinet.backup import register_exclusion
     from voting.polls import api, cli, models  # noqa: F401  (tables for create_all; cli: command)
+    from voting.polls.crypto import custody_key_path
     from voting.polls.parts import register_parts
     from voting.polls.progress import progress_flusher
     from voting.polls.sockets import register_sockets
@@ -20,3 +22,5 @@ def register(app: Flask) -> None:
     progress_flusher.init_app(app)
     register_parts()
     log_redaction.install()
+    # The custody key must never be in a backup (docs/secret-votes.md), wherever it is kept.
+    register_exclusion(app, custody_key_path)

@@ -1,0 +1,150 @@
+"""Start the production topology on this machine: nginx (Debian's) in front of N gevent workers
+(`python app.py`), sharing one database (PostgreSQL, or SQLite) and one Redis queue.
+
+    python deploy/local.py --workers 3 --port 8080 --redis redis://127.0.0.1:6379/0 \
+        --database postgresql://ecabinet@127.0.0.1/ecabinet --instance /srv/ecabinet/instance
+
+The nginx configuration is docs/nginx.conf.example itself, adapted only where a local run
+must differ (plain HTTP on --port, the workers' ports, paths in a private prefix), so this run
+checks the example. It prints "READY <url>" once nginx and every worker answer, and stops
+everything on SIGTERM/SIGINT (workers first, with SIGTERM: they drain). With --debug-upstream
+nginx adds `X-Ecabinet-Upstream` (the worker that answered) to each response, for tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "nginx.conf.example"
+
+
+def nginx_config(prefix: Path, port: int, workers: list[int], instance: Path, debug: bool) -> str:
+    """docs/nginx.conf.example, made to run locally without TLS."""
+    text = EXAMPLE.read_text()
+    servers = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in workers)
+    text = re.sub(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", servers, text, count=1)
+    # Only the TLS server block: the port-80 redirect is for a public host name.
+    text = re.sub(r"server \{\n    listen 80;.*?\n\}\n\n", "", text, count=1, flags=re.S)
+    text = text.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{port};")
+    text = re.sub(r"\n    ssl_[^\n]*", "", text)
+    text = text.replace(" Secure;", "")  # plain HTTP locally: a Secure cookie would not return
+    text = text.replace("server_name ecabinet.example.gov.vn;", "server_name _;")
+    text = text.replace("/srv/ecabinet/static/", f"{ROOT / 'static'}/")
+    text = text.replace("/srv/ecabinet/instance/files/", f"{instance / 'files'}/")
+    text = text.replace("/var/log/nginx/", f"{prefix}/")
+    if debug:
+        text = text.replace(
+            "    add_header Set-Cookie $ecabinet_route_cookie always;\n",
+            "    add_header Set-Cookie $ecabinet_route_cookie always;\n"
+            "    add_header X-Ecabinet-Upstream $upstream_addr always;\n",
+        )
+    temp = "".join(
+        f"    {name}_temp_path {prefix}/{name};\n"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nworker_processes 1;\n"
+        "events { worker_connections 4096; }\n"
+        f"http {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
+        f"    access_log {prefix}/access.log;\n{temp}{text}}}\n"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"a process exited while starting (code {process.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing answers on port {port} after {timeout} s")
+
+
+def worker_env(args: argparse.Namespace, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        ECABINET_PORT=str(port),
+        ECABINET_HOST="127.0.0.1",
+        ECABINET_ASYNC_MODE="gevent",
+        ECABINET_REDIS_URL=args.redis,
+        ECABINET_INSTANCE_PATH=str(args.instance),
+        ECABINET_PROXY_HOPS="1",
+        ECABINET_X_ACCEL_REDIRECT="1",
+        ECABINET_PUBLIC_URL=f"http://127.0.0.1:{args.port}",
+        PYTHONPATH=str(ROOT),
+    )
+    if args.database:
+        env["ECABINET_DATABASE_URL"] = args.database
+    return env
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--redis", required=True, help="the Socket.IO queue, redis://...")
+    parser.add_argument("--database", help="ECABINET_DATABASE_URL (default: SQLite in --instance)")
+    parser.add_argument("--instance", type=Path, required=True)
+    parser.add_argument("--debug-upstream", action="store_true")
+    args = parser.parse_args()
+    python = sys.executable
+    ports = [free_port() for _ in range(args.workers)]
+    subprocess.run(
+        [python, "-m", "flask", "--app", "app", "cabinet", "init"],
+        cwd=ROOT, env=worker_env(args, ports[0]), check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    prefix = Path(tempfile.mkdtemp(prefix="ecabinet-nginx-"))
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(prefix, args.port, ports, args.instance, args.debug_upstream))
+    subprocess.run(["nginx", "-t", "-q", "-p", str(prefix), "-c", str(conf)], check=True)
+    workers = [
+        subprocess.Popen([python, "app.py"], cwd=ROOT, env=worker_env(args, port)) for port in ports
+    ]
+    nginx = subprocess.Popen(
+        ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"], cwd=prefix
+    )
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    try:
+        for port, worker in zip(ports, workers, strict=True):
+            wait_port(port, 240, worker)
+        wait_port(args.port, 30, nginx)
+        print(f"READY http://127.0.0.1:{args.port} workers={','.join(map(str, ports))}", flush=True)
+        while not stopping and all(p.poll() is None for p in (*workers, nginx)):
+            time.sleep(0.2)
+    finally:
+        for worker in workers:  # each drains its in-flight work on SIGTERM
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        if nginx.poll() is None:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
