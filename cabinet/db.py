@@ -243,6 +243,12 @@ def commit_queue(name: str) -> list[Any]:
     return session.info.setdefault(_QUEUES, {}).setdefault(name, [])
 
 
+def is_savepoint_release(session: Session) -> bool:
+    """In a `before_commit` / `after_commit` hook: True when what commits is only a savepoint
+    (SQLAlchemy fires both hooks for `begin_nested()` too); queued work waits for the real commit."""
+    return session.in_nested_transaction()
+
+
 def take_queue(session: Session, name: str) -> list[Any]:
     """Remove and return everything queued under `name` (at commit)."""
     return session.info.get(_QUEUES, {}).pop(name, [])
@@ -271,4 +277,5 @@ def _drop_queued(session: Session, previous_transaction: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_marks(session: Session) -> None:
-    session.info.pop(_MARKS, None)
+    if not is_savepoint_release(session):
+        session.info.pop(_MARKS, None)

@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from cabinet.auth.socket_identity import forget_all
-from cabinet.db import commit_queue, db, run_unit_of_work, take_queue
+from cabinet.db import commit_queue, db, is_savepoint_release, run_unit_of_work, take_queue
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
 from cabinet.group_commit import group_commit
@@ -64,6 +64,8 @@ def emit_after_commit(event_name: str, payload: dict[str, Any], *, room: str) ->
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if is_savepoint_release(session):
+        return  # a savepoint released is not yet durable
     for callback in take_queue(session, _AFTER_COMMIT):
         try:
             callback()
