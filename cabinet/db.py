@@ -243,6 +243,20 @@ def commit_queue(name: str) -> list[Any]:
     return session.info.setdefault(_QUEUES, {}).setdefault(name, [])
 
 
+_FACTS = "ecabinet.transaction_facts"
+
+
+def known_in_transaction(fact: Any) -> bool:
+    """True when `fact` was noted earlier in the current transaction (and not rolled back with
+    a savepoint since): what a batch of units of work need check only once (a row lock)."""
+    return fact in commit_queue(_FACTS)
+
+
+def note_in_transaction(fact: Any) -> None:
+    """Note `fact` until the current transaction ends (or the savepoint it was noted in rolls back)."""
+    commit_queue(_FACTS).append(fact)
+
+
 def is_savepoint_release(session: Session) -> bool:
     """In a `before_commit` / `after_commit` hook: True when what commits is only a savepoint
     (SQLAlchemy fires both hooks for `begin_nested()` too); queued work waits for the real commit."""
@@ -279,3 +293,4 @@ def _drop_queued(session: Session, previous_transaction: Any) -> None:
 def _forget_marks(session: Session) -> None:
     if not is_savepoint_release(session):
         session.info.pop(_MARKS, None)
+        take_queue(session, _FACTS)
