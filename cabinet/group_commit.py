@@ -6,8 +6,9 @@ transaction that audits updates) per cast makes them wait for each other, one by
 the units that arrive while a batch is being written are queued; the first of them leads:
 it takes the whole queue, runs each unit in its own savepoint of one transaction, commits once
 (one audit-chain head update for the batch, each unit its own chained entry, in order), then
-hands every unit its result. A lone unit is not delayed: it finds the queue empty and leads a
-batch of one. Units that arrived meanwhile form the next batch, led by the first of them.
+hands every unit its result. A lone unit is hardly delayed: it finds the queue empty, yields
+for a millisecond (so that the events that arrived with it join), and leads its batch. Units
+that arrive while a batch is written form the next batch, led by the first of them.
 
 Same guarantees as `run_unit_of_work`, per unit:
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +42,10 @@ T = TypeVar("T")
 
 #: At most this many units per transaction: beyond it the first acks would wait for the last.
 MAX_BATCH = 128
+#: How long a new leader lets the units that arrive with it join its batch. Under gevent a
+#: greenlet that never waits (SQLite statements do not) would otherwise run its unit before
+#: the other events already received were even read: every batch would be a batch of one.
+GATHER_SECONDS = 0.001
 
 
 @dataclass
@@ -71,8 +77,9 @@ class BatchStats:
 class GroupCommit:
     """A per-process queue of units of work, drained in batches by whichever caller leads."""
 
-    def __init__(self, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, max_batch: int = MAX_BATCH, gather: float = GATHER_SECONDS) -> None:
         self.max_batch = max_batch
+        self.gather = gather
         self.stats = BatchStats()
         self._queue: deque[_Unit[Any]] = deque()
         self._lock = threading.Lock()
@@ -87,12 +94,14 @@ class GroupCommit:
             leads = not self._leading
             if leads:
                 self._leading = True
+        if leads:
+            time.sleep(self.gather)  # yields: the events read meanwhile queue up behind
         while not leads:
             unit.done.wait()
             if unit.finished:
                 break
             unit.done.clear()
-            leads = unit.lead  # the previous leader handed the queue over
+            leads = unit.lead  # the previous leader handed the queue over (they queued already)
         if leads:
             self._lead()
         if unit.error is not None:
