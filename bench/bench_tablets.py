@@ -232,6 +232,7 @@ def main() -> None:
     parser.add_argument("--single-joins", type=int, default=15)
     parser.add_argument("--waves", type=int, default=10)
     parser.add_argument("--queue", choices=("redis", "none"), default="redis")
+    parser.add_argument("--name", default="tablets", help="bench/out/<name>.json")
     parser.add_argument(
         "--secret",
         action=argparse.BooleanOptionalAction,
@@ -280,7 +281,7 @@ def main() -> None:
         "details": details,
         "summary": results.digest(details, args),
     }
-    path = save_results("tablets", rows, extra=extra)
+    path = save_results(args.name, rows, extra=extra)
     print(f"saved {path}")
 
 

@@ -127,7 +127,6 @@ async function group(cookies, meetingId, listeners = () => ({})) {
 
 const connectedOf = (tablets) => tablets.filter((t) => t.ok && t.socket.connected);
 const droppedOf = (tablets) => tablets.filter((t) => t.dropped).map((t) => t.dropped);
-
 async function closeAll(tablets) {
   for (const t of tablets) {
     t.closing = true;
@@ -272,13 +271,19 @@ async function scenarioBurst() {
   });
   const chairJoin = await tablet(config.chair, config.meeting_id, now());
   if (!chairJoin.ok) throw new Error(`chair join: ${chairJoin.error}`);
-  const chair = chairJoin.socket;
+  let chair = chairJoin.socket;
+  let chairRejoins = 0; // the server dropped the chair's socket (a stalled hub): joined again
   const joined = await group(config.cookies, config.meeting_id, listen);
   const tablets = joined.tablets.filter((t) => t.ok);
   await sleep(300);
   const rounds = [];
   const choices = ["approve", "approve", "disapprove", "abstain"];
   for (let r = 0; r < config.rounds; r++) {
+    if (!chair.connected) {
+      const again = await tablet(config.chair, config.meeting_id, now());
+      if (!again.ok) throw new Error(`chair rejoin: ${again.error}`);
+      [chair, chairRejoins] = [again.socket, chairRejoins + 1];
+    }
     const openAck = await call(chair, "vote.open", { meeting_id: config.meeting_id, item_id: config.item_id, question: `Biểu quyết đo tải ${r + 1}?`, kind: config.kind ?? "open" });
     if (!openAck?.ok) throw new Error(`vote.open: ${JSON.stringify(openAck)}`);
     const pollId = openAck.poll.id;
@@ -319,6 +324,7 @@ async function scenarioBurst() {
     rounds.push({
       poll_id: pollId,
       kind: sealed ? "secret" : "open",
+      chair_rejoins: chairRejoins,
       tablets: voters.length,
       dropped_before_cast: tablets.length - voters.length,
       dropped: droppedOf(tablets).length,
@@ -344,7 +350,7 @@ async function scenarioBurst() {
     closed.delete(pollId);
     await sleep(config.pause_ms ?? 300);
   }
-  await closeAll([...joined.tablets, chairJoin]);
+  await closeAll([...joined.tablets, chairJoin, { socket: chair }]);
   return { join: joined.stats, rounds };
 }
 
