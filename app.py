@@ -31,6 +31,9 @@ except ConfigError as error:  # one clear line, no traceback
 
 
 if __name__ == "__main__":
+    from cabinet.heap import settle_heap
+
+    settle_heap()  # the start-up heap out of every collection (no process-wide pauses)
     host = os.environ.get("ECABINET_HOST", "127.0.0.1")
     port = int(os.environ.get("ECABINET_PORT", "5000"))
     print(f"e-Cabinet serving on http://{host}:{port}  (async mode: {_MODE})", flush=True)

@@ -12,6 +12,9 @@ and app in turn (the order swaps each time):
 * burst: the chair opens a vote, all N tablets cast at the same instant → each ack and the last
   (durable: acked after its commit); every cast is resent with its client id; the database is
   checked (0 lost, 0 doubled); the chair closes → the result on the last tablet;
+* secret (app only, ``--secret``): the same burst in a secret vote, every tablet casting a
+  ballot sealed to the vote's key (libsodium, as the tablets do), beside the open burst and
+  the bare server of the same alternation;
 
 then one tablet joins alone, again and again, meetings with 0, ``--history`` and 100 closed
 votes; and N tablets connect, join and leave 10 times (``--waves``) while the server's resident
@@ -79,8 +82,13 @@ def one_alternation(n: int, args, targets: dict, cookies: dict, made: dict, db_u
     """join, fan-out and burst, bare and app in turn; the raw results of this alternation."""
     main, burst = made["meetings"]["main"], made["meetings"]["burst"]
     found: dict = {}
-    for scenario in ("join", "fanout", "burst"):
+    scenarios = (
+        ("join", "fanout", "burst", "secret") if args.secret else ("join", "fanout", "burst")
+    )
+    for scenario in scenarios:
         for name in targets["order"]:
+            if scenario == "secret" and name != "app":
+                continue  # the bare server acks from memory whatever the ballot holds
             server = targets[name]
             is_app = name == "app"
             rss: list[int] = []
@@ -104,6 +112,8 @@ def one_alternation(n: int, args, targets: dict, cookies: dict, made: dict, db_u
                 }
             else:
                 config |= {
+                    "scenario": "burst",
+                    "kind": "secret" if scenario == "secret" else "open",
                     "cookies": members,
                     "chair": cookies["chair"] if is_app else "x=1",
                     "meeting_id": burst["id"] if is_app else 1,
@@ -116,8 +126,10 @@ def one_alternation(n: int, args, targets: dict, cookies: dict, made: dict, db_u
             )
             if scenario == "join":
                 result["rss_joined"] = rss[0] if rss else None
-            if scenario == "burst" and is_app:
-                stored = harness.count_casts(db_url, [r["poll_id"] for r in result["rounds"]])
+            if scenario in ("burst", "secret") and is_app:
+                stored = harness.count_casts(
+                    db_url, [r["poll_id"] for r in result["rounds"]], secret=scenario == "secret"
+                )
                 for r in result["rounds"]:
                     r["stored"], r["voters"] = stored[r["poll_id"]]
             result["rss_after"] = server.rss()
@@ -220,8 +232,29 @@ def main() -> None:
     parser.add_argument("--single-joins", type=int, default=15)
     parser.add_argument("--waves", type=int, default=10)
     parser.add_argument("--queue", choices=("redis", "none"), default="redis")
+    parser.add_argument("--name", default="tablets", help="bench/out/<name>.json")
+    parser.add_argument(
+        "--secret",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also a burst of sealed (secret) ballots on the app",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a short profile for a loaded machine: 100 tablets, sizes 50/100, 3 alternations, "
+        "3 waves, SQLite and PostgreSQL",
+    )
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
     args = parser.parse_args()
+    if args.quick:
+        args.tablets, args.sizes, args.rounds, args.waves, args.single_joins = (
+            100,
+            [50, 100],
+            8,
+            3,
+            5,
+        )
     args.sizes = sorted({s for s in args.sizes if s <= args.tablets})
     pg_url = os.environ.get("ECABINET_BENCH_DATABASE_URL") or os.environ.get("BENCH_PG_URL")
     load = os.getloadavg()
@@ -248,7 +281,7 @@ def main() -> None:
         "details": details,
         "summary": results.digest(details, args),
     }
-    path = save_results("tablets", rows, extra=extra)
+    path = save_results(args.name, rows, extra=extra)
     print(f"saved {path}")
 
 

@@ -243,6 +243,26 @@ def commit_queue(name: str) -> list[Any]:
     return session.info.setdefault(_QUEUES, {}).setdefault(name, [])
 
 
+_FACTS = "ecabinet.transaction_facts"
+
+
+def known_in_transaction(fact: Any) -> bool:
+    """True when `fact` was noted earlier in the current transaction (and not rolled back with
+    a savepoint since): what a batch of units of work need check only once (a row lock)."""
+    return fact in commit_queue(_FACTS)
+
+
+def note_in_transaction(fact: Any) -> None:
+    """Note `fact` until the current transaction ends (or the savepoint it was noted in rolls back)."""
+    commit_queue(_FACTS).append(fact)
+
+
+def is_savepoint_release(session: Session) -> bool:
+    """In a `before_commit` / `after_commit` hook: True when what commits is only a savepoint
+    (SQLAlchemy fires both hooks for `begin_nested()` too); queued work waits for the real commit."""
+    return session.in_nested_transaction()
+
+
 def take_queue(session: Session, name: str) -> list[Any]:
     """Remove and return everything queued under `name` (at commit)."""
     return session.info.get(_QUEUES, {}).pop(name, [])
@@ -271,4 +291,6 @@ def _drop_queued(session: Session, previous_transaction: Any) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _forget_marks(session: Session) -> None:
-    session.info.pop(_MARKS, None)
+    if not is_savepoint_release(session):
+        session.info.pop(_MARKS, None)
+        take_queue(session, _FACTS)

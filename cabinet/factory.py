@@ -14,7 +14,8 @@ from cabinet import api, cli, i18n, mail, realtime, tick, views
 from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
 from cabinet.auth import models as _auth_models  # noqa: F401
 from cabinet.auth import views as auth_views
-from cabinet.auth.sessions import SESSION_KEY, session_is_live
+from cabinet.auth.sessions import SESSION_KEY, live_session_expiry
+from cabinet.auth.socket_identity import cached_person, remember_person
 from cabinet.config import ROOT, Settings, settings
 from cabinet.db import db
 from cabinet.error_handlers import register_error_handlers
@@ -110,7 +111,13 @@ def _init_extensions(app: Flask, config: Settings) -> None:
 
 
 def load_user(session_id: str) -> User | None:
-    """The person of a session cookie ("<id>:<session token>"), or None when it is no longer valid."""
+    """The person of a session cookie ("<id>:<session token>"), or None when it is no longer valid.
+
+    A socket checks it once per connection, not per event (`cabinet.auth.socket_identity`).
+    """
+    cached = cached_person(session_id)
+    if cached is not None:
+        return cached
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
@@ -119,8 +126,10 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_token != token:
         return None
     # The cookie alone is not enough: its server-side record must still be live (sign-out ends it).
-    if not session_is_live(user.id, session.get(SESSION_KEY)):
+    expires_at = live_session_expiry(user.id, session.get(SESSION_KEY))
+    if expires_at is None:
         return None
+    remember_person(session_id, user, expires_at)
     return user
 
 

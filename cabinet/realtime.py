@@ -22,9 +22,11 @@ from flask_socketio import join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from cabinet.db import commit_queue, db, run_unit_of_work, take_queue
+from cabinet.auth.socket_identity import forget_all
+from cabinet.db import commit_queue, db, is_savepoint_release, run_unit_of_work, take_queue
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
+from cabinet.group_commit import group_commit
 from cabinet.schemas import load_or_raise
 
 log = logging.getLogger(__name__)
@@ -92,6 +94,8 @@ def register_guest(auth_key: str, connect: Callable[[Any], None]) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
+    if is_savepoint_release(session):
+        return  # a savepoint released is not yet durable
     for callback in take_queue(session, _AFTER_COMMIT):
         try:
             callback()
@@ -144,8 +148,13 @@ def _error_ack(error: DomainError) -> dict[str, Any]:
     return {"ok": False, "error": error.to_dict()}
 
 
-def socket_event(name: str, schema: type | None = None) -> Callable:
-    """Declare a client-to-server event: validate, call, commit, then ack (or ack the error)."""
+def socket_event(name: str, schema: type | None = None, *, batched: bool = False) -> Callable:
+    """Declare a client-to-server event: validate, call, commit, then ack (or ack the error).
+
+    `batched`: events that arrive together share one commit (`cabinet.group_commit`), each
+    still acked only after the commit that holds it (votes being cast).
+    """
+    unit_of_work = group_commit.run if batched else run_unit_of_work
 
     def decorator(fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Callable:
         @functools.wraps(fn)
@@ -156,7 +165,7 @@ def socket_event(name: str, schema: type | None = None) -> Callable:
                 payload = data if isinstance(data, dict) else {}
                 if schema is not None:
                     payload = load_or_raise(schema(), payload)
-                result = run_unit_of_work(lambda: fn(payload) or {})
+                result = unit_of_work(lambda: fn(payload) or {})
                 return {"ok": True, **result}
             except DomainError as error:
                 db.session.rollback()
@@ -271,6 +280,7 @@ def _publish(order: dict[str, Any]) -> None:
 
 def apply_eviction(order: dict[str, Any]) -> None:
     """Apply an eviction order to the sockets this worker holds."""
+    forget_all()  # every socket of this worker checks its person again on its next event
     server = socketio.server
     if server is None:
         return

@@ -177,21 +177,25 @@ def bare_server(redis_url: str | None, shapes: Path) -> Iterator[Server]:
         yield server
 
 
-def count_casts(database_url: str, poll_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per poll: (stored open casts, distinct voters), read straight from the database."""
+def count_casts(
+    database_url: str, poll_ids: list[int], *, secret: bool = False
+) -> dict[int, tuple[int, int]]:
+    """Per poll: (stored casts, distinct voters), read straight from the database; a closed
+    secret vote's casts are its opened ballots, its voters the markers of who voted."""
     from sqlalchemy import create_engine, text
 
+    if secret:
+        query = (
+            "SELECT (SELECT count(*) FROM poll_secret_ballots WHERE poll_id = :p), "
+            "(SELECT count(DISTINCT voter_id) FROM poll_secret_voters WHERE poll_id = :p)"
+        )
+    else:
+        query = "SELECT count(*), count(DISTINCT voter_id) FROM poll_open_casts WHERE poll_id = :p"
     engine = create_engine(database_url)
     found = {}
     with engine.connect() as conn:
         for poll_id in poll_ids:
-            row = conn.execute(
-                text(
-                    "SELECT count(*), count(DISTINCT voter_id) FROM poll_open_casts "
-                    "WHERE poll_id = :p"
-                ),
-                {"p": poll_id},
-            ).one()
+            row = conn.execute(text(query), {"p": poll_id}).one()
             found[poll_id] = (int(row[0]), int(row[1]))
     engine.dispose()
     return found

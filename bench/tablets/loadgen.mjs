@@ -16,6 +16,7 @@
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { io } from "socket.io-client";
+import { sealAll } from "./seal.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const URL_ = config.url;
@@ -126,7 +127,6 @@ async function group(cookies, meetingId, listeners = () => ({})) {
 
 const connectedOf = (tablets) => tablets.filter((t) => t.ok && t.socket.connected);
 const droppedOf = (tablets) => tablets.filter((t) => t.dropped).map((t) => t.dropped);
-
 async function closeAll(tablets) {
   for (const t of tablets) {
     t.closing = true;
@@ -257,7 +257,8 @@ async function scenarioFanout() {
   return { points };
 }
 
-/** {cookies, chair, meeting_id, item_id, rounds}: per round the chair opens a vote, every
+/** {cookies, chair, meeting_id, item_id, rounds, kind}: per round the chair opens a vote
+ * (kind "secret": every tablet casts a ballot sealed to the vote's key), every
  * tablet casts at the same instant, every cast is resent with the same client id, the chair
  * closes; per-ack times, last durable ack, close → result on the last tablet. */
 async function scenarioBurst() {
@@ -270,14 +271,20 @@ async function scenarioBurst() {
   });
   const chairJoin = await tablet(config.chair, config.meeting_id, now());
   if (!chairJoin.ok) throw new Error(`chair join: ${chairJoin.error}`);
-  const chair = chairJoin.socket;
+  let chair = chairJoin.socket;
+  let chairRejoins = 0; // the server dropped the chair's socket (a stalled hub): joined again
   const joined = await group(config.cookies, config.meeting_id, listen);
   const tablets = joined.tablets.filter((t) => t.ok);
   await sleep(300);
   const rounds = [];
   const choices = ["approve", "approve", "disapprove", "abstain"];
   for (let r = 0; r < config.rounds; r++) {
-    const openAck = await call(chair, "vote.open", { meeting_id: config.meeting_id, item_id: config.item_id, question: `Biểu quyết đo tải ${r + 1}?`, kind: "open" });
+    if (!chair.connected) {
+      const again = await tablet(config.chair, config.meeting_id, now());
+      if (!again.ok) throw new Error(`chair rejoin: ${again.error}`);
+      [chair, chairRejoins] = [again.socket, chairRejoins + 1];
+    }
+    const openAck = await call(chair, "vote.open", { meeting_id: config.meeting_id, item_id: config.item_id, question: `Biểu quyết đo tải ${r + 1}?`, kind: config.kind ?? "open" });
     if (!openAck?.ok) throw new Error(`vote.open: ${JSON.stringify(openAck)}`);
     const pollId = openAck.poll.id;
     if (!opened.has(pollId)) opened.set(pollId, []);
@@ -287,11 +294,14 @@ async function scenarioBurst() {
     await sleep(200);
     const voters = connectedOf(tablets);
     const clientIds = voters.map((_, i) => `bench-${pollId}-${i}-${Math.random().toString(36).slice(2, 10)}`);
+    const key = openAck.poll.public_key; // secret votes only (the bare server sends none)
+    const sealed = key ? await sealAll(key, voters.map((_, i) => choices[i % 4])) : null;
+    const ballot = (i) => (sealed ? { ciphertext: sealed[i] } : { choice: choices[i % 4] });
     const castAll = async (t0) =>
       Promise.all(
         voters.map(async (t, i) => {
           try {
-            const ack = await call(t.socket, "vote.cast", { poll_id: pollId, choice: choices[i % 4], client_id: clientIds[i] });
+            const ack = await call(t.socket, "vote.cast", { poll_id: pollId, ...ballot(i), client_id: clientIds[i] });
             return { ms: now() - t0, ok: !!ack?.ok, duplicate: !!ack?.duplicate, error: ack?.ok ? undefined : JSON.stringify(ack).slice(0, 160) };
           } catch (err) {
             return { ms: now() - t0, ok: false, error: String(err.message) };
@@ -313,6 +323,8 @@ async function scenarioBurst() {
     const result = closeAck.result || {};
     rounds.push({
       poll_id: pollId,
+      kind: sealed ? "secret" : "open",
+      chair_rejoins: chairRejoins,
       tablets: voters.length,
       dropped_before_cast: tablets.length - voters.length,
       dropped: droppedOf(tablets).length,
@@ -338,7 +350,7 @@ async function scenarioBurst() {
     closed.delete(pollId);
     await sleep(config.pause_ms ?? 300);
   }
-  await closeAll([...joined.tablets, chairJoin]);
+  await closeAll([...joined.tablets, chairJoin, { socket: chair }]);
   return { join: joined.stats, rounds };
 }
 

@@ -104,6 +104,9 @@ def digest(details: dict, args: Any) -> dict:
                 "app": _median([r["last_ack_ms"] for r in app_rounds]),
                 "bare": _median([r["last_ack_ms"] for r in bare_rounds]),
             },
+            "secret_last_ack_ms": _median(
+                [r["last_ack_ms"] for r in _rounds(detail, "secret_app")]
+            ),
             "burst_ack_p50_ms": {
                 "app": _median([r["acks"]["p50"] for r in app_rounds]),
                 "bare": _median([r["acks"]["p50"] for r in bare_rounds]),
@@ -206,6 +209,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 note=check,
             )
         )
+        rows += _secret_rows(tag, label, n, detail, last_app, last_bare)
         app_close = [r["result_last_ms"] for r in app_rounds if r["result_last_ms"] is not None]
         bare_close = [r["result_last_ms"] for r in bare_rounds if r["result_last_ms"] is not None]
         rows.append(
@@ -283,3 +287,47 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 )
             )
     return rows
+
+
+def _secret_rows(
+    tag: str, label: str, n: int, detail: dict, last_open: float | None, last_bare: float | None
+) -> list[Scenario]:
+    """The burst of sealed (secret) ballots, beside the open burst and the bare server."""
+    rounds = _rounds(detail, "secret_app")
+    if not rounds:
+        return []
+    last = _median([r["last_ack_ms"] for r in rounds])
+    ack_p50 = _median([r["acks"]["p50"] for r in rounds])
+    lost, doubled, unacked, check = _casts_check(rounds)
+    spread = (
+        f"per-ack p50 {ack_p50 or 0:.0f} ms of last {last or 0:.0f} ms; the open burst of the "
+        f"same alternations: last {last_open or 0:.0f} ms; "
+        f"{sum(r['failed'] for r in rounds)} casts failed"
+    )
+    return [
+        Scenario(
+            f"{tag} {n} sealed (secret) casts at once → last durable ack",
+            last or float("nan"),
+            last_bare,
+            "ms",
+            target=3,
+            baseline_name=BARE + ", acking from memory",
+            note=spread,
+        ),
+        Scenario(
+            f"{tag} {n} sealed (secret) casts at once → last durable ack (absolute)",
+            last or float("nan"),
+            None,
+            "ms",
+            limit=400 if label == "SQLite" else 500,
+            note=spread,
+        ),
+        Scenario(
+            f"{tag} sealed casts lost + doubled after resending every cast",
+            lost + doubled + unacked,
+            None,
+            "casts",
+            limit=0,
+            note=check,
+        ),
+    ]

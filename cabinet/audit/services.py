@@ -19,7 +19,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from cabinet.audit.models import AuditEntry, AuditHead
-from cabinet.db import commit_queue, take_queue, utcnow
+from cabinet.db import commit_queue, is_savepoint_release, take_queue, utcnow
 
 GENESIS = "0" * 64
 _CURRENT = object()
@@ -90,6 +90,8 @@ def _json_safe(value: Any) -> Any:
 
 @event.listens_for(Session, "before_commit")
 def _chain_pending(session: Session) -> None:
+    if is_savepoint_release(session):
+        return  # chained once, at the real commit: one head update per transaction
     pending = take_queue(session, _PENDING)
     if not pending:
         return

@@ -32,12 +32,18 @@ def open_session(user_id: int, *, ip: str | None = None, user_agent: str = "") -
 
 def session_is_live(user_id: int, key: str | None) -> bool:
     """True when `key` names an unrevoked, unexpired session of this person."""
+    return live_session_expiry(user_id, key) is not None
+
+
+def live_session_expiry(user_id: int, key: str | None) -> datetime | None:
+    """When the unrevoked, unexpired session `key` of this person expires; None if it is not live."""
     if not key:
-        return False
+        return None
     record = db.session.scalar(select(SessionRecord).where(SessionRecord.key == key))
     if record is None or record.user_id != user_id or record.revoked_at is not None:
-        return False
-    return as_utc(record.expires_at) > utcnow()
+        return None
+    expires_at = as_utc(record.expires_at)
+    return expires_at if expires_at is not None and expires_at > utcnow() else None
 
 
 def revoke_session(key: str | None) -> None:

@@ -8,6 +8,7 @@ safe because a cast is idempotent on its client id.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cabinet.audit import record
-from cabinet.db import db, utcnow
+from cabinet.db import db, known_in_transaction, note_in_transaction, utcnow
 from cabinet.errors import Conflict, ValidationFailed
 from cabinet.realtime import on_commit
 from cabinet.users.models import User
@@ -110,10 +111,21 @@ def cast_vote(
         if existing is not None:
             return _duplicate_open(existing, user)
     poll.ensure_open()
-    poll.lock(exclusive=False)
+    # Casts batched in one transaction (cabinet.group_commit) lock the poll and re-check it
+    # once: the lock holds until the commit, so nothing can close it meanwhile.
+    held = known_in_transaction(("poll.held_open", poll.id))
+    if not held:
+        poll.lock(exclusive=False)
     if poll.is_secret:
-        return _cast_secret(poll, user, ciphertext or "", client_id)
-    return _cast_open(poll, user, Choice(choice or ""), client_id)
+        receipt = _cast_secret(poll, user, ciphertext or "", client_id)
+    else:
+        receipt = _cast_open(poll, user, Choice(choice or ""), client_id)
+    if not held and not receipt.duplicate:
+        _recheck_open(poll)
+        note_in_transaction(("poll.held_open", poll.id))
+    if not receipt.duplicate:
+        _schedule_progress(poll)
+    return receipt
 
 
 def refuse_plain_secret(poll: Poll, data: dict[str, Any]) -> None:
@@ -138,18 +150,20 @@ def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receip
     cast = OpenCast(
         poll_id=poll.id, voter_id=user.id, choice=choice, client_id=client_id, cast_at=utcnow()
     )
+    batched = db.session().in_nested_transaction()
     try:
-        with db.session.begin_nested():
+        with _own_savepoint(batched):
             db.session.add(cast)
+            db.session.flush()
     except IntegrityError:
+        if batched:
+            raise
         # The same cast arrived twice at once: the other one is stored; answer like it.
         existing = _open_cast_by_client(poll, client_id)
         if existing is None:
             raise
         return _duplicate_open(existing, user)
-    _recheck_open(poll)
     record("vote.cast", poll, data={"choice": str(choice), "client_id": client_id}, actor=user)
-    _schedule_progress(poll)
     return Receipt(poll.id, client_id, cast.cast_at, choice)
 
 
@@ -158,12 +172,16 @@ def _cast_secret(poll: Poll, user: User, ciphertext: str, client_id: str) -> Rec
     # voter has exactly one ballot). They share a transaction id, which links a voter to a box
     # nobody can open without the poll's key; the choices appear only at the close, shuffled.
     voter = SecretVoter(poll_id=poll.id, voter_id=user.id, client_id=client_id, voted_at=utcnow())
+    batched = db.session().in_nested_transaction()
     try:
-        with db.session.begin_nested():
+        with _own_savepoint(batched):
             db.session.add(voter)
             db.session.flush()
             db.session.add(SecretCiphertext(id=random_id(), poll_id=poll.id, ciphertext=ciphertext))
+            db.session.flush()
     except IntegrityError:
+        if batched:
+            raise
         db.session.expire_all()
         existing = db.session.get(SecretVoter, (poll.id, user.id))
         if existing is None:
@@ -171,11 +189,16 @@ def _cast_secret(poll: Poll, user: User, ciphertext: str, client_id: str) -> Rec
         if existing.client_id == client_id:
             return Receipt(poll.id, client_id, existing.voted_at, None, duplicate=True)
         raise SecretVoteFinal() from None
-    _recheck_open(poll)
     # The fact of voting only: never the choice next to the voter.
     record("vote.cast", poll, data={"secret": True}, actor=user)
-    _schedule_progress(poll)
     return Receipt(poll.id, client_id, voter.voted_at, None)
+
+
+def _own_savepoint(batched: bool) -> Any:
+    """A savepoint for the cast's rows, so that a concurrent duplicate (the unique client id)
+    is answered as a duplicate. A cast batched by `cabinet.group_commit` already runs in a
+    savepoint of its own: there a clash fails the batch, which runs each cast again alone."""
+    return contextlib.nullcontext() if batched else db.session.begin_nested()
 
 
 def _recheck_open(poll: Poll) -> None:

@@ -38,9 +38,10 @@ def register_sockets() -> None:
         )
         return {"poll": poll_payload(poll)}
 
-    @socket_event("vote.cast", schema=CastSchema)
+    @socket_event("vote.cast", schema=CastSchema, batched=True)
     def cast(data: dict[str, Any]) -> dict[str, Any]:
-        """A member casts; acked with a receipt only once the cast is committed."""
+        """A member casts; acked with a receipt only once the cast is committed (casts that
+        arrive together share one commit: `cabinet.group_commit`)."""
         poll = load_poll(data["poll_id"], need="vote")
         refuse_plain_secret(poll, data)
         receipt = cast_vote(

@@ -12,9 +12,11 @@ import threading
 import uuid
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from cabinet.db import db, run_unit_of_work, utcnow
+from cabinet.group_commit import GroupCommit
 from cabinet.users.models import CabinetSeat, Role, User
 from meetings.live import services as live
 from meetings.live.models import AttendanceMode
@@ -37,7 +39,14 @@ def _cabinet(n: int, password_hash: str) -> list[int]:
     return [u.id for u in users]
 
 
-def test_thirty_parallel_casts_plus_thirty_duplicates(app, committed_db, password_hash):
+@pytest.mark.parametrize("unit_of_work", ["alone", "group commit"])
+def test_thirty_parallel_casts_plus_thirty_duplicates(
+    app, committed_db, password_hash, unit_of_work
+):
+    """Each cast alone (`run_unit_of_work`) or batched as `vote.cast` batches them
+    (`cabinet.group_commit`): same receipts, nothing lost or doubled."""
+    batcher = GroupCommit()
+    run = run_unit_of_work if unit_of_work == "alone" else batcher.run
     ids = _cabinet(30, password_hash)
     meeting = Meeting(
         title="Phiên họp",
@@ -75,7 +84,7 @@ def test_thirty_parallel_casts_plus_thirty_duplicates(app, committed_db, passwor
             try:
                 barrier.wait()
                 user = db.session.get(User, uid)
-                receipt = run_unit_of_work(
+                receipt = run(
                     lambda: polls.cast_vote(db.session.get(Poll, poll_id), user, choice, client_id)
                 )
                 with lock:
@@ -102,3 +111,5 @@ def test_thirty_parallel_casts_plus_thirty_duplicates(app, committed_db, passwor
     db.session.commit()
     assert (result.approve, result.disapprove, result.abstain, result.not_voted) == (20, 7, 3, 0)
     assert result.passed and result.decided_by == "majority"
+    if unit_of_work == "group commit":
+        assert batcher.stats.units == 60

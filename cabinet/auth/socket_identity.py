@@ -1,0 +1,105 @@
+"""The signed-in person of a socket, loaded once per connection instead of once per event.
+
+Flask-Login reloads the person for every Socket.IO event (the user row, its roles, the
+server-side session record: three queries before a cast even starts). A socket keeps the
+cookie it connected with, so its person is checked once, at `connect`, and a detached copy is
+kept in the socket's WSGI environ (which lives as long as the connection). Each later event
+merges that copy into its own session without a query.
+
+The copy is dropped, and the next event checks the database again, when:
+
+* anything that can end or change a sign-in is written in this process: a user's session
+  token, `active` flag or roles, a session record revoked (`identity_epoch` moves on);
+* an eviction order reaches this worker (`cabinet.realtime.apply_eviction` calls `forget_all`):
+  a sign-out, deactivation, password or role change on another worker;
+* the session record's expiry time passes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from cabinet.auth.models import SessionRecord
+from cabinet.db import db, utcnow
+from cabinet.users.models import User, UserRole
+
+_KEY = "ecabinet.identity"
+_epoch = itertools.count(1)
+_current = {"epoch": 0}
+
+
+def identity_epoch() -> int:
+    """Moves on whenever a cached identity may have become wrong."""
+    return _current["epoch"]
+
+
+def forget_all() -> None:
+    """Every socket checks its person again on its next event."""
+    _current["epoch"] = next(_epoch)
+
+
+def cached_person(session_id: str) -> User | None:
+    """This socket's person, merged into the current session without a query; None when the
+    socket has none cached (an HTTP request, the first event, or after `forget_all`)."""
+    if not has_request_context() or getattr(request, "sid", None) is None:
+        return None
+    cached = request.environ.get(_KEY)
+    if cached is None:
+        return None
+    cookie_id, epoch, expires_at, template = cached
+    if cookie_id != session_id or epoch != identity_epoch() or expires_at <= utcnow():
+        request.environ.pop(_KEY, None)
+        return None
+    return db.session.merge(template, load=False)
+
+
+def remember_person(session_id: str, user: User, expires_at: datetime) -> None:
+    """Keep a detached copy of the checked person for this socket's later events."""
+    if not has_request_context() or getattr(request, "sid", None) is None:
+        return
+    request.environ[_KEY] = (session_id, identity_epoch(), expires_at, _detached_copy(user))
+
+
+def _detached_copy(user: User) -> User:
+    copy = _copy_row(User, user)
+    set_committed_value(copy, "role_rows", [_copy_row(UserRole, row) for row in user.role_rows])
+    return copy
+
+
+def _copy_row(model: type[Any], row: Any) -> Any:
+    copy = model(**{attr.key: getattr(row, attr.key) for attr in inspect(model).column_attrs})
+    make_transient_to_detached(copy)
+    return copy
+
+
+_WATCHED = {User: ("session_token", "active"), UserRole: None, SessionRecord: None}
+
+
+@event.listens_for(Session, "after_flush")
+def _sign_ins_changed(session: Session, flush_context: Any) -> None:
+    for obj in itertools.chain(session.dirty, session.deleted, session.new):
+        watched = _WATCHED.get(type(obj), ())
+        if watched == ():
+            continue
+        if obj in session.new and type(obj) is not UserRole:
+            continue  # a new person or a new sign-in changes nobody's cached identity
+        if watched is None or any(
+            inspect(obj).attrs[name].history.has_changes() for name in watched
+        ):
+            forget_all()
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _sign_ins_updated(state: Any) -> None:
+    """Bulk UPDATE/DELETE statements (session records revoked, pruned) skip the flush."""
+    mapper = state.bind_mapper
+    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ in _WATCHED:
+        forget_all()

@@ -1,0 +1,189 @@
+"""Group commit: units of work that arrive together share one transaction and one commit.
+
+The unit of work of one request commits once (`cabinet.db.run_unit_of_work`). When hundreds
+of tablets cast at the same instant, a commit (and the audit chain's head row, which every
+transaction that audits updates) per cast makes them wait for each other, one by one. Here
+the units that arrive while a batch is being written are queued; the first of them leads:
+it takes the whole queue, runs each unit in its own savepoint of one transaction, commits once
+(one audit-chain head update for the batch, each unit its own chained entry, in order), then
+hands every unit its result. A lone unit is hardly delayed: it finds the queue empty, yields
+for a millisecond (so that the events that arrived with it join), and leads its batch. Units
+that arrive while a batch is written form the next batch, led by the first of them.
+
+Same guarantees as `run_unit_of_work`, per unit:
+
+* a unit's result is handed back only after the commit that holds its writes;
+* a unit that raises a `DomainError` (a refusal) is rolled back to its savepoint, answered
+  with its error, and the others of the batch commit without it;
+* when anything else goes wrong (the commit fails, a statement breaks the transaction,
+  SQLite is busy), nothing of the batch is kept and each unit that was not refused runs again
+  alone, through `run_unit_of_work` — it is answered by that run, never by the failed batch.
+
+Each unit runs in the leader's greenlet (one database session for the batch) but inside a
+copy of its own caller's context (`contextvars`): its request, its signed-in person, its
+remote address are its own. Units must therefore be idempotent up to their commit, which
+every service is (nothing leaves before the commit: emits and mail wait for it).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from cabinet.db import db, run_unit_of_work
+from cabinet.errors import DomainError
+
+T = TypeVar("T")
+
+#: At most this many units per transaction: beyond it the first acks would wait for the last
+#: (a burst of 50 on the loaded bench machine came back as one batch, every ack at the end).
+MAX_BATCH = 32
+#: How long a new leader lets the units that arrive with it join its batch. Under gevent a
+#: greenlet that never waits (SQLite statements do not) would otherwise run its unit before
+#: the other events already received were even read: every batch would be a batch of one.
+GATHER_SECONDS = 0.001
+
+
+@dataclass
+class _Unit(Generic[T]):
+    work: Callable[[], T]
+    context: contextvars.Context
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False  # set (with `done`) when this unit must lead the next batch
+    finished: bool = False
+    result: Any = None
+    error: BaseException | None = None
+    refused: bool = False  # the error is a refusal from the batch: final, not retried
+
+
+@dataclass
+class BatchStats:
+    """What the batches did (tests and benches read it; counters only)."""
+
+    batches: int = 0
+    units: int = 0
+    largest: int = 0
+    retried: int = 0
+
+    def reset(self) -> None:
+        """Back to zero."""
+        self.batches = self.units = self.largest = self.retried = 0
+
+
+class GroupCommit:
+    """A per-process queue of units of work, drained in batches by whichever caller leads."""
+
+    def __init__(self, max_batch: int = MAX_BATCH, gather: float = GATHER_SECONDS) -> None:
+        self.max_batch = max_batch
+        self.gather = gather
+        self.stats = BatchStats()
+        self._queue: deque[_Unit[Any]] = deque()
+        self._lock = threading.Lock()
+        self._leading = False
+
+    def run(self, work: Callable[[], T]) -> T:
+        """Run `work` in the next batch and return its result once that batch is committed
+        (or raise its error). Blocks the calling greenlet/thread only."""
+        unit: _Unit[T] = _Unit(work, contextvars.copy_context())
+        with self._lock:
+            self._queue.append(unit)
+            leads = not self._leading
+            if leads:
+                self._leading = True
+        if leads:
+            time.sleep(self.gather)  # yields: the events read meanwhile queue up behind
+        while not leads:
+            unit.done.wait()
+            if unit.finished:
+                break
+            unit.done.clear()
+            leads = unit.lead  # the previous leader handed the queue over (they queued already)
+        if leads:
+            self._lead()
+        if unit.error is not None:
+            raise unit.error
+        return unit.result  # type: ignore[no-any-return]
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch = [self._queue.popleft() for _ in range(min(len(self._queue), self.max_batch))]
+        try:
+            self._write(batch)
+        finally:
+            with self._lock:
+                following = self._queue[0] if self._queue else None
+                self._leading = following is not None
+            for unit in batch:
+                unit.finished = True
+                unit.done.set()
+            if following is not None:
+                following.lead = True
+                following.done.set()
+
+    def _write(self, batch: list[_Unit[Any]]) -> None:
+        self.stats.batches += 1
+        self.stats.units += len(batch)
+        self.stats.largest = max(self.stats.largest, len(batch))
+        session = db.session
+        try:
+            _begin_write()
+            for unit in batch:
+                try:
+                    with session.begin_nested():
+                        unit.result = unit.context.run(unit.work)
+                except DomainError as error:  # refused: its savepoint is rolled back
+                    unit.error, unit.refused = error, True
+            session.commit()
+        except BaseException as error:
+            session.rollback()
+            if len(batch) == 1 and not batch[0].refused:
+                # Alone: the same retry as any unit of work (SQLite's busy snapshot).
+                self._retry(batch[0], first_error=error)
+                return
+            for unit in batch:
+                unit.result = None
+                if not unit.refused:
+                    self._retry(unit)
+
+    def _retry(self, unit: _Unit[Any], first_error: BaseException | None = None) -> None:
+        """Run one unit alone, in its own transaction; its outcome is that run's."""
+        if first_error is not None and not _may_retry(first_error):
+            unit.error = first_error
+            return
+        self.stats.retried += 1
+        try:
+            unit.result = unit.context.run(run_unit_of_work, unit.work)
+            unit.error = None
+        except BaseException as error:  # handed to the unit's own caller
+            unit.result, unit.error = None, error
+
+
+def _may_retry(error: BaseException) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(error, OperationalError) and "locked" in str(error) and not db.is_postgres
+
+
+def _begin_write() -> None:
+    """SQLite: an explicit transaction, taking the write lock first.
+
+    pysqlite only opens a transaction before a write, so the batch's first SAVEPOINT would open
+    one of its own and its RELEASE would commit every unit separately. `BEGIN IMMEDIATE` makes
+    the batch one transaction and takes the write lock before the batch reads: the reads and the
+    writes see the same snapshot, and no unit fails later on upgrading to a writer.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: The process's queue for the events that write in bursts (votes being cast).
+group_commit = GroupCommit()

@@ -1,0 +1,171 @@
+"""Group commit (`cabinet.group_commit`): units of work that arrive together share one commit.
+
+Real commits from parallel threads (`committed_db`), on SQLite or PostgreSQL. A gate holds the
+first unit inside its batch so that the next units queue up behind it and form one batch of
+their own; every unit checks, from a separate connection, that its write is committed at the
+moment its result is handed back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import event, select
+
+from cabinet.audit import record
+from cabinet.audit.models import AuditEntry
+from cabinet.audit.services import verify_chain
+from cabinet.db import db
+from cabinet.errors import Conflict
+from cabinet.group_commit import GroupCommit
+
+ACTION = "test.batched"
+
+
+def committed_units() -> list[int]:
+    """The units whose audit entry is committed (read on a connection of its own), by seq."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(
+            select(AuditEntry.data).where(AuditEntry.action == ACTION).order_by(AuditEntry.seq)
+        )
+        return [data["i"] for (data,) in rows]
+
+
+def unit(i: int, *, fail: Callable[[], None] | None = None) -> Callable[[], int]:
+    def work() -> int:
+        record(ACTION, data={"i": i}, actor=None)
+        if fail is not None:
+            fail()
+        return i
+
+    return work
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    done = threading.Event()
+    for _ in range(3000):  # a condition, polled; the bound is generous (30 s)
+        if condition():
+            return
+        done.wait(0.01)
+    raise AssertionError("condition never became true")
+
+
+class Burst:
+    """A first unit held inside its batch, then `units` queued behind it, then released."""
+
+    def __init__(self, app: Any, units: dict[int, Callable[[], int]]) -> None:
+        self.app, self.units = app, units
+        self.batcher = GroupCommit()
+        self.outcome: dict[int, tuple[str, Any, bool]] = {}
+        self.gate, self.entered = threading.Event(), threading.Event()
+
+    def first(self) -> int:
+        self.entered.set()
+        assert self.gate.wait(30)
+        record(ACTION, data={"i": 0}, actor=None)
+        return 0
+
+    def _submit(self, i: int, work: Callable[[], int]) -> threading.Thread:
+        def go() -> None:
+            with self.app.app_context():
+                try:
+                    result = self.batcher.run(work)
+                except Exception as error:  # noqa: BLE001 (the outcome is asserted)
+                    self.outcome[i] = ("error", error, i in committed_units())
+                else:
+                    self.outcome[i] = ("ok", result, i in committed_units())
+
+        thread = threading.Thread(target=go)
+        thread.start()
+        return thread
+
+    def run(self) -> dict[int, tuple[str, Any, bool]]:
+        threads = [self._submit(0, self.first)]
+        assert self.entered.wait(30)
+        threads += [self._submit(i, work) for i, work in self.units.items()]
+        wait_until(lambda: len(self.batcher._queue) == len(self.units))
+        self.gate.set()
+        for thread in threads:
+            thread.join(60)
+        return self.outcome
+
+
+@pytest.fixture
+def head_updates(app):
+    """How many statements updated the audit chain's head."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE AUDIT_HEAD"):
+            seen.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def test_units_arriving_together_share_one_commit_each_answered_after_it(
+    app, committed_db, head_updates
+):
+    burst = Burst(app, {i: unit(i) for i in range(1, 5)})
+    outcome = burst.run()
+
+    # Every unit got its own result, and its write was committed when it got it.
+    assert outcome == {i: ("ok", i, True) for i in range(5)}
+    # The held unit alone, then the four that queued behind it, together.
+    stats = burst.batcher.stats
+    assert (stats.batches, stats.units, stats.largest, stats.retried) == (2, 5, 4, 0)
+    # One head update per batch (two statements each), not one per unit.
+    assert len(head_updates) == 4
+    # Each unit its own entry, chained in order, none twice.
+    assert sorted(committed_units()) == [0, 1, 2, 3, 4]
+    assert verify_chain(db.session).ok
+
+
+def test_a_refused_unit_does_not_take_the_others_of_its_batch_down(app, committed_db):
+    def refuse() -> None:
+        raise Conflict("refused")
+
+    burst = Burst(app, {1: unit(1), 2: unit(2, fail=refuse), 3: unit(3), 4: unit(4)})
+    outcome = burst.run()
+
+    assert outcome[2][0] == "error" and isinstance(outcome[2][1], Conflict)
+    assert outcome[2][2] is False  # its write was rolled back with its savepoint
+    assert {i: outcome[i] for i in (0, 1, 3, 4)} == {i: ("ok", i, True) for i in (0, 1, 3, 4)}
+    assert burst.batcher.stats.retried == 0  # a refusal is an answer, not a failure
+    assert sorted(committed_units()) == [0, 1, 3, 4]
+
+
+def test_a_broken_batch_is_rolled_back_and_its_units_run_again_alone(app, committed_db):
+    """A unit that breaks the transaction (not a refusal): nothing of the batch is kept and each
+    unit runs again in a transaction of its own; every one answered by its own run, none lost,
+    none doubled."""
+    runs = {"flaky": 0}
+
+    def flaky() -> None:  # breaks the batch, then succeeds alone
+        runs["flaky"] += 1
+        if runs["flaky"] == 1:
+            raise RuntimeError("transient")
+
+    def broken() -> None:
+        raise RuntimeError("always")
+
+    burst = Burst(app, {1: unit(1), 2: unit(2, fail=flaky), 3: unit(3, fail=broken), 4: unit(4)})
+    outcome = burst.run()
+
+    assert outcome[3][0] == "error" and str(outcome[3][1]) == "always" and outcome[3][2] is False
+    assert {i: outcome[i] for i in (0, 1, 2, 4)} == {i: ("ok", i, True) for i in (0, 1, 2, 4)}
+    assert burst.batcher.stats.retried == 4  # the four units of the broken batch, alone
+    assert sorted(committed_units()) == [0, 1, 2, 4]
+    assert verify_chain(db.session).ok
+
+
+def test_a_lone_unit_leads_its_own_batch_at_once(app, committed_db):
+    batcher = GroupCommit()
+    assert batcher.run(unit(7)) == 7
+    assert committed_units() == [7]
+    assert (batcher.stats.batches, batcher.stats.largest) == (1, 1)

@@ -1,0 +1,98 @@
+"""What a join and a cast cost, counted (not timed): the statements they run.
+
+A join shows the last result's counts only: it must not read the entitled and choices lists
+of past votes, and it must cost the same after 1 or 4 closed votes. A socket checks its person
+once per connection, not once per event, until a sign-in changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from cabinet.db import db
+from tests.voting.polls.helpers import check_in
+from voting.polls import services as polls
+from voting.polls.models import PollKind
+from voting.rules import Choice
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement run meanwhile (on the test's connection)."""
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def close_votes(session, count: int) -> list[int]:
+    """`count` votes opened, cast by every member present and closed, through the services."""
+    meeting, cab = session.meeting, session.cab
+    ids = []
+    for n in range(count):
+        poll = polls.open_poll(
+            meeting, cab.chair, item=session.items[0], question=f"Câu {n}?", kind=PollKind.OPEN
+        )
+        for member in cab.members:
+            polls.cast_vote(poll, member, Choice.APPROVE, uuid.uuid4().hex)
+        polls.close_poll(poll, cab.chair)
+        ids.append(poll.id)
+    db.session.commit()  # (the test's savepoint) its audit entries written now, not in the join
+    db.session.expire_all()  # the join loads what it needs, as a fresh process would
+    return ids
+
+
+def test_a_join_reads_the_last_result_counts_only_whatever_the_history(session, join):
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    member = cab.members[3]
+
+    first = close_votes(session, 1)
+    with statements() as after_one:
+        _, ack = join(member, meeting)
+    assert ack["state"]["live"]["last_result"]["id"] == first[-1]
+
+    more = close_votes(session, 3)
+    with statements() as after_four:
+        _, ack = join(member, meeting)
+    last = ack["state"]["live"]["last_result"]
+    assert last["id"] == more[-1] and last["result"]["approve"] == len(cab.members)
+    assert "entitled" not in last["result"] and "choices" not in last["result"]
+
+    # The same statements after 4 closed votes as after 1: no per-vote query.
+    assert len(after_four) == len(after_one)
+    # No statement reads the past votes' entitled or choices lists.
+    read_lists = [s for s in after_one + after_four if "poll_results.entitled" in s]
+    assert read_lists == []
+    assert not [s for s in after_one + after_four if "poll_results.choices" in s]
+
+
+def test_a_socket_checks_its_person_once_per_connection(session, join):
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    sio, _ = join(cab.members[0], meeting)
+
+    with statements() as seen:
+        ack = sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
+    assert ack["ok"]
+    # Neither the person nor their session record is read again (Flask-Login would, per event).
+    assert [s for s in seen if "FROM users WHERE users.id = " in s] == []
+    assert [s for s in seen if "FROM user_sessions" in s] == []
+
+    # A sign-in change in this process (the token rotated) drops every cached person: the next
+    # event checks the database again, and is refused.
+    cab.members[0].session_token = "rotated"
+    db.session.flush()
+    ack = sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
+    assert ack["ok"] is False and ack["error"]["code"] == "unauthorized"
