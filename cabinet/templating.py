@@ -25,15 +25,16 @@ def local_time(value: datetime | str | None) -> str:
 
 
 def vn_date(moment: datetime | date | None) -> str:
-    """The Decree 30 date: "ngày 05 tháng 3 năm 2026"."""
-    return dates.decree30_date(moment)
+    """The Decree 30 date: "ngày 05 tháng 3 năm 2026" ("5 March 2026" on an English page; the
+    records are rendered with the Vietnamese locale forced, so they keep the Decree 30 form)."""
+    return dates.ui_date(moment)
 
 
 #: name -> function, available both as a filter and as a global function in every template.
 DATE_HELPERS = {
     "local_time": local_time,
     "vn_date": vn_date,
-    "vn_datetime": dates.vn_datetime,
+    "vn_datetime": dates.ui_datetime,  # in the language of the page
 }
 
 

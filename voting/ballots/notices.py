@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from cabinet.audit import record
 from cabinet.config import settings
-from cabinet.dates import vn_datetime
+from cabinet.dates import ui_datetime as vn_datetime
 from cabinet.db import db, utcnow
 from cabinet.errors import TooManyRequests
 from cabinet.mail import send_mail

@@ -20,7 +20,7 @@ from voting.ballots.board import board as board_of
 from voting.ballots.models import BallotStatus, ConclusionOutcome
 from voting.ballots.notices import remind_member
 from voting.ballots.schemas import ConclusionInputSchema, ProposalInputSchema
-from voting.ballots.summary import outcome_text, question_results, summary_pdf_bytes
+from voting.ballots.summary import outcome_label, question_results, summary_pdf_bytes
 from voting.ballots.views.common import bp
 
 
@@ -70,7 +70,7 @@ def summary(ballot_id: int):
         "ballots/summary.html",
         ballot=ballot,
         results=question_results(ballot),
-        outcome_text=outcome_text,
+        outcome_text=outcome_label,
         can_manage=ballot.can_manage(user),
         can_conclude=ballot.status is BallotStatus.CLOSED and ballot.can_conclude(user),
         outcomes=list(ConclusionOutcome),
