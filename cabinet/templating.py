@@ -1,4 +1,5 @@
-"""What every template may use: the dates of `cabinet.dates`, the locale, `has_endpoint`.
+"""What every template may use: the dates of `cabinet.dates`, the locale, `has_endpoint`, the
+glossary of labels (`glossary.DRAFT`...) and the `office` filter (title and ministry).
 
 Registered once by the core, so feature packages format dates the same way and never register
 their own copies: `{{ moment | vn_datetime }}` or `{{ vn_datetime(moment) }}`.
@@ -11,7 +12,7 @@ from datetime import date, datetime
 from flask import Flask
 from flask_babel import get_locale
 
-from cabinet import dates
+from cabinet import dates, glossary
 
 
 def local_time(value: datetime | str | None) -> str:
@@ -48,6 +49,9 @@ def register_template_helpers(app: Flask) -> None:
         app.add_template_filter(fn, name)
         app.add_template_global(fn, name)
     app.add_template_global(has_endpoint, "has_endpoint")  # also inside imported macros
+    # One vocabulary (docs/glossary.md) and one way to name a person's office, in every template.
+    app.add_template_global(glossary, "glossary")
+    app.add_template_filter(glossary.office, "office")
 
     @app.context_processor
     def template_globals():
