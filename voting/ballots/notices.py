@@ -149,6 +149,26 @@ def remind_member(ballot: Ballot, user: User, *, by: User, now: datetime | None 
     )
 
 
+def remind_all(ballot: Ballot, *, by: User, now: datetime | None = None) -> list[User]:
+    """Remind every voting member who has not submitted and was not reminded in the last hour;
+    the members reminded (each reminder audited and mailed as the one-click one)."""
+    now = now or utcnow()
+    if ballot.status is not BallotStatus.SENT:
+        raise BallotStateError(_l("Chỉ nhắc thành viên chưa trả lời của phiếu đang lấy ý kiến."))
+    submitted = {uid for uid, r in responses_by_user(ballot).items() if r.submitted}
+    last = last_reminders(ballot)
+    reminded = []
+    for recipient in ballot.recipients:
+        user = recipient.user
+        if not recipient.votes or user.id in submitted:
+            continue
+        if user.id in last and now - last[user.id] < MANUAL_REMINDER_INTERVAL:
+            continue
+        remind_member(ballot, user, by=by, now=now)
+        reminded.append(user)
+    return reminded
+
+
 def due_reminder_kind(ballot: Ballot, now: datetime) -> str | None:
     """The automatic reminder due now: the latest offset whose moment has passed, if any.
 

@@ -18,7 +18,7 @@ from voting.ballots.access import load_ballot
 from voting.ballots.answers import all_answered
 from voting.ballots.board import board as board_of
 from voting.ballots.models import BallotStatus, ConclusionOutcome
-from voting.ballots.notices import remind_member
+from voting.ballots.notices import remind_all, remind_member
 from voting.ballots.schemas import ConclusionInputSchema, ProposalInputSchema
 from voting.ballots.summary import outcome_label, question_results, summary_pdf_bytes
 from voting.ballots.views.common import bp
@@ -45,6 +45,19 @@ def remind(ballot_id: int, user_id: int):
     member = get_or_404(User, user_id)
     remind_member(ballot, member, by=current_person())
     flash(_("Đã gửi nhắc nhở tới %(name)s.", name=member.name), "success")
+    return redirect(url_for("ballots.board", ballot_id=ballot.id))
+
+
+@bp.post("/<int:ballot_id>/remind-all")
+@roles_required(Role.SECRETARIAT)
+def remind_everyone(ballot_id: int):
+    """Remind at once every member who has not answered (skipping those reminded this hour)."""
+    ballot = load_ballot(ballot_id, need="manage")
+    reminded = remind_all(ballot, by=current_person())
+    if reminded:
+        flash(_("Đã gửi nhắc nhở tới %(n)s thành viên chưa trả lời.", n=len(reminded)), "success")
+    else:
+        flash(_("Không còn ai cần nhắc: mọi người đã trả lời hoặc vừa được nhắc."), "info")
     return redirect(url_for("ballots.board", ballot_id=ballot.id))
 
 
