@@ -128,7 +128,11 @@ class Settings:
             smtp_password=env.text("SMTP_PASSWORD", "") or None,
             smtp_starttls=env.boolean("SMTP_STARTTLS", False),
             mail_from=env.email("MAIL_FROM", "ecabinet@localhost"),
-            public_url=env.url("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+            # Mails link to the port the server really listens on unless told otherwise.
+            public_url=env.url(
+                "PUBLIC_URL",
+                f"http://127.0.0.1:{env.integer('PORT', 5000, minimum=1, maximum=65535)}",
+            ).rstrip("/"),
             timestamp_url=env.optional_url("TIMESTAMP_URL", ("http://", "https://"))
             or (None if pades_level == "b-b" else f"{pki_url}/tsa"),
             pki_url=pki_url,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_babel import get_locale
+
 from cabinet.config import settings
 
 WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
@@ -61,3 +63,55 @@ def vn_datetime(moment: datetime | None) -> str:
         return ""
     at = local(moment)
     return f"{vn_time(at)}, {WEEKDAYS_VI[at.weekday()]}, {decree30_date(at)}"
+
+
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def en_date(moment: datetime | date | None) -> str:
+    """'5 March 2026' (the English form of a Decree 30 date), local day."""
+    if moment is None:
+        return ""
+    day = _as_local(moment)
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def en_datetime(moment: datetime | None) -> str:
+    """'17:00, Monday, 9 March 2026' (deadlines, notices in English), local time."""
+    if moment is None:
+        return ""
+    at = local(moment)
+    return f"{at:%H:%M}, {WEEKDAYS_EN[at.weekday()]}, {en_date(at)}"
+
+
+def _english() -> bool:
+    """True when the page or mail being written is in English (Vietnamese outside a request)."""
+    try:
+        chosen = get_locale()
+    except RuntimeError:  # no application context: Vietnamese, the default
+        return False
+    return chosen is not None and chosen.language == "en"
+
+
+def ui_date(moment: datetime | date | None) -> str:
+    """A date for people, in the language of the page: Decree 30 form or '5 March 2026'."""
+    return en_date(moment) if _english() else decree30_date(moment)
+
+
+def ui_datetime(moment: datetime | None) -> str:
+    """A deadline or notice time in the language of the page (Vietnamese or English)."""
+    return en_datetime(moment) if _english() else vn_datetime(moment)

@@ -82,13 +82,7 @@ DONE_ANSWERS = [
         "còn đủ để thực hiện thủ tục thông thường.",
     ),
     ("vpcp", "agree", "agree", ""),
-    ("bldtbxh", "agree", "agree", ""),
-    (
-        "btttt",
-        "agree",
-        "disagree",
-        "Đề nghị giảm thuế cả dịch vụ viễn thông để thúc đẩy kinh tế số.",
-    ),
+    ("ptt.thanh", "agree", "agree", ""),
 ]
 
 

@@ -22,13 +22,13 @@ from voting.polls.models import PollKind
 
 SPEAKERS = [
     ["nhnn", "bct", "bnnmt", "ptt.ha"],
-    ["btp", "bldtbxh", "nhnn"],
-    ["bgtvt", "bnnmt", "ptt.thang"],
-    ["tt.bkhcn", "btttt", "bca"],
+    ["btp", "bnv", "nhnn"],
+    ["bdttg", "bnnmt", "ptt.thang"],
+    ["tt.bkhcn", "bct", "bca"],
     ["bnv", "bgddt"],
 ]
 # Open vote on item 2: everyone present approves except these.
-OPEN_VOTE = {"bldtbxh": "disapprove", "bgtvt": "abstain"}
+OPEN_VOTE = {"bnv": "disapprove", "bdttg": "abstain"}
 # Secret vote on item 5: how many of each choice (the rest approve). No voter is named.
 SECRET_VOTE = {"disapprove": 2, "abstain": 2}
 

@@ -1,6 +1,10 @@
 """The demo cabinet: a realistic (fictional) Vietnamese government for first runs and demos.
 
-Names are invented; offices follow the structure of the Government of Viet Nam.
+Names are invented; offices follow the structure of the Government of Viet Nam since the 2025
+reorganisation (Resolution 176/2025/QH15): 14 ministries and 3 ministry-level agencies. The
+ministries merged that year (Kế hoạch và Đầu tư, Lao động - Thương binh và Xã hội, Thông tin và
+Truyền thông, Giao thông vận tải, Tài nguyên và Môi trường, Nông nghiệp và Phát triển nông thôn,
+Ủy ban Dân tộc) do not appear.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ CABINET = [
     ("Võ Văn Quang", "Phó Thủ tướng", "Chính phủ", "ptt.quang", set()),
     ("Hoàng Minh Tuấn", "Phó Thủ tướng", "Chính phủ", "ptt.tuan", set()),
     ("Đặng Thị Lan Anh", "Phó Thủ tướng", "Chính phủ", "ptt.lananh", set()),
+    ("Nguyễn Chí Thành", "Phó Thủ tướng", "Chính phủ", "ptt.thanh", set()),
     ("Bùi Quang Vinh", "Bộ trưởng", "Bộ Quốc phòng", "bqp", set()),
     ("Ngô Xuân Trường", "Bộ trưởng", "Bộ Công an", "bca", set()),
     ("Đỗ Thị Mai Phương", "Bộ trưởng", "Bộ Ngoại giao", "bng", set()),
@@ -40,17 +45,14 @@ CABINET = [
     ("Tô Thị Hải Yến", "Thống đốc", "Ngân hàng Nhà nước Việt Nam", "nhnn", set()),
     ("Quách Minh Đức", "Tổng Thanh tra Chính phủ", "Thanh tra Chính phủ", "ttcp", set()),
     ("Đinh Công Bằng", "Bộ trưởng, Chủ nhiệm", "Văn phòng Chính phủ", "vpcp", set()),
-    ("Hà Văn Phúc", "Bộ trưởng", "Bộ Lao động, Thương binh và Xã hội", "bldtbxh", set()),
-    ("La Thị Minh Châu", "Bộ trưởng", "Bộ Thông tin và Truyền thông", "btttt", set()),
-    ("Khổng Văn Tài", "Bộ trưởng", "Bộ Giao thông vận tải", "bgtvt", set()),
 ]
 
 # Vice-ministers who may attend in place of their minister (index into CABINET).
 DEPUTIES = [
-    (8, "Nguyễn Văn Tiến", "Thứ trưởng", "Bộ Công an", "tt.bca"),
-    (12, "Trần Thị Bảo Ngọc", "Thứ trưởng", "Bộ Tài chính", "tt.btc"),
-    (17, "Lê Hoàng Nam", "Thứ trưởng", "Bộ Khoa học và Công nghệ", "tt.bkhcn"),
-    (19, "Phạm Thị Thu Hằng", "Thứ trưởng", "Bộ Y tế", "tt.byt"),
+    (9, "Nguyễn Văn Tiến", "Thứ trưởng", "Bộ Công an", "tt.bca"),
+    (13, "Trần Thị Bảo Ngọc", "Thứ trưởng", "Bộ Tài chính", "tt.btc"),
+    (18, "Lê Hoàng Nam", "Thứ trưởng", "Bộ Khoa học và Công nghệ", "tt.bkhcn"),
+    (20, "Phạm Thị Thu Hằng", "Thứ trưởng", "Bộ Y tế", "tt.byt"),
 ]
 
 STAFF = [

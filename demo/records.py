@@ -120,9 +120,9 @@ def draft_minutes(people: People, meeting: Any, day: date) -> None:
     clock.set(at(day + timedelta(days=2), "14:05"))
     comment = records.add_comment(
         minutes,
-        people["bldtbxh"],
+        people["bnv"],
         item_id=content["items"][1]["item_id"],
-        text="Đề nghị ghi rõ: Bộ Lao động, Thương binh và Xã hội đề nghị nâng mức giảm trừ cho "
+        text="Đề nghị ghi rõ: Bộ Nội vụ đề nghị nâng mức giảm trừ cho "
         "người phụ thuộc và cân nhắc mốc hiệu lực của Luật.",
     )
     clock.set(at(day + timedelta(days=3), "10:15"))

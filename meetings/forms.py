@@ -30,7 +30,19 @@ def people_choices() -> dict[str, list[User]]:
         for u in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
         if u.id not in member_ids
     ]
-    return {"members": members, "others": others}
+    return {"members": members, "others": others, "reader_groups": reader_groups(members, others)}
+
+
+def reader_groups(members: list[User], others: list[User]) -> list[tuple[Any, list[User]]]:
+    """Who may be named as a reader of a classified paper, grouped as the secretariat thinks of
+    them: members, deputies, the secretariat's staff, invitees. Accounts that only operate the
+    system (admins) read no papers and are not offered."""
+    groups: list[tuple[Any, list[User]]] = [(Role.MEMBER.label, members)]
+    for role in (Role.DEPUTY, Role.SECRETARIAT, Role.INVITEE):
+        found = [u for u in others if role in u.roles]
+        others = [u for u in others if role not in u.roles]
+        groups.append((role.label, found))
+    return [(label, people) for label, people in groups if people]
 
 
 def form_errors(error: ValidationFailed) -> dict[str, list[str]]:

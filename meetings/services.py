@@ -33,6 +33,7 @@ from meetings.audience import every_person_id, evict_who_lost
 from meetings.events import announce
 from meetings.live.session import close_session
 from meetings.models import Meeting, MeetingParticipant, MeetingState, ParticipantRole
+from meetings.notices import notify_invitees
 from meetings.papers import (  # noqa: F401  (re-exported)
     add_paper,
     add_version,
@@ -127,6 +128,8 @@ def update_meeting(meeting: Meeting, data: dict[str, Any], *, actor: User) -> Me
     db.session.flush()
     record("meeting.updated", meeting, data={"fields": changed}, actor=actor)
     announce("meeting.updated", meeting, meeting=meeting_dict(meeting), fields=changed)
+    if {"starts_at", "ends_at", "place"} & set(changed):
+        notify_invitees(meeting, "moved")
     return meeting
 
 
@@ -157,6 +160,7 @@ def publish_meeting(meeting: Meeting, *, actor: User) -> list[Any]:
         warnings.append(_l("Chương trình họp chưa có nội dung nào."))
         codes.append("empty_agenda")
     change_state(meeting, MeetingState.PUBLISHED, actor=actor, data={"warnings": codes})
+    notify_invitees(meeting, "published")
     return warnings
 
 

@@ -45,6 +45,8 @@ from voting.ballots.models import Ballot, BallotStatus
 from voting.ballots.summary import ballot_record
 
 CLOSED_STATES = (MeetingState.CLOSED, MeetingState.ARCHIVED)
+#: The first revision's note, stored in Vietnamese; pages translate it (records' catalog).
+DRAFTED_NOTE = "Dự thảo tạo tự động từ diễn biến phiên họp"
 
 
 class SessionNotClosed(InvalidState):
@@ -92,7 +94,7 @@ def draft_minutes(
             number=1,
             author_id=getattr(author, "id", None),
             changes=[],
-            note="Dự thảo tạo tự động từ diễn biến phiên họp",
+            note=DRAFTED_NOTE,
         )
     )
     db.session.add(minutes)

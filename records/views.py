@@ -32,7 +32,7 @@ from records.access import (
     load_pdf_to_verify,
     load_session,
 )
-from records.compose.fields import editable_fields
+from records.compose.fields import editable_fields, field_label
 from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
 from records.render import render_decision, render_minutes
 from records.signing import identity_of, signer_role, store
@@ -118,6 +118,7 @@ def minutes(meeting_id: int):
         minutes=record,
         c=record.content,
         fields=editable_fields(record.content),
+        field_label=field_label,
         can_edit=record.can_edit(user) and record.is_editable,
         can_comment=record.state == RecordState.CIRCULATED and record.can_comment(user),
         comments=comments,

@@ -18,6 +18,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -228,4 +229,11 @@ def set_locale():
     session["locale"] = locale
     if current_user.is_authenticated:
         current_person().locale = locale
+        with force_locale(locale):  # said in the language just chosen
+            flash(
+                _(
+                    "Đã lưu ngôn ngữ vào tài khoản: mọi thiết bị anh/chị đăng nhập sẽ dùng ngôn ngữ này."
+                ),
+                "info",
+            )
     return redirect(_safe_next(request.form.get("next")) or url_for("core.index"))

@@ -11,6 +11,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cabinet.db import Base, str_enum, utcnow
+from cabinet.glossary import office
 
 
 class Role(StrEnum):
@@ -99,6 +100,11 @@ class User(Base):
                 self.role_rows.remove(row)
         for role in roles - set(current):
             self.role_rows.append(UserRole(role=role))
+
+    @property
+    def office(self) -> str:
+        """Title and ministry in one line ("Bộ trưởng, Bộ Tư pháp"), as every page names a person."""
+        return office(self)
 
     @property
     def role_labels(self) -> list[str]:

@@ -312,8 +312,8 @@ class SeatAttendance:
 
     @property
     def title(self) -> str:
-        """The seat holder's title (Bộ trưởng Bộ ...)."""
-        return self.seat.member.title
+        """The seat holder's title and ministry ("Bộ trưởng, Bộ Tư pháp")."""
+        return self.seat.member.office
 
     @property
     def designated_deputy(self) -> User | None:

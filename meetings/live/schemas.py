@@ -161,7 +161,7 @@ class SpeakingEntrySchema(Schema):
     item_id = fields.Integer()
     user_id = fields.Integer()
     name = fields.String(attribute="user.name")
-    title = fields.String(attribute="user.title")
+    title = fields.String(attribute="user.office")  # title and ministry
     capacity = fields.String(metadata={"enum": [c.value for c in SpeakerCapacity]})
     for_member = fields.String(attribute="for_member.name", allow_none=True, dump_default=None)
     status = fields.String(metadata={"enum": [s.value for s in SpeakerStatus]})

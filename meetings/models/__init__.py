@@ -6,6 +6,7 @@ is importable from `meetings.models`.
 """
 
 from meetings.models.agenda import AgendaItem, item_invitees
+from meetings.models.calendar import CalendarFeed
 from meetings.models.enums import (
     CLASSIFICATION_LABELS,
     FORM_LABELS,
@@ -33,6 +34,7 @@ from meetings.models.meeting import (
 from meetings.models.papers import Paper, PaperRead, PaperReader, PaperVersion
 
 __all__ = [
+    "CalendarFeed",
     "CLASSIFICATION_LABELS",
     "EDITABLE_STATES",
     "FORM_LABELS",

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
+from cabinet import glossary
+
 
 class MeetingKind(StrEnum):
     REGULAR = "regular"
@@ -51,16 +53,16 @@ KIND_LABELS = {
     MeetingKind.URGENT: _l("Phiên họp bất thường"),
 }
 FORM_LABELS = {
-    MeetingForm.IN_ROOM: _l("Họp tập trung"),
-    MeetingForm.ONLINE: _l("Họp trực tuyến"),
-    MeetingForm.HYBRID: _l("Tập trung kết hợp trực tuyến"),
+    MeetingForm.IN_ROOM: glossary.IN_ROOM,
+    MeetingForm.ONLINE: glossary.ONLINE,
+    MeetingForm.HYBRID: glossary.HYBRID,
 }
 STATE_LABELS = {
-    MeetingState.DRAFT: _l("Dự thảo"),
-    MeetingState.PUBLISHED: _l("Đã công bố"),
-    MeetingState.IN_SESSION: _l("Đang họp"),
-    MeetingState.CLOSED: _l("Đã bế mạc"),
-    MeetingState.ARCHIVED: _l("Đã lưu trữ"),
+    MeetingState.DRAFT: glossary.DRAFT,
+    MeetingState.PUBLISHED: glossary.PUBLISHED,
+    MeetingState.IN_SESSION: glossary.IN_SESSION,
+    MeetingState.CLOSED: glossary.MEETING_CLOSED,
+    MeetingState.ARCHIVED: glossary.ARCHIVED,
 }
 ITEM_KIND_LABELS = {
     ItemKind.DECISION: _l("Cho ý kiến quyết định"),

@@ -23,6 +23,7 @@ from cabinet.storage import ContentStore, UploadRejected, check_and_store, conve
 from cabinet.users.models import User
 from meetings.events import announce
 from meetings.models import AgendaItem, Classification, Paper, PaperReader, PaperVersion
+from meetings.notices import notify_invitees
 from meetings.papers.files import PaperWithdrawn, content_store
 from meetings.people import find_users
 from meetings.schemas import MeetingPaperSchema
@@ -127,6 +128,7 @@ def add_paper(
         actor=actor,
     )
     _announce("paper.added", paper)
+    notify_invitees(paper.meeting, "papers")
     return paper
 
 
@@ -150,6 +152,7 @@ def add_version(paper: Paper, upload: FileStorage | None, *, actor: User) -> Pap
         actor=actor,
     )
     _announce("paper.version_added", paper, number=number)
+    notify_invitees(paper.meeting, "papers")
     return version
 
 
@@ -185,4 +188,5 @@ def withdraw_paper(paper: Paper, *, actor: User, reason: str = "") -> Paper:
     db.session.flush()
     record("paper.withdrawn", paper, data={"reason": reason} if reason else None, actor=actor)
     announce("paper.withdrawn", paper.meeting, item_id=paper.item_id, paper_id=paper.id)
+    notify_invitees(paper.meeting, "papers")
     return paper

@@ -6,6 +6,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from flask_babel import gettext
+
 from records.compose.text import plain_text
 
 #: The editable fields of the minutes, as paths into the content.
@@ -24,18 +26,20 @@ def editable_fields(content: dict[str, Any]) -> dict[str, str]:
 
 
 def field_label(content: dict[str, Any], path: str) -> str:
-    """A person-readable name of a field: 'Mục 2 — Kết luận của chủ tọa'."""
+    """A person-readable name of a field, in the reader's language: 'Mục 2 — Kết luận của chủ tọa'."""
     parts = path.split(".")
     if parts[0] == "opening":
-        return "Phần mở đầu"
+        return gettext("Phần mở đầu")
     if parts[0] == "closing":
-        return "Phần kết thúc"
+        return gettext("Phần kết thúc")
     item = content["items"][int(parts[1])]
-    head = f"Mục {item['position']}"
+    n = item["position"]
     if parts[2] == "speakers":
         speaker = item["speakers"][int(parts[3])]
-        return f"{head} — Ý kiến của {speaker['name']}"
-    return f"{head} — " + {"conclusion": "Kết luận của chủ tọa", "decision": "Quyết định"}[parts[2]]
+        return gettext("Mục %(n)s — Ý kiến của %(name)s", n=n, name=speaker["name"])
+    if parts[2] == "conclusion":
+        return gettext("Mục %(n)s — Kết luận của chủ tọa", n=n)
+    return gettext("Mục %(n)s — Quyết định", n=n)
 
 
 def apply_fields(content: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:

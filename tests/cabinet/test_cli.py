@@ -23,7 +23,7 @@ def test_seed_demo_then_audit_verify_passes_and_names_an_edited_entry(app, commi
     runner = app.test_cli_runner()
     result = runner.invoke(args=["cabinet", "seed-demo"])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count(CabinetSeat.id))) == 27
+    assert db.session.scalar(select(func.count(CabinetSeat.id))) == 25  # the 2025 Government
     chair = db.session.scalar(select(User).where(User.email == "thutuong@ecabinet.demo"))
     assert chair.has_role(Role.CHAIR, Role.MEMBER) and chair.title == "Thủ tướng Chính phủ"
     assert sum(1 for u in db.session.scalars(select(User)) if u.has_role(Role.SECRETARIAT)) == 2
@@ -31,7 +31,7 @@ def test_seed_demo_then_audit_verify_passes_and_names_an_edited_entry(app, commi
     assert "thutuong@ecabinet.demo" in result.output and "Chủ tọa" in result.output
     again = runner.invoke(args=["cabinet", "seed-demo"])
     assert "not seeded again" in again.output
-    assert db.session.scalar(select(func.count(User.id))) == 35
+    assert db.session.scalar(select(func.count(User.id))) == 33  # 25 members, 4 deputies, 4 staff
 
     ok = runner.invoke(args=["cabinet", "audit-verify"])
     assert ok.exit_code == 0 and "audit chain OK" in ok.output

@@ -8,6 +8,10 @@ I = {"item_id": 1}  # noqa: E741
 P = {"paper_id": 1}
 
 ROUTES = {
+    "calendar.feed": {"roles": "public", "path_args": {"token": "x"}},
+    "calendar.page": {"roles": "any"},
+    "calendar.renew": {"roles": "any", "method": "POST"},
+    "calendar.revoke": {"roles": "any", "method": "POST"},
     "meetings.my_meetings": {"roles": "any"},
     "meetings.index": {"roles": S},
     "meetings.create": {"roles": S},

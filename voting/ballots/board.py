@@ -71,7 +71,7 @@ def _row(
     return {
         "user_id": user.id,
         "name": user.name,
-        "title": user.title,
+        "title": user.office,  # title and ministry
         "state": state,
         "submitted_at": response.submitted_at if submitted else None,
         "revisions": len(response.revisions) if response else 0,

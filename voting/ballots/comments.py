@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import nh3
 
 #: The limited formatting a comment may carry: no links, no images, no attributes at all.
@@ -20,6 +22,37 @@ def sanitize_comment(html: str | None) -> str:
         strip_comments=True,
     )
     return cleaned.strip()
+
+
+#: Markup an editor produces for plain line breaks and paragraphs: dropped without losing anything.
+HARMLESS_TAGS = frozenset({"div", "span"})
+
+
+class _Inspector(HTMLParser):
+    """Collects the visible text and notes any tag or attribute the comment may not carry."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.refused = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if attrs or (tag not in COMMENT_TAGS and tag not in HARMLESS_TAGS):
+            self.refused = True
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def comment_lost_something(html: str | None) -> bool:
+    """True when sanitizing the comment removed something the member wrote: a script or style
+    and its content, an image, a link, an attribute, a tag the whitelist does not carry."""
+    if not html or "<" not in html:
+        return False
+    inspector = _Inspector()
+    inspector.feed(html)
+    inspector.close()
+    return inspector.refused or len(html) > COMMENT_MAX_CHARS
 
 
 def comment_text(html: str | None) -> str:

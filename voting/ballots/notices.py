@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from cabinet.audit import record
 from cabinet.config import settings
-from cabinet.dates import vn_datetime
+from cabinet.dates import ui_datetime as vn_datetime
 from cabinet.db import db, utcnow
 from cabinet.errors import TooManyRequests
 from cabinet.mail import send_mail
@@ -147,6 +147,26 @@ def remind_member(ballot: Ballot, user: User, *, by: User, now: datetime | None 
     emit_after_commit(
         "ballot.answered", board_update(ballot, user, now), room=board_room(ballot.id)
     )
+
+
+def remind_all(ballot: Ballot, *, by: User, now: datetime | None = None) -> list[User]:
+    """Remind every voting member who has not submitted and was not reminded in the last hour;
+    the members reminded (each reminder audited and mailed as the one-click one)."""
+    now = now or utcnow()
+    if ballot.status is not BallotStatus.SENT:
+        raise BallotStateError(_l("Chỉ nhắc thành viên chưa trả lời của phiếu đang lấy ý kiến."))
+    submitted = {uid for uid, r in responses_by_user(ballot).items() if r.submitted}
+    last = last_reminders(ballot)
+    reminded = []
+    for recipient in ballot.recipients:
+        user = recipient.user
+        if not recipient.votes or user.id in submitted:
+            continue
+        if user.id in last and now - last[user.id] < MANUAL_REMINDER_INTERVAL:
+            continue
+        remind_member(ballot, user, by=by, now=now)
+        reminded.append(user)
+    return reminded
 
 
 def due_reminder_kind(ballot: Ballot, now: datetime) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from cabinet.dates import vn_datetime
+from cabinet.dates import ui_datetime as vn_datetime
 from cabinet.db import utcnow
 from voting.ballots.comments import comment_text
 from voting.ballots.models import AnswerChoice, ConclusionOutcome

@@ -10,7 +10,8 @@ import json
 from typing import Any
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from cabinet.config import settings
@@ -97,10 +98,10 @@ def question_results(ballot: Ballot, nonreply_policy: str | None = None) -> list
 def _chart(counts: dict[str, int], total: int) -> list[dict[str, Any]]:
     """Bar geometry for the inline SVG chart (widths in percent of the whole cabinet)."""
     labels = [
-        ("agree", "Đồng ý", "#1f7a4d"),
-        ("disagree", "Không đồng ý", "#b42318"),
-        ("other", "Ý kiến khác", "#b54708"),
-        ("no_reply", "Không trả lời", "#98a2b3"),
+        ("agree", _l("Đồng ý"), "#1f7a4d"),
+        ("disagree", _l("Không đồng ý"), "#b42318"),
+        ("other", _l("Ý kiến khác"), "#b54708"),
+        ("no_reply", _l("Không trả lời"), "#98a2b3"),
     ]
     return [
         {
@@ -120,6 +121,30 @@ def outcome_text(outcome: Outcome) -> str:
     return (
         f"{verdict}: {outcome.approve}/{outcome.base} ý kiến đồng ý "
         f"(cần tối thiểu {outcome.required}); {DECIDED_BY_TEXT[outcome.decided_by]}."
+    )
+
+
+#: The same reasons for a page in the person's language (the record keeps the Vietnamese above).
+DECIDED_BY_LABELS = {
+    "majority": _l("đạt đa số theo quy định"),
+    "insufficient": _l("không đủ số ý kiến đồng ý theo quy định"),
+    "chair_tie": _l(
+        "số ý kiến đồng ý và không đồng ý bằng nhau, quyết định theo ý kiến của Thủ tướng"
+    ),
+    "no_quorum": _l("không đủ số thành viên"),
+}
+
+
+def outcome_label(outcome: Outcome) -> str:
+    """`outcome_text` in the language of the page (the on-screen summary)."""
+    verdict = gettext("Được thông qua") if outcome.passed else gettext("Không được thông qua")
+    return gettext(
+        "%(verdict)s: %(approve)s/%(base)s ý kiến đồng ý (cần tối thiểu %(required)s); %(why)s.",
+        verdict=verdict,
+        approve=outcome.approve,
+        base=outcome.base,
+        required=outcome.required,
+        why=DECIDED_BY_LABELS[outcome.decided_by],
     )
 
 

@@ -1,6 +1,9 @@
 // The answer form: show when a comment becomes required (disagree / other opinion) and clear a
 // question's error as soon as the member fixes it. The server remains the judge.
+import { attachCommentEditors } from "./comment-editor.js";
+
 const form = document.querySelector("[data-answer-form]");
+attachCommentEditors(form);
 
 function sync(question) {
   const picked = question.querySelector('input[type="radio"]:checked');
@@ -18,7 +21,7 @@ if (form) {
     question.addEventListener("input", (event) => {
       if (!question.hasAttribute("data-invalid")) return;
       const target = event.target;
-      if (target.matches("[data-comment-for]") && target.value.trim()) {
+      if (target.matches("[data-comment-for]") && target.value.replace(/<[^>]*>/g, "").trim()) {
         target.removeAttribute("aria-invalid");
         question.removeAttribute("data-invalid");
       }

@@ -27,6 +27,7 @@ ROUTES = {
     },
     "ballots.board": {"roles": S, "path_args": B},
     "ballots.remind": {"roles": S, "method": "POST", "path_args": {"ballot_id": 1, "user_id": 1}},
+    "ballots.remind_everyone": {"roles": S, "method": "POST", "path_args": B},
     "ballots.close": {"roles": S, "method": "POST", "path_args": B},
     "ballots.summary": {"roles": "any", "path_args": B},
     "ballots.summary_pdf": {"roles": "any", "path_args": B},

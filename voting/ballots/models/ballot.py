@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from cabinet import glossary
 from cabinet.db import Base, TimestampMixin, db, str_enum, utcnow
 from cabinet.errors import Forbidden, InvalidState
 from cabinet.users.models import Role, User
@@ -37,10 +38,10 @@ class BallotStatus(StrEnum):
 
 
 STATUS_LABELS = {
-    BallotStatus.DRAFT: _l("Dự thảo"),
+    BallotStatus.DRAFT: glossary.DRAFT,
     BallotStatus.AWAITING_APPROVAL: _l("Chờ duyệt gửi"),
     BallotStatus.SENT: _l("Đang lấy ý kiến"),
-    BallotStatus.CLOSED: _l("Đã kết thúc"),
+    BallotStatus.CLOSED: glossary.BALLOT_CLOSED,
     BallotStatus.CONCLUDED: _l("Đã kết luận"),
 }
 

@@ -18,9 +18,9 @@ from voting.ballots.access import load_ballot
 from voting.ballots.answers import all_answered
 from voting.ballots.board import board as board_of
 from voting.ballots.models import BallotStatus, ConclusionOutcome
-from voting.ballots.notices import remind_member
+from voting.ballots.notices import remind_all, remind_member
 from voting.ballots.schemas import ConclusionInputSchema, ProposalInputSchema
-from voting.ballots.summary import outcome_text, question_results, summary_pdf_bytes
+from voting.ballots.summary import outcome_label, question_results, summary_pdf_bytes
 from voting.ballots.views.common import bp
 
 
@@ -48,6 +48,19 @@ def remind(ballot_id: int, user_id: int):
     return redirect(url_for("ballots.board", ballot_id=ballot.id))
 
 
+@bp.post("/<int:ballot_id>/remind-all")
+@roles_required(Role.SECRETARIAT)
+def remind_everyone(ballot_id: int):
+    """Remind at once every member who has not answered (skipping those reminded this hour)."""
+    ballot = load_ballot(ballot_id, need="manage")
+    reminded = remind_all(ballot, by=current_person())
+    if reminded:
+        flash(_("Đã gửi nhắc nhở tới %(n)s thành viên chưa trả lời.", n=len(reminded)), "success")
+    else:
+        flash(_("Không còn ai cần nhắc: mọi người đã trả lời hoặc vừa được nhắc."), "info")
+    return redirect(url_for("ballots.board", ballot_id=ballot.id))
+
+
 @bp.post("/<int:ballot_id>/close")
 @roles_required(Role.SECRETARIAT)
 def close(ballot_id: int):
@@ -70,7 +83,7 @@ def summary(ballot_id: int):
         "ballots/summary.html",
         ballot=ballot,
         results=question_results(ballot),
-        outcome_text=outcome_text,
+        outcome_text=outcome_label,
         can_manage=ballot.can_manage(user),
         can_conclude=ballot.status is BallotStatus.CLOSED and ballot.can_conclude(user),
         outcomes=list(ConclusionOutcome),

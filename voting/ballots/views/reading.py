@@ -20,6 +20,7 @@ from cabinet.users import current_person
 from cabinet.users.models import Role
 from voting.ballots.access import load_answer_file, load_ballot
 from voting.ballots.answers import AnswerInput, response_for, save_response
+from voting.ballots.comments import COMMENT_TAGS, comment_lost_something
 from voting.ballots.forms import answer_uploads, entered_answers, response_input
 from voting.ballots.models import (
     AnswerChoice,
@@ -97,6 +98,7 @@ def _render_show(
             response=response,
             current=current,
             errors=errors or {},
+            comment_tags=" ".join(sorted(COMMENT_TAGS)),  # the editor keeps to the same whitelist
             answer_choices=list(AnswerChoice),
             can_answer=recipient is not None and recipient.votes and ballot.is_open(now),
             can_manage=ballot.can_manage(user),
@@ -132,6 +134,14 @@ def answer(ballot_id: int):
     except ValidationFailed as error:
         entered = entered_answers(request.form)
         return _render_show(ballot, errors=error.fields, entered=entered, status=422)
+    if any(comment_lost_something(a.comment) for a in answers):
+        flash(
+            _(
+                "Một phần nội dung ý kiến (mã, ảnh, liên kết hoặc định dạng không hỗ trợ) đã bị "
+                "loại bỏ khi lưu. Xin xem lại ý kiến bên dưới."
+            ),
+            "warning",
+        )
     if data["submit"]:
         flash(_("Đã gửi ý kiến. Bạn có thể sửa ý kiến đến khi hết hạn."), "success")
     else:
