@@ -76,11 +76,11 @@ def install_request_lines(app: Flask) -> None:
 
     @app.before_request
     def _start() -> None:
-        g.ecabinet_started = time.monotonic()
+        request.environ["ecabinet.started"] = time.monotonic()
 
     @app.after_request
     def _line(response: Any) -> Any:
-        started = g.get("ecabinet_started")
+        started = request.environ.get("ecabinet.started")
         if started is not None and request.endpoint != "static":
             ms = round((time.monotonic() - started) * 1000, 1)
             ACCESS.info(
