@@ -102,6 +102,7 @@ class TcpProxy:
         for s in (source, sink):
             with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
+            s.close()
 
     def cut(self) -> None:
         """Drop every connection and refuse new ones."""
@@ -219,7 +220,7 @@ class Cluster:
         )
         log.close()
 
-    def wait_worker(self, i: int, timeout: float = 180) -> None:
+    def wait_worker(self, i: int, timeout: float = 600) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             proc = self.procs[i]

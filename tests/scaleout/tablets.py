@@ -43,6 +43,7 @@ class Tablet:
         self.open_poll: int | None = None
         self.resyncs = 0
         self.joins = 0
+        self.errors: list[str] = []
         self._syncing = False
         self.sio.on("connect", self._on_connect)
         for name in ("vote.opened", "vote.closed", "meeting.heartbeat"):
@@ -62,15 +63,19 @@ class Tablet:
         asyncio.get_running_loop().create_task(self.join())
 
     async def join(self) -> None:
-        for _ in range(20):
-            if not self.sio.connected:
+        for attempt in range(20):
+            # (Inside the connect handler `connected` is not True yet: only later attempts ask.)
+            if attempt and not self.sio.connected:
                 return  # the next connect joins again
             try:
                 ack = await self.sio.call(
                     "meeting.join", {"meeting_id": self.meeting_id}, timeout=ACK_TIMEOUT
                 )
-            except Exception:  # timed out (a busy server) or the link dropped: try again
+            except Exception as error:  # timed out (a busy server) or the link dropped: again
+                self.errors.append(type(error).__name__)
                 continue
+            if not ack.get("ok"):
+                self.errors.append(ack["error"]["code"])
             if ack.get("ok"):
                 self._apply_snapshot(ack["state"])
                 self.joins += 1

@@ -31,7 +31,7 @@ from tests.scaleout.cluster import ROOT, SCHEMA, Cluster
 from tests.scaleout.seed import PASSWORD
 from tests.scaleout.tablets import Tablet, wait_until
 
-TABLETS = 120
+TABLETS = int(os.environ.get("ECABINET_SCALEOUT_TABLETS", "120"))
 WORKERS = 3
 PG_URL = os.environ.get("ECABINET_TEST_DATABASE_URL", "")
 
@@ -70,7 +70,11 @@ class Fleet:
         everyone = [self.chair, *self.tablets]
         for i in range(0, len(everyone), 20):  # in waves, like a room switching on
             await asyncio.gather(*(t.start() for t in everyone[i : i + 20]))
-        await wait_until(lambda: all(t.revision is not None for t in everyone), 180)
+        try:
+            await wait_until(lambda: all(t.revision is not None for t in everyone), 180)
+        except AssertionError:
+            late = [(t.sio.connected, t.joins, t.errors) for t in everyone if t.revision is None]
+            raise AssertionError(f"{len(late)} tablets never joined: {late[:5]}") from None
 
     async def open_vote(self, question: str) -> int:
         ack = await self.chair.call(
