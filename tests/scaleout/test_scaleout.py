@@ -76,6 +76,9 @@ class Fleet:
             late = [(t.sio.connected, t.joins, t.errors) for t in everyone if t.revision is None]
             raise AssertionError(f"{len(late)} tablets never joined: {late[:5]}") from None
 
+    async def disconnect(self) -> None:
+        await asyncio.gather(*(t.stop() for t in [self.chair, *self.tablets]))
+
     async def open_vote(self, question: str) -> int:
         ack = await self.chair.call(
             "vote.open",
@@ -145,7 +148,7 @@ def fleet(tmp_path_factory):
         fleet = Fleet(cluster, seed)
         fleet.run(fleet.connect(cookies, chair_cookie))
         yield fleet
-        fleet.run(asyncio.gather(*(t.stop() for t in [fleet.chair, *fleet.tablets])))
+        fleet.run(fleet.disconnect())
     finally:
         cluster.stop()
         with psycopg.connect(_pg_plain(), autocommit=True) as conn:
