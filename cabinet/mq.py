@@ -61,6 +61,11 @@ class QueueManager(socketio.RedisManager):
 
     def enqueue(self, channel: str, text: str) -> None:
         """Queue `text` for `channel`; returns at once. The oldest message goes when full."""
+        server = self.server
+        if self._wake is None and server is not None and not server.manager_initialized:
+            # A worker that has no socket yet (the request came over HTTP) starts it here.
+            server.manager_initialized = True
+            self.initialize()
         if len(self._outbox) == self._outbox.maxlen:
             self.dropped += 1
         self._outbox.append((channel, text, time.monotonic()))
