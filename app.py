@@ -37,6 +37,11 @@ if __name__ == "__main__":
     host = os.environ.get("ECABINET_HOST", "127.0.0.1")
     port = int(os.environ.get("ECABINET_PORT", "5000"))
     print(f"e-Cabinet serving on http://{host}:{port}  (async mode: {_MODE})", flush=True)
-    socketio.run(
-        app, host=host, port=port, allow_unsafe_werkzeug=_MODE == "threading", log_output=False
-    )
+    if _MODE == "gevent":  # graceful SIGTERM, structured logs (cabinet/serve.py)
+        from cabinet import serve
+
+        serve.run(app, host, port)
+    else:
+        socketio.run(
+            app, host=host, port=port, allow_unsafe_werkzeug=_MODE == "threading", log_output=False
+        )

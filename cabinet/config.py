@@ -87,6 +87,12 @@ class Settings:
     #: secretary then chair.
     decision_signing_order: str = "decree30"
     pdf_max_pages: int = 5000
+    #: seconds between two revision heartbeats of a worker (0: none)
+    heartbeat_seconds: float = 5.0
+    #: "text" (timestamped lines) or "json" (one JSON object a line)
+    log_format: str = "text"
+    #: the longest a worker drains in-flight work after SIGTERM
+    drain_seconds: float = 10.0
     storage_dir: Path = field(init=False)
     keys_dir: Path = field(init=False)
 
@@ -152,6 +158,9 @@ class Settings:
             tick_in_process=env.boolean("TICK_IN_PROCESS", True),
             decision_signing_order=env.choice("DECISION_SIGNING_ORDER", SIGNING_ORDERS, "decree30"),
             pdf_max_pages=env.integer("PDF_MAX_PAGES", 5000, minimum=1, maximum=100_000),
+            heartbeat_seconds=env.number("HEARTBEAT_SECONDS", 5.0, minimum=0, maximum=300),
+            log_format=env.choice("LOG_FORMAT", ("text", "json"), "text"),
+            drain_seconds=env.number("DRAIN_SECONDS", 10.0, minimum=0, maximum=600),
         )
 
     def describe(self) -> dict[str, str]:

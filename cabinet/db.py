@@ -120,7 +120,18 @@ class TimestampMixin:
 
 
 class AppSession(Session):
-    """A session that uses the current app's engine unless bound explicitly (tests bind one)."""
+    """A session that uses the current app's engine unless bound explicitly (tests bind one).
+
+    What waits for the commit (emits, mail) runs once `commit()` has fully returned, never from
+    inside it: an emit that finds a socket gone runs the disconnect handler in this greenlet, and
+    that must not meet a session in the middle of its commit.
+    """
+
+    def commit(self) -> None:
+        """Commit, then run the callbacks the commit released (`after_commit_returned`)."""
+        super().commit()
+        for callback in self.info.pop(COMMITTED, []):
+            callback()
 
     def get_bind(self, mapper: Any = None, clause: Any = None, **kw: Any) -> Any:
         if self.bind is not None:
@@ -232,6 +243,8 @@ def get_or_404(model: type[M], ident: Any) -> M:
 # inner savepoint (begin_nested) drops only what was queued inside it.
 
 _QUEUES = "ecabinet.queues"
+#: session.info key: callbacks released by the last commit, run once `commit()` has returned.
+COMMITTED = "ecabinet.committed"
 _MARKS = "ecabinet.queue_marks"
 
 

@@ -10,9 +10,12 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import DataError
+from markupsafe import escape
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from cabinet import outage
 from cabinet.db import db
 from cabinet.errors import DomainError, ValidationFailed, json_safe
 
@@ -55,6 +58,7 @@ _TITLES = {
     422: _l("Dữ liệu chưa hợp lệ"),
     429: _l("Quá nhiều yêu cầu"),
     500: _l("Lỗi hệ thống"),
+    503: _l("Tạm thời không phục vụ được"),
 }
 
 
@@ -88,6 +92,25 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         refusal = ValidationFailed(_l("Giá trị gửi lên nằm ngoài khoảng cho phép."))
         return handle_domain_error(refusal)
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def handle_outage(error: Exception):
+        # The database is unreachable: 503 with Retry-After, answered without touching it (no
+        # page template: the layout reads the signed-in person).
+        if not outage.is_outage(error):
+            raise error
+        outage.forget_session()
+        app.logger.error("database unavailable: %s", type(error).__name__)
+        title, detail = outage.translated(_TITLES[503]), outage.message()
+        if wants_problem_json():
+            response = problem(503, title, detail, outage.CODE)
+        else:
+            page = f"<!doctype html><title>{escape(title)}</title><p>{escape(detail)}</p>"
+            response = Response(page, status=503, mimetype="text/html")
+        response.headers["Retry-After"] = str(outage.RETRY_AFTER)
+        return response
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):

@@ -10,7 +10,8 @@ from datetime import timedelta
 from flask import Flask, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from cabinet import api, cli, i18n, mail, realtime, tick, views
+from cabinet import api, cli, i18n, logs, mail, realtime, tick, views
+from cabinet import eviction as _eviction  # noqa: F401  (registers its connect hook)
 from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
 from cabinet.auth import models as _auth_models  # noqa: F401
 from cabinet.auth import views as auth_views
@@ -21,6 +22,7 @@ from cabinet.db import db
 from cabinet.error_handlers import register_error_handlers
 from cabinet.extensions import babel, csrf, login_manager, socketio
 from cabinet.jobs import register_core_jobs
+from cabinet.mq import QueueManager
 from cabinet.request_guard import install_request_guard
 from cabinet.templating import register_template_helpers
 from cabinet.users import views as user_views
@@ -78,6 +80,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
         )  # type: ignore[method-assign]
 
     install_request_guard(app)  # before any route is declared: ids are bounded everywhere
+    logs.install_request_lines(app)
     _init_extensions(app, config)
     _register_core(app)
     for name in FEATURES:
@@ -100,10 +103,13 @@ def _init_extensions(app: Flask, config: Settings) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_user)
 
+    queue = {}
+    if config.redis_url:  # publishing off the request path, prompt reconnects (cabinet.mq)
+        queue["client_manager"] = QueueManager(config.redis_url, channel="flask-socketio")
     socketio.init_app(
         app,
         async_mode=config.async_mode,
-        message_queue=config.redis_url,
+        **queue,
         ping_interval=10,
         ping_timeout=10,
         max_http_buffer_size=1_000_000,

@@ -7,26 +7,30 @@ acknowledged with `{"ok": true, ...}` or `{"ok": false, "error": {"code", "messa
 from __future__ import annotations
 
 import functools
-import json
 import logging
-import threading
-import uuid
+import time
 from collections.abc import Callable
 from typing import Any
 
-import redis
 from flask import request, session
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_socketio import join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from cabinet.auth.socket_identity import forget_all
-from cabinet.db import commit_queue, db, is_savepoint_release, run_unit_of_work, take_queue
+from cabinet import heartbeat, logs, outage, revisions
+from cabinet.db import (
+    COMMITTED,
+    commit_queue,
+    db,
+    is_savepoint_release,
+    run_unit_of_work,
+    take_queue,
+)
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
 from cabinet.group_commit import group_commit
+from cabinet.lifecycle import worker
 from cabinet.schemas import load_or_raise
 
 log = logging.getLogger(__name__)
@@ -35,6 +39,9 @@ _AFTER_COMMIT = "ecabinet.after_commit"
 SnapshotPart = Callable[[Any, Any], dict[str, Any]]
 _snapshot_parts: dict[str, SnapshotPart] = {}
 _events: dict[str, Callable[..., Any]] = {}
+#: Run on every accepted connection (once-per-worker starters: the heartbeat, the eviction
+#: listener, which registers itself from `cabinet.eviction`).
+CONNECT_HOOKS: list[Callable[[], None]] = [heartbeat.start]
 
 
 def meeting_room(meeting_id: int) -> str:
@@ -53,12 +60,21 @@ def session_room(session_key: str) -> str:
 
 
 def on_commit(callback: Callable[[], None]) -> None:
-    """Run `callback` after the current session commits; dropped if it rolls back."""
+    """Run `callback` once the current session's commit has returned; dropped on rollback."""
     commit_queue(_AFTER_COMMIT).append(callback)
 
 
 def emit_after_commit(event_name: str, payload: dict[str, Any], *, room: str) -> None:
-    """Emit `event_name` to `room` once the data it announces is committed."""
+    """Emit `event_name` to `room` once the data it announces is committed.
+
+    A payload about a meeting (`meeting_id`, or the meeting's room) is stamped at the commit
+    with the meeting's new revision (`cabinet.revisions`).
+    """
+    meeting_id = payload.get("meeting_id")
+    if meeting_id is None and room.startswith("meeting:"):
+        meeting_id = int(room.partition(":")[2])
+    if isinstance(meeting_id, int):
+        revisions.stamp_at_commit(meeting_id, payload)
     on_commit(functools.partial(emit_now, event_name, payload, room=room))
 
 
@@ -93,14 +109,22 @@ def register_guest(auth_key: str, connect: Callable[[Any], None]) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _run_after_commit(session: Session) -> None:
+def _release_after_commit(session: Session) -> None:
     if is_savepoint_release(session):
-        return  # a savepoint released is not yet durable
-    for callback in take_queue(session, _AFTER_COMMIT):
+        return  # a savepoint released is not yet durable: its callbacks wait for the commit
+    # Not run here, inside the commit: `AppSession.commit` runs them once it has returned.
+    released = [_guarded(callback) for callback in take_queue(session, _AFTER_COMMIT)]
+    session.info.setdefault(COMMITTED, []).extend(released)
+
+
+def _guarded(callback: Callable[[], None]) -> Callable[[], None]:
+    def run() -> None:
         try:
             callback()
         except Exception:  # an emit failing must not turn a committed request into an error
             log.exception("after-commit callback failed")
+
+    return run
 
 
 def register_snapshot_part(name: str, fn: SnapshotPart) -> None:
@@ -111,11 +135,6 @@ def register_snapshot_part(name: str, fn: SnapshotPart) -> None:
 def snapshot_parts(meeting: Any, user: Any) -> dict[str, Any]:
     """Every registered part of the meeting state, for this user."""
     return {name: fn(meeting, user) for name, fn in _snapshot_parts.items()}
-
-
-def revoke_user_sockets(user_id: int, reason: str = "deactivated") -> None:
-    """After commit: tell the person's sockets the session ended and disconnect them."""
-    evict_user(user_id, reason)
 
 
 def revoke_session_sockets(session_key: str, reason: str = "signed_out") -> None:
@@ -129,19 +148,11 @@ def _revoke_room(room: str, reason: str) -> None:
         server = socketio.server
         if server is None:
             return
-        # The disconnect handler runs right here, inside the commit that queued this: it must
-        # not remove the committing session (that raised and left the other sockets connected).
-        _revoking.active = True
-        try:
-            for sid, _eio_sid in list(server.manager.get_participants("/", room)):
-                server.disconnect(sid, namespace="/")
-        finally:
-            _revoking.active = False
+        # After the commit has returned; the disconnect handler that runs here touches no session.
+        for sid, _eio_sid in list(server.manager.get_participants("/", room)):
+            server.disconnect(sid, namespace="/")
 
     on_commit(revoke)
-
-
-_revoking = threading.local()  # greenlet-local under gevent's monkey patching
 
 
 def _error_ack(error: DomainError) -> dict[str, Any]:
@@ -151,41 +162,57 @@ def _error_ack(error: DomainError) -> dict[str, Any]:
 def socket_event(name: str, schema: type | None = None, *, batched: bool = False) -> Callable:
     """Declare a client-to-server event: validate, call, commit, then ack (or ack the error).
 
-    `batched`: events that arrive together share one commit (`cabinet.group_commit`), each
-    still acked only after the commit that holds it (votes being cast).
+    Every event gets exactly one answer: a database outage, even while loading the person,
+    answers `unavailable` without touching the database again. One log line per event: its
+    name, outcome and duration, never its arguments. `batched`: events that arrive together
+    share one commit (`cabinet.group_commit`), each still acked only after the commit that
+    holds it (votes being cast).
     """
     unit_of_work = group_commit.run if batched else run_unit_of_work
 
     def decorator(fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Callable:
         @functools.wraps(fn)
         def handler(data: Any = None) -> dict[str, Any]:
-            if not (current_user.is_authenticated and current_user.is_active):
-                return _error_ack(Unauthorized())
-            try:
-                payload = data if isinstance(data, dict) else {}
-                if schema is not None:
-                    payload = load_or_raise(schema(), payload)
-                result = unit_of_work(lambda: fn(payload) or {})
-                return {"ok": True, **result}
-            except DomainError as error:
-                db.session.rollback()
-                return _error_ack(error)
-            except Exception:
-                db.session.rollback()
-                log.exception("socket event %s failed", name)
-                return {
-                    "ok": False,
-                    "error": {
-                        "code": "internal",
-                        "message": str(_l("Lỗi hệ thống. Vui lòng thử lại.")),
-                    },
-                }
+            started = time.monotonic()
+            with worker.busy():
+                ack = _answer(name, schema, fn, data, unit_of_work)
+            outcome = "ok" if ack.get("ok") else ack["error"]["code"]
+            logs.event_line(name, outcome, started)
+            return ack
 
         _events[name] = handler
         socketio.on_event(name, handler)
         return handler
 
     return decorator
+
+
+def _answer(
+    name: str,
+    schema: type | None,
+    fn: Callable,
+    data: Any,
+    unit_of_work: Callable = run_unit_of_work,
+) -> dict[str, Any]:
+    try:
+        if not (current_user.is_authenticated and current_user.is_active):
+            return _error_ack(Unauthorized())
+        payload = data if isinstance(data, dict) else {}
+        if schema is not None:
+            payload = load_or_raise(schema(), payload)
+        result = unit_of_work(lambda: fn(payload) or {})
+        return {"ok": True, **result}
+    except DomainError as error:
+        db.session.rollback()
+        return _error_ack(error)
+    except Exception as error:
+        if outage.is_outage(error):
+            outage.forget_session()
+            log.error("socket event %s: database unavailable (%s)", name, type(error).__name__)
+            return {"ok": False, "error": outage.error()}
+        outage.forget_session()
+        log.exception("socket event %s failed", name)
+        return {"ok": False, "error": {"code": "internal", "message": outage.internal_message()}}
 
 
 def register_hub() -> None:
@@ -199,129 +226,35 @@ def register_hub() -> None:
 
     @socketio.on("connect")
     def on_connect(auth: Any = None) -> None:
+        if worker.draining:
+            raise ConnectionRefusedError("unavailable")
         guest = next((k for k in _guests if isinstance(auth, dict) and k in auth), None)
         if guest is not None:
             _guests[guest](auth[guest])
             return
-        if not (current_user.is_authenticated and current_user.is_active):
+        try:
+            allowed = current_user.is_authenticated and current_user.is_active
+        except Exception as error:
+            if not outage.is_outage(error):
+                raise
+            outage.forget_session()
+            raise ConnectionRefusedError("unavailable") from None
+        if not allowed:
             raise ConnectionRefusedError("unauthorized")
         join_room(user_room(current_user.id))
-        start_eviction_listener()
+        for hook in CONNECT_HOOKS:
+            hook()
         if session.get("session_key"):
             join_room(session_room(session["session_key"]))
         log.debug("socket %s connected for user %s", request.sid, current_user.id)  # type: ignore[attr-defined]
 
     @socketio.on("disconnect")
     def on_disconnect(reason: Any = None) -> None:
-        if not getattr(_revoking, "active", False):
-            db.session.remove()
+        # Nothing to release: a disconnect handled in its own greenlet gets its own app context,
+        # whose teardown removes its session; one run inside another step (an emit that found
+        # the socket gone) must not touch that step's session.
+        return None
 
     @socketio.on("ping.check")
     def on_ping(data: Any = None) -> dict[str, Any]:
         return {"ok": True}
-
-
-# ---------------------------------------------------------------- access changes reach sockets
-#
-# When a person loses access (removed from an invitation, a meeting back to draft, a role
-# change, a sign-out), their open sockets must stop hearing at once, on every worker. Each
-# worker knows only its own sockets, so the order goes out on a Redis channel of its own (the
-# Socket.IO queue carries emits, not room changes by person) and each worker applies it to the
-# sockets it holds; without Redis (one process) it is applied here directly.
-
-EVICT_CHANNEL = "ecabinet.evict"
-_HOST = uuid.uuid4().hex
-_listener: dict[str, Any] = {}
-
-
-def evict_user(user_id: int, reason: str, *, now: bool = False) -> None:
-    """End every socket of the person on every worker (`session.revoked`, then disconnect):
-    for a sign-out, a password change, a deactivation. After the commit unless `now`."""
-    _send({"user_ids": [user_id], "meeting_id": None, "reason": reason, "end": True}, now)
-
-
-def reconnect_user(user_id: int, reason: str = "access_changed", *, now: bool = False) -> None:
-    """Disconnect the person's sockets without ending the session: the tablet reconnects and
-    rejoins, and every join is checked again (a role change)."""
-    _send({"user_ids": [user_id], "meeting_id": None, "reason": reason, "end": False}, now)
-
-
-def evict_from_meeting(
-    user_ids: int | list[int], meeting_id: int, reason: str = "access_changed", *, now: bool = False
-) -> None:
-    """Take the person's (or people's) sockets out of the meeting's room on every worker and
-    tell them (`meeting.access_revoked`). After the commit unless `now`."""
-    ids = [user_ids] if isinstance(user_ids, int) else sorted(set(user_ids))
-    if ids:
-        _send({"user_ids": ids, "meeting_id": meeting_id, "reason": reason, "end": False}, now)
-
-
-def _send(order: dict[str, Any], now: bool) -> None:
-    if now:
-        _publish(order)
-    else:
-        on_commit(functools.partial(_publish, order))
-
-
-def _redis_url() -> str | None:
-    manager = getattr(socketio.server, "manager", None)
-    return getattr(manager, "redis_url", None)
-
-
-def _publish(order: dict[str, Any]) -> None:
-    apply_eviction(order)
-    url = _redis_url()
-    if url:
-        client = _listener.get("publisher")
-        if client is None:
-            client = _listener["publisher"] = redis.Redis.from_url(url)
-        client.publish(EVICT_CHANNEL, json.dumps({**order, "host": _HOST}))
-
-
-def apply_eviction(order: dict[str, Any]) -> None:
-    """Apply an eviction order to the sockets this worker holds."""
-    forget_all()  # every socket of this worker checks its person again on its next event
-    server = socketio.server
-    if server is None:
-        return
-    meeting_id, reason = order.get("meeting_id"), order.get("reason", "access_changed")
-    for user_id in order.get("user_ids", []):
-        for sid, _eio_sid in list(server.manager.get_participants("/", user_room(user_id))):
-            if meeting_id is not None:
-                server.leave_room(sid, meeting_room(meeting_id), namespace="/")
-                server.emit(
-                    "meeting.access_revoked",
-                    {"meeting_id": meeting_id, "reason": reason},
-                    to=sid,
-                    namespace="/",
-                )
-                continue
-            if order.get("end"):
-                server.emit("session.revoked", {"reason": reason}, to=sid, namespace="/")
-            # Not inline: a disconnect runs the disconnect handler at once, and this may run
-            # inside the commit of a request whose session that handler would close.
-            socketio.start_background_task(server.disconnect, sid, namespace="/")
-
-
-def _listen(url: str) -> None:
-    """Apply the other workers' eviction orders to this worker's sockets (runs for ever)."""
-    while True:
-        try:
-            pubsub = redis.Redis.from_url(url).pubsub(ignore_subscribe_messages=True)
-            pubsub.subscribe(EVICT_CHANNEL)
-            _listener["subscribed"] = True
-            for message in pubsub.listen():
-                order = json.loads(message["data"])
-                if order.get("host") != _HOST:
-                    apply_eviction(order)
-        except Exception:  # Redis restarting: keep listening once it is back
-            _listener["subscribed"] = False
-            log.exception("eviction listener lost Redis; retrying")
-            socketio.sleep(1)
-
-
-def start_eviction_listener() -> None:
-    """Once per worker with a message queue: listen for the other workers' eviction orders."""
-    url = _redis_url()
-    if url and "task" not in _listener:
-        _listener["task"] = socketio.start_background_task(_listen, url)

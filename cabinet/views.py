@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
-from cabinet.db import db
+from cabinet.health import readiness
+from cabinet.lifecycle import worker
 from cabinet.permissions import login_required_route, public_route
 from cabinet.users.models import Role
 
@@ -33,6 +33,20 @@ def index():
 @bp.route("/healthz")
 @public_route
 def healthz():
-    """Liveness and database reachability for the load balancer."""
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    """Liveness: the process answers (nothing else is checked, so a database outage does not
+    get the worker restarted)."""
+    return jsonify(status="ok", draining=worker.draining)
+
+
+@bp.route("/readyz")
+@public_route
+def readyz():
+    """Readiness for the proxy and the orchestrator: the database, Redis and the disk; 503
+    with the failing checks (or while the worker drains after SIGTERM)."""
+    checks = readiness()
+    ready = all(c["ok"] for c in checks.values()) and not worker.draining
+    response = jsonify(status="ready" if ready else "unavailable", checks=checks)
+    response.status_code = 200 if ready else 503
+    if not ready:
+        response.headers["Retry-After"] = "5"
+    return response

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from cabinet.db import db
-from cabinet.realtime import emit_after_commit, evict_from_meeting, user_room
+from cabinet.eviction import evict_from_meeting
+from cabinet.realtime import emit_after_commit, user_room
 from cabinet.users.models import User
 from meetings.models import Meeting
 

@@ -57,6 +57,7 @@ def test_environ(tmp: Path, **overrides: str) -> dict[str, str]:
         "ECABINET_LOGIN_SLOWDOWN_SECONDS": "0",
         "ECABINET_TICK_IN_PROCESS": "0",
         "ECABINET_PUBLIC_URL": "http://ecabinet.test",
+        "ECABINET_HEARTBEAT_SECONDS": "0",  # tests call cabinet.heartbeat.beat themselves
     }
     env.update(overrides)
     return env

@@ -10,7 +10,7 @@ The copy is dropped, and the next event checks the database again, when:
 
 * anything that can end or change a sign-in is written in this process: a user's session
   token, `active` flag or roles, a session record revoked (`identity_epoch` moves on);
-* an eviction order reaches this worker (`cabinet.realtime.apply_eviction` calls `forget_all`):
+* an eviction order reaches this worker (`cabinet.eviction.apply_eviction` calls `forget_all`):
   a sign-out, deactivation, password or role change on another worker;
 * the session record's expiry time passes.
 """

@@ -13,7 +13,7 @@ from cabinet.audit import record
 from cabinet.auth.sessions import revoke_all_sessions
 from cabinet.db import db, utcnow
 from cabinet.errors import Conflict, ValidationFailed
-from cabinet.realtime import reconnect_user, revoke_user_sockets
+from cabinet.eviction import reconnect_user, revoke_user_sockets
 from cabinet.users.grants import held_back, request_grants
 from cabinet.users.models import CabinetSeat, Role, RoleGrant, User, new_session_token
 

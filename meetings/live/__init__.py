@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from cabinet.realtime import register_snapshot_part
+from cabinet.revisions import register_revision_store
 from meetings.permissions import MEETING_ID_HOOKS, READ_HOOKS
 
 
@@ -18,6 +19,7 @@ def register(app: Flask) -> None:
     # `meetings.live.services`) runs this __init__ first; pages load when the app is built.
     from meetings.live import (
         models,  # noqa: F401  (tables for create_all)
+        revision,
         views,
     )
     from meetings.live.attendance import deputy_meeting_ids, deputy_read_hook
@@ -31,3 +33,4 @@ def register(app: Flask) -> None:
     if deputy_meeting_ids not in MEETING_ID_HOOKS:  # the deputy finds the meeting in "My meetings"
         MEETING_ID_HOOKS.append(deputy_meeting_ids)
     register_snapshot_part("live", live_part)
+    register_revision_store(revision.bump, revision.read)

@@ -123,6 +123,9 @@ class Meeting(TimestampMixin, Base):
     # Bumped on every change to the meeting, its agenda or papers: lets a tablet tell
     # whether the snapshot it holds is current.
     version: Mapped[int] = mapped_column(default=1)
+    # Bumped at the commit of every change a tablet is told about (cabinet.revisions): the
+    # heartbeat and every broadcast carry it, so a tablet sees when it missed one.
+    revision: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     chair: Mapped[User | None] = relationship(foreign_keys=[chair_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])

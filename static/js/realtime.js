@@ -13,18 +13,19 @@
 
 import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 import { held, hold, release } from "./realtime/hold.js";
-import { goToSignIn, renderPendingBadge, renderPill } from "./realtime/pill.js";
-import { t } from "./strings.js";
+import { link } from "./realtime/link.js";
+import { goToSignIn, renderPill } from "./realtime/pill.js";
+import { DEFAULT_TIMEOUT, emitOnce, flushPending, pendingRequests, request as send } from "./realtime/requests.js";
+import { forget, isStale, observe, revisionOf, setResyncer, snapshotAt } from "./realtime/revisions.js";
 
-const DEFAULT_TIMEOUT = 10000;
+export { clientId, onPending, pendingRequests, RequestError } from "./realtime/requests.js";
+export { isSyncing, revisionOf } from "./realtime/revisions.js";
 
 let socket = null;
 let state = "connecting"; // connecting | connected | reconnecting | offline
 let everConnected = false;
 const statusListeners = new Set();
 const meetings = new Map(); // meeting id -> Set of onState callbacks
-const pending = []; // retryable requests not yet acknowledged: {event, data, timeout, resolve, reject, inflight}
-const pendingListeners = new Set();
 
 /** The shared socket, created on first call. */
 export function connect() {
@@ -42,8 +43,17 @@ export function connect() {
     randomizationFactor: 0.5,
     timeout: 10000,
   });
+  link.socket = socket;
 
   socket.on("connect", onConnect);
+  // Revisions first: a gap or a newer heartbeat resyncs the meeting (realtime/revisions.js).
+  socket.onAny(observe);
+  // The worker is shutting down after answering what it had: reconnect (the proxy sends the
+  // new connection to another worker), rejoin, resend what is unanswered.
+  socket.on("server.restarting", () => {
+    setState("reconnecting");
+    socket.io.engine?.close();
+  });
   socket.on("disconnect", (reason) => {
     if (reason === "io server disconnect") {
       // The server hung up on purpose (e.g. the account was deactivated). Try once more: a
@@ -55,6 +65,12 @@ export function connect() {
     setState(navigator.onLine === false ? "offline" : "reconnecting");
   });
   socket.on("connect_error", (err) => {
+    if (!socket.active && err?.message === "unavailable") {
+      // Refused for now (database unreachable, worker draining): not a session problem.
+      setState("reconnecting");
+      window.setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
+      return;
+    }
     if (!socket.active) {
       // Refused by the server's connect handler: no valid session any more.
       goToSignIn();
@@ -100,6 +116,7 @@ function setState(next) {
   if (state === next) return;
   const previous = state;
   state = next;
+  link.state = next;
   renderPill(state, previous);
   for (const fn of statusListeners) {
     try {
@@ -109,12 +126,6 @@ function setState(next) {
     }
   }
   document.dispatchEvent(new CustomEvent("realtime:status", { detail: { state: next, previous } }));
-}
-
-function renderPending() {
-  renderPendingBadge(pending.length);
-  for (const fn of pendingListeners) fn(pending.length);
-  document.dispatchEvent(new CustomEvent("realtime:pending", { detail: { count: pending.length } }));
 }
 
 /** Current connection state: "connecting" | "connected" | "reconnecting" | "offline". */
@@ -128,17 +139,13 @@ export function onStatus(fn) {
   return () => statusListeners.delete(fn);
 }
 
-/** Call fn(count) whenever the number of queued (unacknowledged, retryable) requests changes. */
-export function onPending(fn) {
-  pendingListeners.add(fn);
-  return () => pendingListeners.delete(fn);
-}
-
 const wrappers = new Map(); // handler -> Map(event -> the wrapper given to the socket)
 
 /** Subscribe to a server event; returns an unsubscribe function. */
 export function on(event, fn) {
-  const wrapper = held(fn); // waits while a snapshot of its meeting is on its way (hold.js)
+  // Waits while a snapshot of its meeting is on its way (hold.js); skips what the page's state
+  // already has (an event older than its revision, revisions.js).
+  const wrapper = held((payload) => (isStale(payload) ? undefined : fn(payload)));
   if (!wrappers.has(fn)) wrappers.set(fn, new Map());
   wrappers.get(fn).set(event, wrapper);
   connect().on(event, wrapper);
@@ -153,123 +160,16 @@ export function off(event, fn) {
   if (socket) socket.off(event, wrapper);
 }
 
-/** A client id for idempotent requests (crypto.randomUUID needs a secure context; tablets on a
- * plain-http LAN do not have one, so fall back to getRandomValues, which is always there). */
-export function clientId() {
-  if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();
-  const b = window.crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40;
-  b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** The error a request rejects with: err.code ("vote.closed", "timeout", "offline", …), err.message. */
-export class RequestError extends Error {
-  constructor(code, message, details = {}) {
-    super(message);
-    this.name = "RequestError";
-    this.code = code;
-    this.details = details;
-  }
-}
-
-function emitOnce(event, data, timeout) {
-  return new Promise((resolve, reject) => {
-    socket.timeout(timeout).emit(event, data, (err, ack) => {
-      if (err) {
-        reject(new RequestError("timeout", t("request_timeout")));
-      } else if (ack && ack.ok) {
-        resolve(ack);
-      } else {
-        const e = (ack && ack.error) || {};
-        const { code, message, ...details } = e;
-        reject(new RequestError(code || "error", message || "error", details));
-      }
-    });
-  });
-}
-
 /**
- * Send a client→server event and wait for its ack.
+ * Send a client→server event and wait for its ack (realtime/requests.js).
  * Resolves with the ack ({ok: true, ...}); rejects with a RequestError carrying the server's
- * {code, message}, or code "timeout" / "offline" ("offline" at once when the device has no
- * network; while the page is still connecting or reconnecting it waits up to the timeout).
- *
- * options.timeout   ms to wait for the ack (default 10 s)
- * options.retry     true for actions that must not be lost (votes, check-in): the payload gets a
- *                   `client_id` (kept across retries, so the server can ignore duplicates), and
- *                   the request is queued while offline or unanswered and resent after every
- *                   reconnect until the server answers. Only a server error rejects it.
+ * {code, message}, or code "timeout" / "offline". options.timeout (ms, default 10 s);
+ * options.retry: must not be lost — a client_id is added and kept, and the request is resent
+ * after every reconnect until the server answers.
  */
 export function request(event, data = {}, options = {}) {
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   connect();
-  if (!options.retry) {
-    if (socket.connected) return emitOnce(event, data, timeout);
-    if (state === "offline") {
-      return Promise.reject(new RequestError("offline", t("offline_request")));
-    }
-    // Still connecting (page just loaded) or reconnecting: wait for the link within the timeout.
-    const started = Date.now();
-    return waitForConnect(timeout).then(() => emitOnce(event, data, Math.max(1000, timeout - (Date.now() - started))));
-  }
-  const payload = { ...data };
-  if (!payload.client_id) payload.client_id = clientId();
-  return new Promise((resolve, reject) => {
-    const entry = { event, data: payload, timeout, resolve, reject, inflight: false };
-    pending.push(entry);
-    renderPending();
-    if (socket.connected) send(entry);
-  });
-}
-
-function waitForConnect(timeout) {
-  return new Promise((resolve, reject) => {
-    const timer = window.setTimeout(() => {
-      socket.off("connect", done);
-      reject(new RequestError("timeout", t("request_timeout")));
-    }, timeout);
-    function done() {
-      window.clearTimeout(timer);
-      resolve();
-    }
-    socket.once("connect", done);
-  });
-}
-
-/** The queued retryable requests (read-only copies), e.g. to show "your vote is waiting to send". */
-export function pendingRequests() {
-  return pending.map(({ event, data }) => ({ event, data }));
-}
-
-function send(entry) {
-  if (entry.inflight) return;
-  entry.inflight = true;
-  emitOnce(entry.event, entry.data, entry.timeout).then(
-    (ack) => settle(entry, () => entry.resolve(ack)),
-    (err) => {
-      entry.inflight = false;
-      if (err.code === "timeout") {
-        // Unanswered: the server may or may not have it. Resend with the same client id, now
-        // if still connected, otherwise from onConnect after the reconnect.
-        if (socket.connected) window.setTimeout(() => send(entry), 1000);
-        return;
-      }
-      settle(entry, () => entry.reject(err));
-    },
-  );
-}
-
-function settle(entry, fn) {
-  const i = pending.indexOf(entry);
-  if (i >= 0) pending.splice(i, 1);
-  renderPending();
-  fn();
-}
-
-function flushPending() {
-  for (const entry of [...pending]) send(entry);
+  return send(event, data, options);
 }
 
 /**
@@ -306,7 +206,10 @@ export function joinMeeting(meetingId, onState) {
     hold(id);
     emitOnce("meeting.join", { meeting_id: id }, DEFAULT_TIMEOUT)
       .then(
-        (ack) => deliver(ack.state),
+        (ack) => {
+          snapshotAt(id, ack.state?.revision);
+          deliver(ack.state);
+        },
         (err) => firstReject(err),
       )
       .finally(() => release(id));
@@ -319,6 +222,7 @@ export function joinMeeting(meetingId, onState) {
       set.delete(onState);
       if (set.size === 0) {
         meetings.delete(id);
+        forget(id);
         if (socket.connected) socket.emit("meeting.leave", { meeting_id: id });
       }
     },
@@ -347,6 +251,7 @@ function rejoin(id, attempt = 0) {
 
 function deliverSnapshot(id) {
   return (ack) => {
+    snapshotAt(id, ack.state?.revision);
     for (const fn of meetings.get(id) || []) {
       const handle = fn.__realtimeHandle;
       try {
@@ -375,7 +280,15 @@ function retryOrFail(id, attempt) {
   };
 }
 
+setResyncer((id) => (socket?.connected && meetings.has(id) ? rejoin(id) : Promise.resolve()));
+
 /** Read-only view for tests and debugging: window.__realtime is set by ui.js. */
 export function debugState() {
-  return { state, pending: pending.length, meetings: [...meetings.keys()], connected: !!socket?.connected };
+  return {
+    state,
+    pending: pendingRequests().length,
+    meetings: [...meetings.keys()],
+    revisions: Object.fromEntries([...meetings.keys()].map((id) => [id, revisionOf(id)])),
+    connected: !!socket?.connected,
+  };
 }

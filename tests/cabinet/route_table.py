@@ -5,6 +5,7 @@ from cabinet.users.models import Role
 ROUTES = {
     "core.index": {"roles": "any"},
     "core.healthz": {"roles": "public"},
+    "core.readyz": {"roles": "public"},
     "auth.login": {"roles": "public"},
     "auth.logout": {"roles": "any", "method": "POST"},
     "auth.logout_everywhere": {"roles": "any", "method": "POST"},
