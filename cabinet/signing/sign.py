@@ -20,10 +20,7 @@ from zoneinfo import ZoneInfo
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.scaleUpem import scale_upem
-from PIL import Image
-from pyhanko.pdf_utils import layout
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
-from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -45,6 +42,7 @@ from cabinet.pki.trust import TrustPolicy
 from cabinet.signing.loop import off_event_loop
 
 from .backends import SignerBackend
+from .issuance import TextSlot, add_text_fields, fill_text_fields, image_style, seal_style
 
 #: Shown in the visible stamp; the cryptographic signing time is UTC inside the signature.
 STAMP_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -193,6 +191,8 @@ def _sign(
     field_spec: fields.SigFieldSpec | None,
     reserve: Sequence[SignatureSlot],
     ltv: LtvOptions,
+    reserve_text: Sequence[TextSlot] = (),
+    fill: dict[str, str] | None = None,
 ) -> bytes:
     if isinstance(signer, SignerBackend):
         with signer.open() as opened:
@@ -205,6 +205,8 @@ def _sign(
                 field_spec=field_spec,
                 reserve=reserve,
                 ltv=ltv,
+                reserve_text=reserve_text,
+                fill=fill,
             )
     if ltv.trust is not None:
         meta = dataclasses.replace(
@@ -230,6 +232,10 @@ def _sign(
                 empty_field_appearance=True,
             )
             fields.append_signature_field(writer, spec)
+        if fill:  # the office's issuance: fill the reserved fields (adding any not reserved)
+            fill_text_fields(writer, reserve_text, fill)
+        elif reserve_text:
+            add_text_fields(writer, reserve_text)
         pdf_signer = signers.PdfSigner(
             meta,
             signer,
@@ -241,6 +247,8 @@ def _sign(
         pdf_signer.sign_pdf(writer, appearance_text_params=text_params, output=output)
     except SigningFailed:
         raise
+    except LookupError as exc:
+        raise SigningFailed(str(exc)) from exc
     except (SigningError, PdfError, PathValidationError, PathBuildingError) as exc:
         raise refusal(exc) from exc
     except TimestampRequestError as exc:
@@ -262,13 +270,17 @@ def sign_pdf(
     timestamp_url: str | None = None,
     reserve: Sequence[SignatureSlot] = (),
     trust: TrustPolicy | None = None,
+    image: bytes | None = None,
+    reserve_text: Sequence[TextSlot] = (),
 ) -> bytes:
     """Sign ``pdf`` (PAdES B-B; B-T with a TSA; B-LT with a trust policy) in an incremental update.
 
     ``certify=True`` makes a certification signature whose DocMDP allows only further
     signatures and form filling (the secretary's); otherwise an approval signature (the chair's).
     ``box`` is (x1, y1, x2, y2) in PDF points on the 0-based ``page``. A certified document
-    accepts no new fields afterwards, so the later signers' fields go in ``reserve``.
+    accepts no new fields afterwards, so the later signers' fields go in ``reserve`` and the
+    text fields the issuing office fills afterwards (number, date) in ``reserve_text``. With an
+    ``image`` the signature shows only that image (Decree 30: the signature image, no text).
     """
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -283,7 +295,7 @@ def sign_pdf(
         pdf,
         signer,
         meta,
-        style=_stamp_style(),
+        style=image_style(image) if image is not None else _stamp_style(),
         text_params=dict(
             signer_name=signer_name,
             capacity=capacity,
@@ -292,6 +304,7 @@ def sign_pdf(
         field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
         reserve=reserve,
         ltv=LtvOptions(timestamp_url, trust),
+        reserve_text=reserve_text,
     )
 
 
@@ -307,6 +320,8 @@ def seal_pdf(
     field_name: str = "seal",
     timestamp_url: str | None = None,
     trust: TrustPolicy | None = None,
+    slots: Sequence[TextSlot] = (),
+    fill: dict[str, str] | None = None,
 ) -> bytes:
     """Apply an organisation's signature: its seal image in ``box``, its name and the ISO 8601 time.
 
@@ -314,7 +329,8 @@ def seal_pdf(
     usually the left third of that person's signature box, ``image`` the seal (PNG, with
     transparency), ``signer`` the organisation's certificate. An approval signature, so it
     may follow a certification signature whose DocMDP allows form filling, provided its field
-    was reserved; otherwise it creates the field.
+    was reserved; otherwise it creates the field. ``fill`` gives the values of the text
+    fields ``slots`` (the number and date the office issues), filled in the same revision.
     """
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -323,26 +339,7 @@ def seal_pdf(
         name=organization,
         reason="Đóng dấu",
     )
-    seal = PdfImage(Image.open(BytesIO(image)))
-    style = TextStampStyle(
-        stamp_text="%(organization)s\n%(iso_time)s",
-        text_box_style=TextBoxStyle(
-            font=_InMemoryFont(str(pdf_font_path()), font_size=7), font_size=7, leading=9
-        ),
-        background=seal,
-        background_opacity=1.0,
-        background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(1),
-        ),
-        inner_content_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MAX,
-            y_align=layout.AxisAlignment.ALIGN_MIN,
-            margins=layout.Margins.uniform(2),
-        ),
-        border_width=0,
-    )
+    style = seal_style(image)
     now = datetime.now(STAMP_TIMEZONE).replace(microsecond=0)
     return _sign(
         pdf,
@@ -353,4 +350,6 @@ def seal_pdf(
         field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
         reserve=(),
         ltv=LtvOptions(timestamp_url, trust),
+        reserve_text=slots if fill else (),
+        fill=fill,
     )
