@@ -233,7 +233,7 @@ def seal_style(image: bytes) -> TextStampStyle:
         background_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
             y_align=layout.AxisAlignment.ALIGN_MAX,
-            margins=layout.Margins(),
+            margins=layout.Margins.uniform(1),  # no rounding overflow at the box's exact width
         ),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,

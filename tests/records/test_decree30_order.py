@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
+from pyhanko.pdf_utils.generic import ArrayObject, NameObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -222,3 +223,39 @@ def _first_pdf(record) -> str:
         .where(SignatureEvent.record_id == record.id, SignatureEvent.record_type == "decision")
         .order_by(SignatureEvent.id)
     ).first()
+
+
+def test_tampered_copies_of_a_decree30_resolution_are_refused(closed_session, keystores):
+    """The tampering cases on a resolution signed in the Decree 30 order (the filled number and
+    date must not open a door): each refused, no signature called valid."""
+    from .test_pades_lta import TAMPERING, _finish, _writer
+
+    def removed_seal(data: bytes) -> bytes:
+        writer = _writer(data)
+        acroform = writer.root["/AcroForm"]
+        form_fields = acroform["/Fields"]
+        kept = [
+            form_fields.raw_get(i)
+            for i in range(len(form_fields))
+            if form_fields[i]["/T"] != "organisation"
+        ]
+        acroform[NameObject("/Fields")] = ArrayObject(kept)
+        writer.update_container(acroform)
+        return _finish(writer)
+
+    s = closed_session
+    services.ensure_minutes(s.meeting, s.cab.secretariat)
+    record = services.draft_resolution(s.meeting, actor=s.cab.secretariat)
+    services.issue_decision(record, actor=s.cab.secretariat)
+    sign_decision_decree30(record, s.cab)
+    signed = stored(record.pdf_sha256)
+    assert verify_document(signed)["ok"]
+    attacks = {**TAMPERING, "removed_last_signature": removed_seal}
+    for attack, tamper in attacks.items():
+        result = verify_document(tamper(signed))
+        assert not result["ok"] and result["verdict"] == "invalid", (attack, result["text"])
+        for sig in result["signatures"]:
+            if attack != "byte_flip" or sig.get("display_changed"):
+                assert not sig["ok"] and sig["status_label"] != "Hợp lệ", (attack, sig)
+        if attack == "removed_last_signature":
+            assert [sig["field_name"] for sig in result["signatures"]] == ["chair"]
