@@ -46,9 +46,9 @@ from cabinet.signing import (  # noqa: E402
 )
 from cabinet.signing.ltv import complete_archive  # noqa: E402
 from cabinet.signing.sign import SignatureSlot  # noqa: E402
-from records.decree30 import seal_field_box, seal_png, signature_png  # noqa: E402
+from records.decree30 import seal_field_box, seal_in_block, seal_png, signature_png  # noqa: E402
 from records.models import SignerRole  # noqa: E402
-from records.render import ISSUE_FIELDS, issue_slots, signature_slots  # noqa: E402
+from records.render import ISSUE_FIELDS, SIGNATURE_SIZE, issue_slots, signature_slots  # noqa: E402
 
 RESOLUTION_ARTICLES = 12
 SUMMARY_MEMBERS = 27
@@ -76,10 +76,11 @@ def _head(issuer: str, symbol: str) -> str:
 
 
 def _sig(anchor: str, title: str) -> str:
+    height = SIGNATURE_SIZE[SignerRole(anchor.removeprefix("sig-"))][1]
     return (
         '<table style="width:100%;margin-top:12pt"><tr><td style="width:40%"></td>'
         f'<td style="text-align:center"><b>{title}</b>'
-        f'<div id="{anchor}" style="width:210pt;height:62pt;margin:4pt auto 0"></div>'
+        f'<div id="{anchor}" style="width:210pt;height:{height}pt;margin:4pt auto 0"></div>'
         "</td></tr></table>"
     )
 
@@ -182,7 +183,7 @@ def seal_summary(pdf, keys, **ltv):
     return seal_pdf(
         pdf,
         keys["organisation"],
-        box=block.box,
+        box=seal_in_block(block.box),
         page=block.page,
         image=keys["seal_image"],
         organization="CHÍNH PHỦ",

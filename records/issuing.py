@@ -21,6 +21,7 @@ from records.decree30 import (
     ORGANISATION,
     organisation_p12_path,
     seal_field_box,
+    seal_in_block,
     seal_path,
     signature_png,
 )
@@ -102,7 +103,7 @@ def issue_and_seal(
     if record.kind == "ballot_summary":
         # Nobody signed before: the seal goes in the office's own block, fields added now.
         block = signature_slots(pdf, SignerRole.ORGANISATION)[SignerRole.ORGANISATION]
-        page, box = block.page, block.box
+        page, box = block.page, seal_in_block(block.box)
     else:
         page, box = 0, (0.0, 0.0, 0.0, 0.0)  # the field the chair's signature reserved
     day = local(now).date()

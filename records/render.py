@@ -29,7 +29,7 @@ from records.models import DecisionRecord, Minutes, SignerRole
 SIGNATURE_SIZE = {
     SignerRole.SECRETARY: (210.0, 62.0),
     SignerRole.CHAIR: (210.0, 62.0),
-    SignerRole.ORGANISATION: (210.0, 62.0),
+    SignerRole.ORGANISATION: (210.0, 122.0),  # the office's block: the seal, its text
 }
 ANCHORS = {
     SignerRole.SECRETARY: "sig-secretary",
@@ -40,7 +40,7 @@ ANCHORS = {
 #: Appendix I: the number under the issuer's name, the place and date under the motto):
 #: anchor → (field name, width, height in points, font size, italic, alignment).
 ISSUE_FIELDS = {
-    "issue-number": ("so", 26.0, 16.0, 13, False, "right"),
+    "issue-number": ("so", 20.0, 16.0, 13, False, "right"),
     "issue-date": ("ngay", 270.0, 20.0, 14, True, "center"),
 }
 
