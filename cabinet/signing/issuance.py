@@ -23,6 +23,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStamp, TextStampStyle
 
 from cabinet.pdf import pdf_font_path
+from cabinet.signing.fonts import _InMemoryFont
 
 #: Field flags: ReadOnly (a reader's viewer does not let anyone type into it).
 _READ_ONLY = 1
@@ -107,8 +108,6 @@ def add_text_fields(writer: IncrementalPdfFileWriter, slots: Sequence[TextSlot])
 
 
 def _text_style(slot: TextSlot) -> TextStampStyle:
-    from cabinet.signing.sign import _InMemoryFont  # the stamp font, rescaled to 1000 units
-
     size = int(slot.font_size)  # pyHanko's layout works in integers (Fractions)
     font = _InMemoryFont(
         str(pdf_font_path(400, "italic" if slot.italic else "normal")), font_size=size
@@ -214,8 +213,6 @@ SEAL_TEXT_HEIGHT = 16
 def seal_style(image: bytes) -> TextStampStyle:
     """The organisation's signature: the seal image at the top of the box (its real size: the
     box is as wide as the seal), its name and the ISO 8601 time in small type under it."""
-    from cabinet.signing.sign import _InMemoryFont
-
     return TextStampStyle(
         stamp_text="%(organization)s\n%(iso_time)s",
         text_box_style=TextBoxStyle(
