@@ -180,7 +180,7 @@ def decision_html(record: DecisionRecord, number: str | None = None) -> str:
             number=number,
             date_text=None if later else place_and_date(record.content.get("place", "Hà Nội"), day),
             issue_fields={a: v[1:3] for a, v in ISSUE_FIELDS.items()} if later else None,
-            secretary_block=not later and record.register_entry is not None,
+            secretary_block=bool(number),  # numbered before signing: the secretary-first order
             draft=record.is_editable,
             sizes={r.value: s for r, s in SIGNATURE_SIZE.items()},
         )

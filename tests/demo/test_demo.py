@@ -56,7 +56,9 @@ with app.app_context():
 
 
 def _run(args: list[str], env: dict[str, str], **kw) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=300, **kw)
+    # seed-demo signs seven signatures and four B-LTA completions against the PKI: a busy CI
+    # machine needs minutes for it
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=900, **kw)
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-3000:]
     return result
 
