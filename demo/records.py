@@ -141,6 +141,10 @@ def draft_minutes(people: People, meeting: Any, day: date) -> None:
     db.session.flush()
 
 
+#: The organisation keystore's entry in the demo logins (records.cli.demo_keystores).
+ORGANISATION_KEY = "organisation"
+
+
 def signing_passphrases() -> dict[str, str]:
     """E-mail → passphrase of the demo keystores issued by the earlier seed-demo hook."""
     logins = getattr(g, "demo_logins", None) or []
@@ -148,7 +152,9 @@ def signing_passphrases() -> dict[str, str]:
 
 
 def sign_records(people: People, meeting: Any, ballot: Any) -> None:
-    """Finalise and sign the minutes, issue and sign the resolution and the ballot's decision."""
+    """Finalise and sign the minutes (secretary → chair); make the resolution and the ballot's
+    decision final and sign them in the Decree 30 order (the chair, then the office's number,
+    date and seal); seal and register the ballot's summary of opinions."""
     secretary, chair = people["thuky"], people["thutuong"]
     minutes = records.minutes_of(meeting)
     records.finalize_minutes(minutes, actor=secretary)
@@ -171,9 +177,14 @@ def sign_records(people: People, meeting: Any, ballot: Any) -> None:
     )
     records.issue_decision(decision, actor=secretary)
     passphrases = signing_passphrases()
-    if secretary.email not in passphrases or chair.email not in passphrases:
+    if not {secretary.email, chair.email, ORGANISATION_KEY} <= set(passphrases):
         log.warning("demo records left unsigned: no demo keystore passphrases were handed over")
         return
-    for record in (minutes, resolution, decision):
-        sign_record(record, secretary, passphrases[secretary.email])
+    sign_record(minutes, secretary, passphrases[secretary.email])
+    sign_record(minutes, chair, passphrases[chair.email])
+    for record in (resolution, decision):
         sign_record(record, chair, passphrases[chair.email])
+        # The clerk (văn thư, the secretariat) numbers, dates and seals with the organisation's key.
+        sign_record(record, secretary, passphrases[ORGANISATION_KEY])
+    summary = records.ballot_summary_record(ballot, actor=secretary)
+    sign_record(summary, secretary, passphrases[ORGANISATION_KEY])

@@ -16,9 +16,9 @@ from cabinet.db import get_or_404
 from cabinet.errors import Forbidden, ValidationFailed
 from cabinet.schemas import load_or_raise
 from cabinet.users import current_person
-from cabinet.users.models import User
+from cabinet.users.models import Role, User
 from meetings.models import Meeting
-from records.models import DecisionRecord, Minutes, MinutesComment, NotTheSigner
+from records.models import DecisionRecord, Minutes, MinutesComment, NotTheSigner, SignerRole
 from records.schemas import VerifyRecordSchema
 from records.signing import store
 from voting.ballots.models import Ballot
@@ -87,7 +87,9 @@ def load_comment(comment_id: int, need: Literal["resolve"] = "resolve") -> Minut
 
 
 def _ensure_signer(record: Minutes | DecisionRecord, user: User) -> None:
-    if user.id not in (record.secretary_id, record.chair_id):
+    # The office (văn thư: the secretariat) applies the organisation's seal (Decree 30/2020).
+    office = SignerRole.ORGANISATION in record.signing_order and user.has_role(Role.SECRETARIAT)
+    if user.id not in (record.secretary_id, record.chair_id) and not office:
         raise NotTheSigner(
             _l(
                 "Bạn không phải người ký văn bản này. Người ký: thư ký %(secretary)s, chủ tọa %(chair)s.",

@@ -123,6 +123,30 @@ def seal_box(signature: Box, diameter: float = SEAL_DIAMETER_PT) -> Box:
     )
 
 
+#: Under the seal, its signature shows the organisation's name and the ISO 8601 time.
+SEAL_TEXT_HEIGHT = 16
+
+
+def seal_field_box(signature: Box, diameter: float = SEAL_DIAMETER_PT) -> Box:
+    """The organisation signature's field: the seal's place (:func:`seal_box`) and, under it,
+    the lines with the organisation's name and the signing time."""
+    x1, y1, x2, y2 = seal_box(signature, diameter)
+    return (x1, round(y1 - SEAL_TEXT_HEIGHT, 2), x2, y2)
+
+
+def seal_in_block(block: Box, diameter: float = SEAL_DIAMETER_PT) -> Box:
+    """The organisation signature's field when nobody signed before (the summary of opinions):
+    the seal at its real size, centred at the top of the office's block, the text under it."""
+    x1, _y1, x2, y2 = block
+    middle = (x1 + x2) / 2
+    return (
+        round(middle - diameter / 2, 2),
+        round(y2 - diameter - SEAL_TEXT_HEIGHT, 2),
+        round(middle + diameter / 2, 2),
+        y2,
+    )
+
+
 def seal_text(moment: datetime, organisation: str = ORGANISATION) -> str:
     """The organisation signature's text: its name and the signing time in ISO 8601 (local)."""
     return f"{organisation}\n{local(moment).replace(microsecond=0).isoformat()}"

@@ -22,7 +22,7 @@ from cabinet.errors import InvalidState, ValidationFailed
 from records.models import RegisterCounter, RegisterEntry
 
 #: Document type code → symbol suffix (Decree 30/2020: "12/NQ-CP").
-SYMBOLS = {"NQ": "NQ-CP", "BB": "BB-CP"}
+SYMBOLS = {"NQ": "NQ-CP", "BB": "BB-CP", "BC": "BC-VPCP"}
 
 
 def _insert(dialect: str):

@@ -20,13 +20,36 @@ from pypdf import PdfReader
 from cabinet.dates import local, place_and_date
 from cabinet.db import utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
+from cabinet.signing.issuance import TextSlot
 from records.akn import minutes_akn, statement_akn
 from records.compose.text import plain_tree
 from records.models import DecisionRecord, Minutes, SignerRole
 
 #: Size of each signature block in PDF points (the template draws the same size in pt).
-SIGNATURE_SIZE = {SignerRole.SECRETARY: (210.0, 62.0), SignerRole.CHAIR: (210.0, 62.0)}
-ANCHORS = {SignerRole.SECRETARY: "sig-secretary", SignerRole.CHAIR: "sig-chair"}
+SIGNATURE_SIZE = {
+    SignerRole.SECRETARY: (210.0, 62.0),
+    SignerRole.CHAIR: (210.0, 62.0),
+    SignerRole.ORGANISATION: (210.0, 122.0),  # the office's block: the seal, its text
+}
+ANCHORS = {
+    SignerRole.SECRETARY: "sig-secretary",
+    SignerRole.CHAIR: "sig-chair",
+    SignerRole.ORGANISATION: "sig-organisation",
+}
+#: The places the issuing office fills after the competent person signs (Decree 30/2020,
+#: Appendix I: the number under the issuer's name, the place and date under the motto):
+#: anchor → (field name, width, height in points, font size, italic, alignment).
+ISSUE_FIELDS = {
+    "issue-number": ("so", 20.0, 16.0, 13, False, "right"),
+    "issue-date": ("ngay", 270.0, 20.0, 14, True, "center"),
+}
+
+
+#: In the JSON twin of a record signed before its number is issued (Decree 30 order).
+ISSUANCE_NOTE = (
+    "Số và ngày ban hành do văn thư cấp từ sổ đăng ký sau khi người có thẩm quyền ký; "
+    "chúng ở các trường “so” và “ngay” của tệp PDF, được chữ ký số của cơ quan xác nhận."
+)
 
 
 class LayoutError(Exception):
@@ -41,21 +64,39 @@ class Slot:
     box: tuple[float, float, float, float]
 
 
-def signature_slots(pdf: bytes) -> dict[SignerRole, Slot]:
-    """The signature places of a rendered record, read from its named destinations."""
+def _place(reader: PdfReader, dest, width: float, height: float) -> Slot:
+    left, top = float(dest.left), float(dest.top)
+    return Slot(
+        reader.get_destination_page_number(dest),
+        (round(left, 2), round(top - height, 2), round(left + width, 2), round(top, 2)),
+    )
+
+
+def signature_slots(pdf: bytes, *roles: SignerRole) -> dict[SignerRole, Slot]:
+    """The signature places of a rendered record, read from its named destinations
+    (``roles``: the blocks it must have; by default the secretary's and the chair's)."""
     reader = PdfReader(BytesIO(pdf))
     destinations = reader.named_destinations
     slots = {}
-    for role, anchor in ANCHORS.items():
-        dest = destinations.get(anchor)
+    for role in roles or (SignerRole.SECRETARY, SignerRole.CHAIR):
+        dest = destinations.get(ANCHORS[role])
         if dest is None:
-            raise LayoutError(f"the record has no {anchor} block")
-        width, height = SIGNATURE_SIZE[role]
-        left, top = float(dest.left), float(dest.top)
-        slots[role] = Slot(
-            reader.get_destination_page_number(dest),
-            (round(left, 2), round(top - height, 2), round(left + width, 2), round(top, 2)),
-        )
+            raise LayoutError(f"the record has no {ANCHORS[role]} block")
+        slots[role] = _place(reader, dest, *SIGNATURE_SIZE[role])
+    return slots
+
+
+def issue_slots(pdf: bytes) -> list[TextSlot]:
+    """The number and date fields of a record rendered for Decree 30 signing (none: the record
+    was numbered before signing)."""
+    reader = PdfReader(BytesIO(pdf))
+    destinations = reader.named_destinations
+    slots = []
+    for anchor, (name, width, height, size, italic, align) in ISSUE_FIELDS.items():
+        dest = destinations.get(anchor)
+        if dest is not None:
+            place = _place(reader, dest, width, height)
+            slots.append(TextSlot(name, place.page, place.box, size, italic, align))
     return slots
 
 
@@ -120,17 +161,26 @@ def decision_date(record: DecisionRecord) -> date:
     return local(record.issued_at or utcnow()).date()
 
 
+def issued_later(record: DecisionRecord) -> bool:
+    """Whether the record is rendered for the Decree 30 order: signed first, its number and date
+    filled in by the office afterwards (never for a record that already has its number)."""
+    return record.register_entry is None and not record.is_editable
+
+
 def decision_html(record: DecisionRecord, number: str | None = None) -> str:
     """The decision record as HTML in the Decree 30/2020 layout."""
     number = _number(record, number)
     day = decision_date(record)
+    later = issued_later(record) and not number
     with force_locale("vi"):
         return render_template(
             "records/decision_pdf.html",
             c=plain_tree(record.content),
             record=record,
             number=number,
-            date_text=place_and_date(record.content.get("place", "Hà Nội"), day),
+            date_text=None if later else place_and_date(record.content.get("place", "Hà Nội"), day),
+            issue_fields={a: v[1:3] for a, v in ISSUE_FIELDS.items()} if later else None,
+            secretary_block=bool(number),  # numbered before signing: the secretary-first order
             draft=record.is_editable,
             sizes={r.value: s for r, s in SIGNATURE_SIZE.items()},
         )
@@ -141,9 +191,10 @@ def render_decision(record: DecisionRecord, number: str | None = None) -> bytes:
     number = _number(record, number)
     day = decision_date(record)
     content = plain_tree(record.content)
+    later = issued_later(record) and not number
     twin = {
         "type": str(record.kind),
-        "number": number,
+        "number": number or None,
         "title": record.title,
         "date": day.isoformat(),
         "meeting_id": record.meeting_id,
@@ -151,6 +202,9 @@ def render_decision(record: DecisionRecord, number: str | None = None) -> bytes:
         "generated_at": utcnow().isoformat(),
         **content,
     }
+    if later:
+        twin["date"] = None
+        twin["issuance"] = ISSUANCE_NOTE
     return render_pdf(
         decision_html(record, number),
         attachments=[

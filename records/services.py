@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from cabinet.audit import record as audit
+from cabinet.config import settings
 from cabinet.db import db, utcnow
 from cabinet.errors import InvalidState, NotFound, ValidationFailed
 from cabinet.users.models import User
@@ -29,6 +30,9 @@ from records.compose.decisions import (
 from records.compose.fields import apply_fields, diff_fields
 from records.compose.minutes import default_secretary, minutes_content
 from records.compose.text import plain_tree
+from records.decision_steps import ballot_summary_record as ballot_summary_record
+from records.decision_steps import reopen_decision as reopen_decision
+from records.decision_steps import void_decision_number as void_decision_number
 from records.models import (
     DecisionKind,
     DecisionRecord,
@@ -322,9 +326,21 @@ def update_decision(
 
 
 def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
-    """Give the record its number from the register and render the PDF to be signed."""
+    """Close the draft for signing and render the PDF to be signed.
+
+    Decree 30 order (the default): no number yet; the chair signs first, and the office issues
+    the number and date as it applies the organisation's signature (``records.signing``). The
+    secretary-first order some ministries keep: the number is taken from the register now."""
     if record.chair_id is None:
         raise InvalidState(_l("Chưa xác định người ký (chủ tọa)."))
+    if settings().decision_signing_order == "decree30":
+        record.finalize(utcnow())
+        record.secretary_id = record.secretary_id or actor.id
+        db.session.flush()
+        record.pdf_sha256 = store().put_bytes(render_decision(record))
+        db.session.flush()
+        audit("decision.finalized", record, data={"sha256": record.pdf_sha256}, actor=actor)
+        return record
     record.issue(utcnow())
     record.secretary_id = record.secretary_id or actor.id
     db.session.flush()
@@ -342,25 +358,6 @@ def issue_decision(record: DecisionRecord, *, actor: User) -> DecisionRecord:
         "decision.issued",
         record,
         data={"number": record.register_entry.symbol, "sha256": record.pdf_sha256},
-        actor=actor,
-    )
-    return record
-
-
-def void_decision_number(record: DecisionRecord, *, reason: str, actor: User) -> DecisionRecord:
-    """Void the number of a decision that was issued but never signed; it returns to draft.
-
-    The register keeps the voided entry with its reason (numbers are never reused)."""
-    entry = record.register_entry
-    if entry is None or record.state != RecordState.ISSUED:
-        raise InvalidState(_l("Chỉ hủy được số của văn bản đã cấp số nhưng chưa ký."))
-    numbering.void_entry(entry, reason=reason, actor=actor)
-    record.unissue()
-    db.session.flush()
-    audit(
-        "decision.number_voided",
-        record,
-        data={"number": entry.symbol, "reason": entry.void_reason},
         actor=actor,
     )
     return record

@@ -82,6 +82,10 @@ def change_label(change: Change) -> str:
         "timestamp": _l("Dấu thời gian lưu trữ (%(field)s)", **values),
         "validation_data": _l("Dữ liệu kiểm tra dài hạn (chứng thư, OCSP, CRL)"),
         "empty_field": _l("Trường chữ ký trống mới “%(field)s”, không hiển thị", **values),
+        "filled_field": _l(
+            "Ô “%(field)s” dành sẵn khi ký được điền (số, ngày ban hành); chữ ký sau xác nhận",
+            **values,
+        ),
         "pages_added": _l("Thêm trang, từ trang %(page)s", **values),
         "pages_removed": _l("Bớt trang, từ trang %(page)s", **values),
         "page_content": _l("Nội dung trang %(page)s bị thay đổi", **values),

@@ -33,7 +33,8 @@ from records.access import (
     load_session,
 )
 from records.compose.fields import editable_fields, field_label
-from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent
+from records.decree30 import organisation_p12_path
+from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent, SignerRole
 from records.render import render_decision, render_minutes
 from records.signing import identity_of, signer_role, store
 from records.verify import check_rate, verify_document
@@ -70,14 +71,14 @@ def index():
     ]
     ballots = []
     if user.has_role(Role.SECRETARIAT):
-        drafted = {d.ballot_id for d in decisions if d.ballot_id}
+        made = {(d.ballot_id, d.kind.value) for d in decisions if d.ballot_id}
         ballots = [
-            b
+            (b, (b.id, "ballot_decision") not in made, (b.id, "ballot_summary") not in made)
             for b in db.session.scalars(
                 select(Ballot).where(Ballot.status == BallotStatus.CONCLUDED)
             )
-            if b.id not in drafted
         ]
+        ballots = [row for row in ballots if row[1] or row[2]]
     return render_template(
         "records/index.html",
         meetings=meetings,
@@ -129,7 +130,9 @@ def minutes(meeting_id: int):
     )
 
 
-def _has_key(user: User) -> bool:
+def _has_key(user: User, role: SignerRole | None = None) -> bool:
+    if role == SignerRole.ORGANISATION:  # the office signs with the organisation's keystore
+        return organisation_p12_path(Path(settings().keys_dir)).is_file()
     ident = identity_of(user)
     if ident is not None and ident.backend == "pkcs11":
         return True
@@ -205,6 +208,16 @@ def new_resolution(meeting_id: int):
     return redirect(url_for("records.decision", record_id=record.id))
 
 
+@bp.post("/ballots/<int:ballot_id>/summary")
+@roles_required(Role.SECRETARIAT)
+def new_ballot_summary(ballot_id: int):
+    """Take the stored summary of opinions of a concluded ballot into the records, where the
+    office seals, numbers and registers it."""
+    ballot = load_ballot(ballot_id, need="manage")
+    record = services.ballot_summary_record(ballot, actor=current_person())
+    return redirect(url_for("records.decision", record_id=record.id))
+
+
 @bp.post("/ballots/<int:ballot_id>/decision")
 @roles_required(Role.SECRETARIAT)
 def new_ballot_decision(ballot_id: int):
@@ -226,8 +239,9 @@ def decision(record_id: int):
         c=record.content,
         can_edit=record.can_edit(user) and record.is_editable,
         my_role=signer_role(record, user),
-        has_key=_has_key(user),
+        has_key=_has_key(user, signer_role(record, user)),
         signatures=_signatures(record),
+        decree30=settings().decision_signing_order == "decree30",
     )
 
 
@@ -237,7 +251,16 @@ def issue(record_id: int):
     """Give the decision record its register number."""
     record = load_decision(record_id, need="edit")
     services.issue_decision(record, actor=current_person())
-    flash(_("Đã cấp số %(number)s.", number=record.register_entry.symbol), "success")
+    if record.register_entry is None:  # Decree 30: numbered by the office after the signature
+        flash(
+            _(
+                "Đã chốt văn bản để trình ký. Số và ngày ban hành được cấp khi văn thư đóng dấu, "
+                "sau khi người có thẩm quyền ký."
+            ),
+            "success",
+        )
+    else:
+        flash(_("Đã cấp số %(number)s.", number=record.register_entry.symbol), "success")
     return redirect(url_for("records.decision", record_id=record.id))
 
 

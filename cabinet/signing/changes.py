@@ -27,8 +27,11 @@ _WALK_LIMIT = 5000
 class Change:
     """One change made after a signature."""
 
-    #: "signature", "timestamp", "validation_data", "empty_field", "unsigned_field",
-    #: "annotation", "page_content", "pages_added", "pages_removed", "attachments", "other"
+    #: "signature", "timestamp", "validation_data", "empty_field", "filled_field",
+    #: "unsigned_field", "annotation", "page_content", "pages_added", "pages_removed",
+    #: "attachments", "other". A "filled_field" is a text field this signature reserved, filled
+    #: in its own box before a later signature that covers the filling (the number and date
+    #: the issuing office writes after the competent person signs, Decree 30/2020).
     kind: str
     field: str | None = None
     signer: str | None = None
@@ -190,6 +193,10 @@ def changes_after(
     if revision >= reader.xrefs.total_revisions - 1:
         return changes
     signed_fields = {s.field for s in later if s.revision > revision}
+    # The last revision a later signature (not a document timestamp) vouches for.
+    vouched = max(
+        (s.revision for s in later if s.revision > revision and not s.timestamp), default=-1
+    )
     old_root = reader.get_historical_root(revision)
     new_root = reader.root
     if "/DSS" in new_root and (
@@ -209,7 +216,9 @@ def changes_after(
         before = [old.raw_get(k) for k in ("/Contents", "/Resources", "/MediaBox") if k in old]
         if repr(drawn) != repr(before) or _changed(reader, drawn, revision):
             changes.append(Change("page_content", page=number, visible=True))
-        changes.extend(_annotation_changes(reader, old, new, number, revision, signed_fields))
+        changes.extend(
+            _annotation_changes(reader, old, new, number, revision, signed_fields, vouched)
+        )
 
     old_files, new_files = _attachments(old_root), _attachments(new_root)
     if set(old_files) != set(new_files) or any(
@@ -228,6 +237,7 @@ def _annotation_changes(
     page: int,
     revision: int,
     signed_fields: set[str],
+    vouched: int = -1,
 ) -> Iterator[Change]:
     before, after = _annotations(old), _annotations(new)
     for key in before.keys() - after.keys():
@@ -245,5 +255,21 @@ def _annotation_changes(
             yield Change("annotation", page=page, visible=visible)
         elif _is_signature_field(annotation) and not visible:
             yield Change("empty_field", field=name, page=page)
+        elif not is_new and _filled_in_place(reader, before[key], raw, vouched):
+            yield Change("filled_field", field=name, page=page, visible=visible)
         else:
             yield Change("unsigned_field", field=name, page=page, visible=visible)
+
+
+def _filled_in_place(reader: PdfFileReader, old_raw, raw, vouched: int) -> bool:
+    """A text field of the signed revision given a value in its own, unmoved box, every part
+    of it last changed no later than a later signature's revision (which covers the filling)."""
+    old, new = old_raw.get_object(), raw.get_object()
+    if _get(new, "/FT") != "/Tx" or _get(old, "/FT") != "/Tx":
+        return False
+    if repr(list(_get(old, "/Rect", []))) != repr(list(_get(new, "/Rect", []))):
+        return False
+    if int(_get(new, "/F", 0)) != int(_get(old, "/F", 0)):
+        return False
+    last = max((_last_change(reader, ref) for ref in _refs_reached([raw])), default=-1)
+    return 0 <= last <= vouched

@@ -13,17 +13,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-from fontTools.ttLib.scaleUpem import scale_upem
-from PIL import Image
-from pyhanko.pdf_utils import layout
-from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
-from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.text import TextBoxStyle
@@ -45,6 +37,9 @@ from cabinet.pki.trust import TrustPolicy
 from cabinet.signing.loop import off_event_loop
 
 from .backends import SignerBackend
+from .fonts import _InMemoryFont
+from .fonts import _stamp_font_bytes as _stamp_font_bytes  # bench_minutes times it
+from .issuance import TextSlot, add_text_fields, fill_text_fields, image_style, seal_style
 
 #: Shown in the visible stamp; the cryptographic signing time is UTC inside the signature.
 STAMP_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -66,55 +61,6 @@ class SignatureSlot:
     field_name: str
     page: int
     box: tuple[float, float, float, float]
-
-
-#: Characters the stamp font keeps: Latin, Vietnamese letters and tone marks, punctuation, ₫.
-STAMP_CHARACTERS = [
-    *range(0x20, 0x7F),
-    *range(0xA0, 0x180),
-    *range(0x1A0, 0x1B1),
-    *range(0x300, 0x370),
-    *range(0x1EA0, 0x1EFA),
-    *range(0x2010, 0x2045),
-    0x20AB,
-]
-
-
-@lru_cache(maxsize=4)
-def _stamp_font_bytes(path: str) -> bytes:
-    # pyHanko writes glyph widths (/W, TJ) in raw font units, which is right only for fonts
-    # with 1000 units per em; Liberation Serif has 2048, so its glyphs would be spread out
-    # and clipped. Rescaling to 1000 (after keeping only the stamp's characters, which makes
-    # it ~0.3 s instead of ~1.4 s) once per process fixes the stamp.
-    font = TTFont(path)
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=STAMP_CHARACTERS)
-    subsetter.subset(font)
-    scale_upem(font, 1000)
-    buffer = BytesIO()
-    font.save(buffer)
-    return buffer.getvalue()
-
-
-class _InMemoryFont(GlyphAccumulatorFactory):
-    """pyHanko's factory leaves the font file open and mis-scales 2048-unit fonts; not this one."""
-
-    def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
-        if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
-            obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
-            writer=writer,
-            font_handle=BytesIO(_stamp_font_bytes(self.font_file)),
-            font_size=self.font_size,
-            ot_script_tag=self.ot_script_tag,
-            ot_language_tag=self.ot_language_tag,
-            writing_direction=self.writing_direction,
-            bcp47_lang_code=self.bcp47_lang_code,
-            obj_stream=obj_stream,
-        )
 
 
 def _stamp_style() -> TextStampStyle:
@@ -193,6 +139,8 @@ def _sign(
     field_spec: fields.SigFieldSpec | None,
     reserve: Sequence[SignatureSlot],
     ltv: LtvOptions,
+    reserve_text: Sequence[TextSlot] = (),
+    fill: dict[str, str] | None = None,
 ) -> bytes:
     if isinstance(signer, SignerBackend):
         with signer.open() as opened:
@@ -205,6 +153,8 @@ def _sign(
                 field_spec=field_spec,
                 reserve=reserve,
                 ltv=ltv,
+                reserve_text=reserve_text,
+                fill=fill,
             )
     if ltv.trust is not None:
         meta = dataclasses.replace(
@@ -230,6 +180,10 @@ def _sign(
                 empty_field_appearance=True,
             )
             fields.append_signature_field(writer, spec)
+        if fill:  # the office's issuance: fill the reserved fields (adding any not reserved)
+            fill_text_fields(writer, reserve_text, fill)
+        elif reserve_text:
+            add_text_fields(writer, reserve_text)
         pdf_signer = signers.PdfSigner(
             meta,
             signer,
@@ -241,6 +195,8 @@ def _sign(
         pdf_signer.sign_pdf(writer, appearance_text_params=text_params, output=output)
     except SigningFailed:
         raise
+    except LookupError as exc:
+        raise SigningFailed(str(exc)) from exc
     except (SigningError, PdfError, PathValidationError, PathBuildingError) as exc:
         raise refusal(exc) from exc
     except TimestampRequestError as exc:
@@ -262,13 +218,17 @@ def sign_pdf(
     timestamp_url: str | None = None,
     reserve: Sequence[SignatureSlot] = (),
     trust: TrustPolicy | None = None,
+    image: bytes | None = None,
+    reserve_text: Sequence[TextSlot] = (),
 ) -> bytes:
     """Sign ``pdf`` (PAdES B-B; B-T with a TSA; B-LT with a trust policy) in an incremental update.
 
     ``certify=True`` makes a certification signature whose DocMDP allows only further
     signatures and form filling (the secretary's); otherwise an approval signature (the chair's).
     ``box`` is (x1, y1, x2, y2) in PDF points on the 0-based ``page``. A certified document
-    accepts no new fields afterwards, so the later signers' fields go in ``reserve``.
+    accepts no new fields afterwards, so the later signers' fields go in ``reserve`` and the
+    text fields the issuing office fills afterwards (number, date) in ``reserve_text``. With an
+    ``image`` the signature shows only that image (Decree 30: the signature image, no text).
     """
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -283,7 +243,7 @@ def sign_pdf(
         pdf,
         signer,
         meta,
-        style=_stamp_style(),
+        style=image_style(image) if image is not None else _stamp_style(),
         text_params=dict(
             signer_name=signer_name,
             capacity=capacity,
@@ -292,6 +252,7 @@ def sign_pdf(
         field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
         reserve=reserve,
         ltv=LtvOptions(timestamp_url, trust),
+        reserve_text=reserve_text,
     )
 
 
@@ -307,6 +268,8 @@ def seal_pdf(
     field_name: str = "seal",
     timestamp_url: str | None = None,
     trust: TrustPolicy | None = None,
+    slots: Sequence[TextSlot] = (),
+    fill: dict[str, str] | None = None,
 ) -> bytes:
     """Apply an organisation's signature: its seal image in ``box``, its name and the ISO 8601 time.
 
@@ -314,7 +277,8 @@ def seal_pdf(
     usually the left third of that person's signature box, ``image`` the seal (PNG, with
     transparency), ``signer`` the organisation's certificate. An approval signature, so it
     may follow a certification signature whose DocMDP allows form filling, provided its field
-    was reserved; otherwise it creates the field.
+    was reserved; otherwise it creates the field. ``fill`` gives the values of the text
+    fields ``slots`` (the number and date the office issues), filled in the same revision.
     """
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -323,26 +287,7 @@ def seal_pdf(
         name=organization,
         reason="Đóng dấu",
     )
-    seal = PdfImage(Image.open(BytesIO(image)))
-    style = TextStampStyle(
-        stamp_text="%(organization)s\n%(iso_time)s",
-        text_box_style=TextBoxStyle(
-            font=_InMemoryFont(str(pdf_font_path()), font_size=7), font_size=7, leading=9
-        ),
-        background=seal,
-        background_opacity=1.0,
-        background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MIN,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            margins=layout.Margins.uniform(1),
-        ),
-        inner_content_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MAX,
-            y_align=layout.AxisAlignment.ALIGN_MIN,
-            margins=layout.Margins.uniform(2),
-        ),
-        border_width=0,
-    )
+    style = seal_style(image)
     now = datetime.now(STAMP_TIMEZONE).replace(microsecond=0)
     return _sign(
         pdf,
@@ -353,4 +298,6 @@ def seal_pdf(
         field_spec=fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=box),
         reserve=(),
         ltv=LtvOptions(timestamp_url, trust),
+        reserve_text=slots if fill else (),
+        fill=fill,
     )

@@ -22,6 +22,8 @@ class DecisionKind(StrEnum):
 
     RESOLUTION = "resolution"
     BALLOT_DECISION = "ballot_decision"
+    #: The summary of opinions of a concluded ballot, sealed and registered by the office.
+    BALLOT_SUMMARY = "ballot_summary"
 
 
 class DecisionRecord(Lifecycle, TimestampMixin, Base):
@@ -70,6 +72,18 @@ class DecisionRecord(Lifecycle, TimestampMixin, Base):
         self._require(RecordState.DRAFT)
         self.state = RecordState.ISSUED
         self.issued_at = now
+
+    def finalize(self, now: datetime) -> None:
+        """draft → final: frozen for the competent person's signature, without a number yet
+        (Decree 30/2020: the number and date are issued after the signer signs)."""
+        self._require(RecordState.DRAFT)
+        self.state = RecordState.FINAL
+
+    def reopen(self) -> None:
+        """final (nobody signed yet) → draft."""
+        self._require(RecordState.FINAL)
+        self.state = RecordState.DRAFT
+        self.pdf_sha256 = None
 
     def unissue(self) -> None:
         """issued (numbered, not signed) → draft: its number is voided in the register."""

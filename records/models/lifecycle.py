@@ -18,6 +18,8 @@ class RecordState(StrEnum):
     FINAL = "final"
     ISSUED = "issued"
     SIGNED_BY_SECRETARY = "signed_by_secretary"
+    #: Decree 30: the competent person signed; the office issues the number and seals it.
+    SIGNED_BY_CHAIR = "signed_by_chair"
     LOCKED = "locked"
 
     @property
@@ -32,6 +34,7 @@ STATE_LABELS = {
     RecordState.FINAL: _l("Bản cuối, chờ ký"),
     RecordState.ISSUED: _l("Đã cấp số, chờ ký"),
     RecordState.SIGNED_BY_SECRETARY: _l("Thư ký đã ký, chờ chủ tọa ký"),
+    RecordState.SIGNED_BY_CHAIR: _l("Người có thẩm quyền đã ký, chờ văn thư cấp số và đóng dấu"),
     RecordState.LOCKED: _l("Đã ký số và khóa"),
 }
 
@@ -40,10 +43,13 @@ EDITABLE = frozenset({RecordState.DRAFT, RecordState.CIRCULATED})
 
 
 class SignerRole(StrEnum):
-    """Who signs: the secretary first (certifying), the chair last (approval)."""
+    """Who signs, by capacity. Minutes: the secretary (certifying), then the chair. Decisions
+    (Decree 30/2020): the chair (certifying), then the organisation's signature applied by
+    the clerk (văn thư), who issues the number and date at that step."""
 
     SECRETARY = "secretary"
     CHAIR = "chair"
+    ORGANISATION = "organisation"
 
 
 class RecordStateError(InvalidState):
@@ -90,19 +96,36 @@ class Lifecycle:
         self._require(*EDITABLE)
 
     @property
+    def signing_order(self) -> tuple[SignerRole, ...]:
+        """The signatures this record takes, in order (from its state: a decision made final
+        without a number follows Decree 30; one numbered first, the secretary-first order)."""
+        if self.record_type == "minutes":
+            return (SignerRole.SECRETARY, SignerRole.CHAIR)
+        if getattr(self, "kind", None) == "ballot_summary":
+            return (SignerRole.ORGANISATION,)
+        if self.state in (RecordState.ISSUED, RecordState.SIGNED_BY_SECRETARY):
+            return (SignerRole.SECRETARY, SignerRole.CHAIR)
+        return (SignerRole.CHAIR, SignerRole.ORGANISATION)
+
+    @property
     def awaiting(self) -> SignerRole | None:
         """Whose signature the record waits for, if any."""
         if self.state in (RecordState.FINAL, RecordState.ISSUED):
-            return SignerRole.SECRETARY
+            return self.signing_order[0]
         if self.state == RecordState.SIGNED_BY_SECRETARY:
             return SignerRole.CHAIR
+        if self.state == RecordState.SIGNED_BY_CHAIR:
+            return SignerRole.ORGANISATION
         return None
 
     def mark_signed(self, role: SignerRole) -> None:
-        """Advance after a signature: the secretary's first, then the chair's locks the record."""
-        if role == SignerRole.SECRETARY:
-            self._require(RecordState.FINAL, RecordState.ISSUED)
+        """Advance after a signature; the last one of the record's order locks it."""
+        if role != self.awaiting:
+            self._require()  # raises: not this signature's turn in this state
+        order = self.signing_order
+        if role == order[-1]:
+            self.state = RecordState.LOCKED
+        elif role == SignerRole.SECRETARY:
             self.state = RecordState.SIGNED_BY_SECRETARY
         else:
-            self._require(RecordState.SIGNED_BY_SECRETARY)
-            self.state = RecordState.LOCKED
+            self.state = RecordState.SIGNED_BY_CHAIR

@@ -25,6 +25,7 @@ from cabinet.signing.keys import CA_CERT_FILE, CA_DIR
 from cabinet.storage import ContentStore
 from meetings.live.models import Attendance, SpeakingRequest
 from meetings.models import Classification, Meeting, MeetingState, Paper
+from records.decree30 import ORGANISATION
 from records.models import DecisionKind, DecisionRecord, Minutes, RecordState
 from voting.ballots.models import AnswerChoice, Ballot, BallotResponse, BallotStatus
 from voting.polls.models import Poll, PollKind
@@ -55,7 +56,9 @@ with app.app_context():
 
 
 def _run(args: list[str], env: dict[str, str], **kw) -> subprocess.CompletedProcess:
-    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=300, **kw)
+    # seed-demo signs seven signatures and four B-LTA completions against the PKI: a busy CI
+    # machine needs minutes for it
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=900, **kw)
     assert result.returncode == 0, result.stderr.decode(errors="replace")[-3000:]
     return result
 
@@ -155,7 +158,7 @@ def _verified(seeded, sha256: str):
     return report
 
 
-def test_minutes_and_resolution_are_signed_by_the_secretary_then_the_chair(seeded):
+def test_minutes_secretary_then_chair_resolution_chair_then_the_offices_seal(seeded):
     s = seeded.session
     meeting = _meeting(s, MeetingState.CLOSED)
     minutes = s.scalars(select(Minutes).where(Minutes.meeting_id == meeting.id)).one()
@@ -168,10 +171,15 @@ def test_minutes_and_resolution_are_signed_by_the_secretary_then_the_chair(seede
     assert resolution.state == RecordState.LOCKED
     assert resolution.register_entry.symbol.endswith("/NQ-CP")
     assert resolution.content["summary"] == meeting.title
-    for record in (minutes, resolution):
+    orders = {
+        minutes: [minutes.secretary.name, minutes.chair.name],
+        # Decree 30: the chair signs first; the office numbers, dates and seals after him.
+        resolution: [resolution.chair.name, ORGANISATION],
+    }
+    for record, signers in orders.items():
         report = _verified(seeded, record.pdf_sha256)
-        signers = [sig.signer_name for sig in report.signatures]
-        assert signers == [record.secretary.name, record.chair.name]
+        assert [sig.signer_name for sig in report.signatures] == signers
+        assert report.level == "B-LTA"
         assert record.register_entry.final_sha256 == record.pdf_sha256
 
     check = subprocess.run(
@@ -196,9 +204,21 @@ def test_concluded_ballot_has_most_answers_a_conclusion_and_a_signed_decision(se
     assert {a.choice for a in answers} == set(AnswerChoice)
     assert all(a.comment for a in answers if a.choice != AnswerChoice.AGREE)
     assert ballot.closed_at >= ballot.deadline and ballot.conclusion.text
-    decision = s.scalars(select(DecisionRecord).where(DecisionRecord.ballot_id == ballot.id)).one()
+    decision, summary = s.scalars(
+        select(DecisionRecord)
+        .where(DecisionRecord.ballot_id == ballot.id)
+        .order_by(DecisionRecord.kind)
+    ).all()
     assert decision.kind == DecisionKind.BALLOT_DECISION and decision.state == RecordState.LOCKED
-    _verified(seeded, decision.pdf_sha256)
+    report = _verified(seeded, decision.pdf_sha256)
+    assert [sig.signer_name for sig in report.signatures] == [decision.chair.name, ORGANISATION]
+    # The summary of opinions: sealed by the office, registered, and what downloads serve.
+    assert summary.kind == DecisionKind.BALLOT_SUMMARY and summary.state == RecordState.LOCKED
+    assert summary.register_entry.symbol.endswith("/BC-VPCP")
+    assert ballot.summary_sha256 == summary.pdf_sha256 == summary.register_entry.final_sha256
+    report = _verified(seeded, summary.pdf_sha256)
+    assert [sig.signer_name for sig in report.signatures] == [ORGANISATION]
+    assert report.level == "B-LTA"
 
     summary = _run([sys.executable, "-c", RENDER_SUMMARY], seeded.env).stdout
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(summary)).pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,12 +17,18 @@ from meetings.live import services as live
 from meetings.live.models import AttendanceMode, Presence
 from meetings.models import MeetingParticipant, ParticipantRole
 from records import services
+from records.decree30 import issue_organisation_keystore
+from records.signing import sign_record
 from tests.voting.polls.helpers import build_session, check_in
 from voting.polls import services as polls
 from voting.polls.models import PollKind
 from voting.polls.progress import progress_flusher
 
-PASSPHRASES = {"secretary": "thu-ky-ky-so-2026", "chair": "thu-tuong-ky-so-2026"}
+PASSPHRASES = {
+    "secretary": "thu-ky-ky-so-2026",
+    "chair": "thu-tuong-ky-so-2026",
+    "organisation": "con-dau-chinh-phu-2026",
+}
 SPEECHES = [
     "Đồng ý với sự cần thiết ban hành; đề nghị làm rõ quy định chuyển tiếp.",
     "Đề nghị bổ sung đánh giá tác động đối với người dân, doanh nghiệp.",
@@ -134,11 +141,32 @@ def closed_session(db, make_cabinet):
 
 @pytest.fixture
 def keystores(closed_session):
-    """Keystores for the secretary and the chair (passphrases in PASSPHRASES)."""
+    """Keystores for the secretary, the chair and the organisation (the clerk's seal, Decree
+    30), passphrases in PASSPHRASES."""
     cab = closed_session.cab
     issue_keystore(cab.secretariat, PASSPHRASES["secretary"])
     issue_keystore(cab.chair, PASSPHRASES["chair"])
+    issue_organisation_keystore(
+        demo_ca(), settings().keys_dir, passphrase=PASSPHRASES["organisation"], overwrite=True
+    )
     return PASSPHRASES
+
+
+@pytest.fixture
+def secretary_first(app, monkeypatch):
+    """The order some ministries keep: the decision is numbered, then secretary → chair."""
+    config = dataclasses.replace(
+        app.extensions["ecabinet.settings"], decision_signing_order="secretary_first"
+    )
+    monkeypatch.setitem(app.extensions, "ecabinet.settings", config)
+    return config
+
+
+def sign_decision_decree30(record, cab) -> None:
+    """The Decree 30 order: the chair signs, then the office numbers and seals (the clerk is
+    the secretariat person, with the organisation's passphrase)."""
+    sign_record(record, cab.chair, PASSPHRASES["chair"])
+    sign_record(record, cab.secretariat, PASSPHRASES["organisation"])
 
 
 def fill_and_finalize(minutes, cab) -> None:

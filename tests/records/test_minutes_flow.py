@@ -165,7 +165,10 @@ def test_locked_minutes_refuse_every_change(closed_session, keystores, user_clie
     assert reopen.status_code == 409
 
 
-def test_resolution_numbered_from_the_register_and_signed(closed_session, keystores, user_client):
+def test_resolution_numbered_from_the_register_and_signed(
+    closed_session, keystores, user_client, secretary_first
+):
+    """The secretary-first order a ministry may keep: numbered at issuance, then signed."""
     s = closed_session
     minutes = services.ensure_minutes(s.meeting, s.cab.secretariat)
     fill_and_finalize(minutes, s.cab)

@@ -35,7 +35,7 @@ from records.signing import CertificateRevoked, sign_record, store, trust_policy
 from records.verify import verify_document
 from tests.cabinet.test_signing_helpers import nss_db_trusting, pdfsig
 
-from .conftest import PASSPHRASES, demo_ca, fill_and_finalize
+from .conftest import PASSPHRASES, demo_ca, fill_and_finalize, sign_decision_decree30
 
 
 def stored(sha: str) -> bytes:
@@ -84,15 +84,14 @@ def test_minutes_and_resolution_are_b_lta_hard_fail_and_pdfsig_accepts(
     s = closed_session
     resolution = services.draft_resolution(s.meeting, actor=s.cab.secretariat)
     services.issue_decision(resolution, actor=s.cab.secretariat)
-    sign_record(resolution, s.cab.secretariat, PASSPHRASES["secretary"])
-    sign_record(resolution, s.cab.chair, PASSPHRASES["chair"])
+    sign_decision_decree30(resolution, s.cab)  # the chair, then the office's number and seal
     db.session.commit()
     hard_fail = TrustPolicy(tuple(trust_policy().roots), "hard-fail")
     assert settings().revocation_mode == "hard-fail"
     nss = nss_db_trusting(tmp_path / "nss", demo_ca().cert)
-    for name, data in (
-        ("minutes", signed_minutes["signed"]),
-        ("nq", stored(resolution.pdf_sha256)),
+    for name, data, names in (
+        ("minutes", signed_minutes["signed"], ("secretary", "chair")),
+        ("nq", stored(resolution.pdf_sha256), ("chair", "organisation")),
     ):
         # pyHanko's own AdES long-term validation (ETSI EN 319 102-1): passed for each signature
         for result in _pyhanko_lta(data, hard_fail):
@@ -112,7 +111,7 @@ def test_minutes_and_resolution_are_b_lta_hard_fail_and_pdfsig_accepts(
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(data)
         report = pdfsig(path, nss)  # poppler asks the OCSP responder too
-        for field in ("secretary", "chair"):
+        for field in names:
             assert report[field]["Signature Validation"] == "Signature is Valid.", report
             assert report[field]["Certificate Validation"] == "Certificate is Trusted.", report
         assert any(f.startswith("LTA-") for f in report), report  # the document timestamp

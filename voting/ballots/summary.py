@@ -17,6 +17,7 @@ from sqlalchemy import select
 from cabinet.config import settings
 from cabinet.db import db, utcnow
 from cabinet.pdf import PdfAttachment, render_pdf
+from cabinet.plaintext import plain_tree
 from cabinet.storage import ContentStore
 from cabinet.users.models import Role
 from voting.ballots.models import AnswerChoice, Ballot, BallotResponse, ResponseStatus
@@ -236,7 +237,8 @@ def render_summary_pdf(ballot: Ballot) -> bytes:
             nonreply_text=NONREPLY_TEXT[config.nonreply_policy],
             generated_at=utcnow(),
         )
-    record = json.dumps(ballot_record(ballot), ensure_ascii=False, indent=2).encode()
+    # The machine-read twin carries text, never markup (comments and conclusions are HTML).
+    record = json.dumps(plain_tree(ballot_record(ballot)), ensure_ascii=False, indent=2).encode()
     return render_pdf(
         html,
         title=f"Báo cáo tổng hợp ý kiến — {ballot.title}",
