@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app app
 export ECABINET_HOST ?= 127.0.0.1
 export ECABINET_PORT ?= 5000
 
-.PHONY: run test setup lint bench format clean system-deps fuzz
+.PHONY: run test setup lint bench format clean system-deps fuzz scaleout
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ test: setup lint
 fuzz: setup
 	@if [ -n "$$ECABINET_TEST_DATABASE_URL" ]; then export ECABINET_TEST_BACKEND=postgres; fi; \
 	ECABINET_FUZZ_EXAMPLES=$${ECABINET_FUZZ_EXAMPLES:-25} $(VENV)/bin/pytest -q tests/fuzz
+
+# Several gevent workers behind a real nginx, a private Redis, a cut-able database link and
+# 120 tablets (tests/scaleout); needs ECABINET_TEST_DATABASE_URL (PostgreSQL).
+scaleout: setup
+	ECABINET_SCALEOUT=1 ECABINET_TEST_BACKEND=postgres $(VENV)/bin/pytest -q tests/scaleout
 
 bench: setup
 	$(PY) bench/run_all.py
