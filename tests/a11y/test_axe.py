@@ -652,8 +652,9 @@ def test_member_answers_a_ballot_by_keyboard(world, open_page):
     tab_to(page, 'button[value="submit"]')
     page.keyboard.press("Enter")
 
-    # Refused without the comment: the focus lands in the field that needs it.
-    comment = page.locator(f'textarea[name="q{second.id}.comment"]')
+    # Refused without the comment: the focus lands in the field that needs it (the comment
+    # editor that stands for the hidden textarea, voting/ballots comment-editor.js).
+    comment = page.locator(f'[data-comment-editor="{second.id}"]')
     expect(comment).to_be_focused()
     expect(comment).to_have_attribute("aria-invalid", "true")
     found = blocking(page)
