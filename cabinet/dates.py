@@ -102,7 +102,7 @@ def _english() -> bool:
     """True when the page or mail being written is in English (Vietnamese outside a request)."""
     try:
         chosen = get_locale()
-    except RuntimeError:  # no application context: Vietnamese, the default
+    except (RuntimeError, KeyError):  # no application context, or an app without Babel: Vietnamese
         return False
     return chosen is not None and chosen.language == "en"
 
