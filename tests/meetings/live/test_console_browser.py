@@ -93,7 +93,7 @@ def test_finding_1_a_closed_session_looks_closed_at_once(room, open_page):
     expect(console.get_by_role("button", name="Khai mạc phiên họp")).to_be_hidden()
     expect(console.locator("[data-goto]")).to_have_count(0)
 
-    expect(meeting_page.locator("[data-meeting-state]")).to_contain_text("Đã kết thúc")
+    expect(meeting_page.locator("[data-meeting-state]")).to_contain_text("Đã bế mạc")
     expect(my_meetings.locator("#h-live")).to_have_count(0)
 
     # A tablet that comes back later sees the same.
