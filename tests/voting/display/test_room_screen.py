@@ -24,6 +24,14 @@ def create_screen(open_page, secretariat, meeting_id):
     return desk, url
 
 
+def confirm(page) -> None:
+    """Answer the console's confirmation dialog (opening the session, closing a vote)."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button").last.click()
+    expect(dialog).to_be_hidden()
+
+
 def test_room_screen_follows_a_whole_vote(room, open_page, live_server):
     meeting_id, _items, (chair, first, second, secretariat) = room
     _desk, url = create_screen(open_page, secretariat, meeting_id)
@@ -35,12 +43,14 @@ def test_room_screen_follows_a_whole_vote(room, open_page, live_server):
     tablet = open_page(first, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live")
     tablet_b = open_page(second, TABLET_PORTRAIT, f"/meetings/{meeting_id}/live")
     console.get_by_role("button", name="Khai mạc phiên họp").click()
+    confirm(console)
     expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
     expect(screen.locator("#d-item")).to_have_text("Dự án Luật Đất đai (sửa đổi)")
     for t in (tablet, tablet_b):
         t.get_by_role("button", name="Có mặt tại phòng họp").click()
         expect(t.locator("#checkin-status")).to_contain_text("Bạn đã điểm danh")
-    expect(screen.locator("#d-present")).to_have_text("Có mặt 2 / 3 thành viên")
+    # The chair is present from the opening (issue 16, finding 7).
+    expect(screen.locator("#d-present")).to_have_text("Có mặt 3 / 3 thành viên")
     expect(screen.locator("#d-quorum-note")).to_have_text("Đủ số thành viên để biểu quyết")
 
     # A speaker, with the time they have spoken.
@@ -57,16 +67,17 @@ def test_room_screen_follows_a_whole_vote(room, open_page, live_server):
     console.locator("#f-question").fill(QUESTION)
     console.get_by_role("button", name="Mở biểu quyết").click()
     expect(screen.locator("#d-question")).to_have_text(QUESTION)
-    expect(screen.locator("#d-voted")).to_have_text("0 / 2 đã biểu quyết")
+    expect(screen.locator("#d-voted")).to_have_text("0 / 3 đã biểu quyết")
     tablet.locator("label.choice--approve").click()
-    expect(screen.locator("#d-voted")).to_have_text("1 / 2 đã biểu quyết")
+    expect(screen.locator("#d-voted")).to_have_text("1 / 3 đã biểu quyết")
     screenshot(screen, "room-screen-vote-1920x1080")
     tablet_b.locator("label.choice--disapprove").click()
-    expect(screen.locator("#d-voted")).to_have_text("2 / 2 đã biểu quyết")
+    expect(screen.locator("#d-voted")).to_have_text("2 / 3 đã biểu quyết")
     # Never a running tally, nor a name, while the vote is open.
     expect(screen.locator("main")).not_to_contain_text("Tán thành")
     expect(screen.locator("main")).not_to_contain_text("Phạm Thu Hà")
     console.get_by_role("button", name="Kết thúc biểu quyết").click()
+    confirm(console)
     result = screen.locator("#d-result [data-result]")
     expect(result.locator("[data-outcome]")).to_have_text("Không thông qua")
     expect(result.locator("[data-counts]")).to_contain_text("Tán thành 1 · Không tán thành 1")
