@@ -8,8 +8,8 @@ merges that copy into its own session without a query.
 
 The copy is dropped, and the next event checks the database again, when:
 
-* anything that can end or change a sign-in is written in this process: a user's session
-  token, `active` flag or roles, a session record revoked (`identity_epoch` moves on);
+* a person is changed in this process (any column: session token, `active`, ministry...),
+  their roles, or a session record is revoked (`identity_epoch` moves on);
 * an eviction order reaches this worker (`cabinet.eviction.apply_eviction` calls `forget_all`):
   a sign-out, deactivation, password or role change on another worker;
 * the session record's expiry time passes.
@@ -79,7 +79,9 @@ def _copy_row(model: type[Any], row: Any) -> Any:
     return copy
 
 
-_WATCHED = {User: ("session_token", "active"), UserRole: None, SessionRecord: None}
+#: Any change to a person (a ministry or title moved, not only a sign-in) is seen on the next
+#: event: what a person may do can depend on every column (the presenting ministry, say).
+_WATCHED = {User: None, UserRole: None, SessionRecord: None}
 
 
 @event.listens_for(Session, "after_flush")

@@ -242,6 +242,8 @@ def test_withdrawn_paper_is_no_longer_served(
     response = client.post(f"/api/v1/meetings/{meeting.id}/papers/{paper['id']}/withdraw", json={})
     assert response.status_code == 200 and response.get_json()["withdrawn"] is True
     events = [m["args"][0] for m in tablet.get_received() if m["name"] == "paper.withdrawn"]
+    for event in events:  # every broadcast carries the meeting's revision (docs/protocol.md)
+        assert isinstance(event.pop("revision"), int)
     assert events == [
         {
             "meeting_id": meeting.id,
