@@ -94,6 +94,7 @@ def test_prepared_motion_voted_with_one_tap_and_amended_in_session(small_cabinet
     tablet = open_page(first, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live")
     tablet_b = open_page(second, TABLET_PORTRAIT, f"/meetings/{meeting_id}/live")
     console.get_by_role("button", name="Khai mạc phiên họp").click()
+    console.get_by_role("dialog").get_by_role("button").last.click()  # confirmed in the dialog
     for t in (tablet, tablet_b):
         expect(t.locator("#now-banner")).to_contain_text("mục 1")
         t.get_by_role("button", name="Có mặt tại phòng họp").click()
@@ -110,6 +111,7 @@ def test_prepared_motion_voted_with_one_tap_and_amended_in_session(small_cabinet
     tablet_b.locator("label.choice--approve").click()
     expect(tablet_b.locator("[data-receipt]")).to_contain_text("Tán thành")
     console.get_by_role("button", name="Kết thúc biểu quyết").click()
+    console.get_by_role("dialog").get_by_role("button").last.click()
 
     # The result links back to its motion.
     for page in (console, tablet):
