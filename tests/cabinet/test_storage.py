@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_babel import force_locale
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 
@@ -249,15 +250,16 @@ def test_size_limit_is_enforced_while_streaming(store):
     assert stored_files(store) == []
 
 
-def test_messages_are_specific_per_reason(store):
+def test_messages_are_specific_per_reason(store, app):
     messages = set()
-    for make, filename, options, _reason in REFUSALS.values():
-        try:
-            check_and_store(
-                io.BytesIO(make()), filename, store=store, **{"max_bytes": MB, **options}
-            )
-        except UploadRejected as error:
-            messages.add((error.reason, str(error.message)))
+    with app.test_request_context(), force_locale("vi"):  # the person's language: Vietnamese
+        for make, filename, options, _reason in REFUSALS.values():
+            try:
+                check_and_store(
+                    io.BytesIO(make()), filename, store=store, **{"max_bytes": MB, **options}
+                )
+            except UploadRejected as error:
+                messages.add((error.reason, str(error.message)))
     assert {reason for reason, _ in messages} == set(
         ("too_large", "bad_type", "broken_pdf", "encrypted_pdf", "empty", "bad_name")
     )

@@ -15,6 +15,7 @@ ROUTES = {
     "records.reopen": {"roles": S, "method": "POST", "path_args": M},
     "records.new_resolution": {"roles": S, "method": "POST", "path_args": {"meeting_id": 1}},
     "records.new_ballot_decision": {"roles": S, "method": "POST", "path_args": {"ballot_id": 1}},
+    "records.new_ballot_summary": {"roles": S, "method": "POST", "path_args": {"ballot_id": 1}},
     "records.decision": {"roles": "any", "path_args": D},
     "records.issue": {"roles": S, "method": "POST", "path_args": D},
     "records.decision_pdf": {"roles": "any", "path_args": D},
