@@ -10,11 +10,13 @@ Screenshots: test-artifacts/screens/story-NN-*.png.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
@@ -71,8 +73,20 @@ def save_minutes(page: Page) -> None:
     expect(status).not_to_have_text(before)
 
 
+@pytest.fixture
+def secretary_first_order(app, monkeypatch):
+    """The month walks the order some ministries keep for decisions (numbered, then secretary
+    and chair sign); the Decree 30 order (the chair signs, the office numbers and seals) is
+    walked in a browser by tests/records/test_decree30_browser.py."""
+    config = dataclasses.replace(
+        app.extensions["ecabinet.settings"], decision_signing_order="secretary_first"
+    )
+    monkeypatch.setitem(app.extensions, "ecabinet.settings", config)
+
+
 def test_a_cabinet_month(
     app,
+    secretary_first_order,
     cast,
     smtp_server,
     tablet_page,
@@ -128,7 +142,9 @@ def test_a_cabinet_month(
             if n == 3:  # restricted to the chair and members A and B
                 upload.get_by_label("Độ mật").select_option("restricted")
                 for person in (cast.chair, cast.a, cast.b):
-                    upload.get_by_label(person.name, exact=True).check()
+                    # each reader is listed with their office (issue 16, finding 8)
+                    name = re.compile(rf"^{re.escape(person.name)}(\s|$)")
+                    upload.get_by_role("checkbox", name=name).check()
             upload.get_by_role("button", name="Tải lên").click()
             expect(sec.locator("#papers .paper")).to_have_count(1)
         sec.goto(manage_url)
@@ -375,7 +391,7 @@ def test_a_cabinet_month(
         questions.nth(0).get_by_role("radio", name=first, exact=True).check()
         questions.nth(1).get_by_role("radio", name=second, exact=True).check()
         if comment:
-            questions.nth(1).get_by_label("Ý kiến cụ thể").fill(comment)
+            questions.nth(1).get_by_role("textbox", name="Ý kiến cụ thể").fill(comment)
         tab.get_by_role("button", name="Gửi ý kiến").click()
         expect(tab.locator(".alert--success:not(.flash)")).to_contain_text(
             "Anh/chị đã gửi ý kiến lúc"
