@@ -327,25 +327,37 @@ def socket_client(app, user_client) -> Iterator[Callable[..., Any]]:
         clients.append(sio)
         return sio
 
-    server = socketio.server
-    patched = ("_send_packet", "_send_eio_packet", "async_handlers")
-    saved = {name: server.__dict__.get(name, _MISSING) for name in patched}
-    saved_eio = server.eio.async_handlers
     yield make
     for sio in clients:
         if sio.is_connected():
             sio.disconnect()
-    # The test client patches the shared server to capture packets; undo it so that real
-    # websocket clients (the browser tests' live server) receive their packets again.
+
+
+_MISSING = object()
+_PATCHED = ("_send_packet", "_send_eio_packet", "async_handlers")
+
+
+@pytest.fixture(autouse=True)
+def _socket_server_unpatched() -> Iterator[None]:
+    """Every Socket.IO test client (the fixture's or one a test makes itself) patches the shared
+    server to capture packets, and drops the packets of every other client from then on; undo
+    it after each test so that real websocket clients (the browser tests' live server) receive
+    their packets again."""
+    from cabinet.extensions import socketio
+
+    server = socketio.server
+    if server is None:
+        yield
+        return
+    saved = {name: server.__dict__.get(name, _MISSING) for name in _PATCHED}
+    saved_eio = server.eio.async_handlers
+    yield
     for name, value in saved.items():
         if value is _MISSING:
             server.__dict__.pop(name, None)
         else:
             setattr(server, name, value)
     server.eio.async_handlers = saved_eio
-
-
-_MISSING = object()
 
 
 def events_named(sio: Any, name: str) -> list[Any]:
