@@ -42,7 +42,10 @@ def test_member_answers_on_a_tablet_and_the_board_updates(
     expect(page.locator(f'#question-{q1.id} input[value="agree"]')).to_be_checked()
     screenshot(page, "ballot-answer-error-tablet")
 
-    comment.fill("Không đồng ý: đề nghị làm rõ nguồn vốn đối ứng của địa phương.")
+    # The member writes in the comment editor that stands for the (hidden) textarea.
+    page.locator(f'[data-comment-editor="{q2.id}"]').fill(
+        "Không đồng ý: đề nghị làm rõ nguồn vốn đối ứng của địa phương."
+    )
     page.get_by_role("button", name="Gửi ý kiến").click()
     expect(page.locator(".flash")).to_contain_text("Đã gửi ý kiến")
     screenshot(page, "ballot-answered-tablet")
