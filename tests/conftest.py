@@ -91,6 +91,8 @@ def app(app_tmp: Path, pki_service):
     application.before_request(_fresh_g)
     from cabinet.extensions import socketio
 
+    _SESSION_SOCKET_SERVER[:] = [socketio.server]
+
     handle_event = socketio._handle_event
 
     def fresh_event(*args: Any, **kwargs: Any) -> Any:
@@ -334,6 +336,7 @@ def socket_client(app, user_client) -> Iterator[Callable[..., Any]]:
 
 
 _MISSING = object()
+_SESSION_SOCKET_SERVER: list[Any] = []  # the session app's Socket.IO server, once it is built
 _PATCHED = ("_send_packet", "_send_eio_packet", "async_handlers")
 
 
@@ -342,7 +345,8 @@ def _socket_server_unpatched() -> Iterator[None]:
     """Every Socket.IO test client (the fixture's or one a test makes itself) patches the shared
     server to capture packets, and drops the packets of every other client from then on; undo
     it after each test so that real websocket clients (the browser tests' live server) receive
-    their packets again."""
+    their packets again; and put the session app's server back if the test built an app of its
+    own."""
     from cabinet.extensions import socketio
 
     server = socketio.server
@@ -352,6 +356,11 @@ def _socket_server_unpatched() -> Iterator[None]:
     saved = {name: server.__dict__.get(name, _MISSING) for name in _PATCHED}
     saved_eio = server.eio.async_handlers
     yield
+    # A test (or module fixture) that builds an app of its own (backup/restore, hardening)
+    # re-initialises the shared extension, which then emits on that app's server: the live
+    # server's browsers, still on the session app's server, would hear nothing more.
+    if _SESSION_SOCKET_SERVER:
+        socketio.server = _SESSION_SOCKET_SERVER[0]
     for name, value in saved.items():
         if value is _MISSING:
             server.__dict__.pop(name, None)
