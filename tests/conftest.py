@@ -26,6 +26,8 @@ from cabinet.auth.sessions import SESSION_KEY, open_session
 from cabinet.db import Base, db
 from cabinet.users.models import CabinetSeat, Role, User
 from cabinet.users.services import hash_password
+from voting.display.push import display_pusher
+from voting.polls.progress import progress_flusher
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -91,7 +93,7 @@ def app(app_tmp: Path, pki_service):
     application.before_request(_fresh_g)
     from cabinet.extensions import socketio
 
-    _SESSION_SOCKET_SERVER[:] = [socketio.server]
+    _SESSION_SOCKET_SERVER[:] = [socketio.server, application]
 
     handle_event = socketio._handle_event
 
@@ -336,7 +338,7 @@ def socket_client(app, user_client) -> Iterator[Callable[..., Any]]:
 
 
 _MISSING = object()
-_SESSION_SOCKET_SERVER: list[Any] = []  # the session app's Socket.IO server, once it is built
+_SESSION_SOCKET_SERVER: list[Any] = []  # the session app's Socket.IO server and the app
 _PATCHED = ("_send_packet", "_send_eio_packet", "async_handlers")
 
 
@@ -359,8 +361,12 @@ def _socket_server_unpatched() -> Iterator[None]:
     # A test (or module fixture) that builds an app of its own (backup/restore, hardening)
     # re-initialises the shared extension, which then emits on that app's server: the live
     # server's browsers, still on the session app's server, would hear nothing more.
-    if _SESSION_SOCKET_SERVER:
-        socketio.server = _SESSION_SOCKET_SERVER[0]
+    # The room screen pusher and the vote progress flusher are taken over the same way.
+    if _SESSION_SOCKET_SERVER and socketio.server is not _SESSION_SOCKET_SERVER[0]:
+        session_server, session_app = _SESSION_SOCKET_SERVER
+        socketio.server = session_server
+        display_pusher.init_app(session_app)
+        progress_flusher.init_app(session_app)
     for name, value in saved.items():
         if value is _MISSING:
             server.__dict__.pop(name, None)
