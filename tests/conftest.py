@@ -37,6 +37,25 @@ PASSWORD = "mat-khau-thu-nghiem"  # the password every factory user gets
 BACKEND = os.environ.get("ECABINET_TEST_BACKEND", "sqlite")
 PG_URL = os.environ.get("ECABINET_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("ECABINET_TEST_REDIS_URL")
+# `make test` with PostgreSQL runs the browser tests once, on PostgreSQL (the production engine),
+# and everything else on both engines: ECABINET_TEST_BROWSERS=0 leaves them out of the SQLite pass.
+BROWSERS = os.environ.get("ECABINET_TEST_BROWSERS", "1") != "0"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without browsers (ECABINET_TEST_BROWSERS=0), deselect the tests that drive chromium."""
+    if BROWSERS:
+        return
+    left_out = [item for item in items if "browser" in getattr(item, "fixturenames", ())]
+    kept = [item for item in items if "browser" not in getattr(item, "fixturenames", ())]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    where = "on" if BROWSERS else "off (ECABINET_TEST_BROWSERS=0: they run in the PostgreSQL pass)"
+    return f"e-Cabinet tests: backend {BACKEND}, browser tests {where}"
 
 
 def _database_url(tmp: Path) -> str:
