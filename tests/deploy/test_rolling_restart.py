@@ -49,8 +49,8 @@ WAIT = 120  # generous: a loaded 2-core machine starts a worker in seconds, not 
 
 class DrainedTablet(Tablet):
     """tests/scaleout's tablet (rejoins after a reconnect, resends an unanswered cast with the
-    same client_id), which also notes `server.restarting` (realtime.js closes its link at once;
-    here the worker's exit closes it) and counts its casts on the wire."""
+    same client_id), which also does what realtime.js does on `server.restarting` (it closes its
+    link at once and reconnects through nginx) and counts its casts on the wire."""
 
     def __init__(self, url: str, cookie: str, meeting_id: int, upstream: str = "") -> None:
         super().__init__(url, cookie, meeting_id)
@@ -69,6 +69,8 @@ class DrainedTablet(Tablet):
 
     async def _on_restarting(self, data=None) -> None:
         self.restarting += 1
+        if self.sio.eio.ws is not None:  # like realtime.js: drop the link now, reconnect
+            await self.sio.eio.ws.close()
 
 
 class Worker:
