@@ -9,6 +9,11 @@ must differ (plain HTTP on --port, the workers' ports, paths in a private prefix
 checks the example. It prints "READY <url>" once nginx and every worker answer, and stops
 everything on SIGTERM/SIGINT (workers first, with SIGTERM: they drain). With --debug-upstream
 nginx adds `X-Ecabinet-Upstream` (the worker that answered) to each response, for tests.
+
+Like systemd's `Restart=always`, a worker that exits is started again on its port, so a
+rolling restart is `kill -TERM <pid>` of one worker, then (once it answers again) the next.
+Each worker's life is printed: `WORKER <n> pid=<pid> port=<port> up` once it answers and
+`WORKER <n> pid=<pid> exited code=<code>` when it ends.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +37,8 @@ EXAMPLE = ROOT / "docs" / "nginx.conf.example"
 def nginx_config(prefix: Path, port: int, workers: list[int], instance: Path, debug: bool) -> str:
     """docs/nginx.conf.example, made to run locally without TLS."""
     text = EXAMPLE.read_text()
-    servers = "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;\n" for p in workers)
+    options = re.search(r"    server 127\.0\.0\.1:\d+ ([^\n;]*);", text)[1]  # as in the example
+    servers = "".join(f"    server 127.0.0.1:{p} {options};\n" for p in workers)
     text = re.sub(r"(    server 127\.0\.0\.1:\d+ [^\n]*\n)+", servers, text, count=1)
     # Only the TLS server block: the port-80 redirect is for a public host name.
     text = re.sub(r"server \{\n    listen 80;.*?\n\}\n\n", "", text, count=1, flags=re.S)
@@ -66,16 +73,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
 def wait_port(port: int, timeout: float, process: subprocess.Popen | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise SystemExit(f"a process exited while starting (code {process.returncode})")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        if answers(port):
             return
-        except OSError:
-            time.sleep(0.1)
+        time.sleep(0.1)
     raise SystemExit(f"nothing answers on port {port} after {timeout} s")
 
 
@@ -116,9 +129,7 @@ def main() -> None:
     conf = prefix / "nginx.conf"
     conf.write_text(nginx_config(prefix, args.port, ports, args.instance, args.debug_upstream))
     subprocess.run(["nginx", "-t", "-q", "-p", str(prefix), "-c", str(conf)], check=True)
-    workers = [
-        subprocess.Popen([python, "app.py"], cwd=ROOT, env=worker_env(args, port)) for port in ports
-    ]
+    workers = Workers(python, ports, lambda port: worker_env(args, port))
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"], cwd=prefix
     )
@@ -126,24 +137,61 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
     try:
-        for port, worker in zip(ports, workers, strict=True):
-            wait_port(port, 240, worker)
+        workers.wait_all()
         wait_port(args.port, 30, nginx)
         print(f"READY http://127.0.0.1:{args.port} workers={','.join(map(str, ports))}", flush=True)
-        while not stopping and all(p.poll() is None for p in (*workers, nginx)):
+        while not stopping and nginx.poll() is None:
+            workers.supervise()
             time.sleep(0.2)
     finally:
-        for worker in workers:  # each drains its in-flight work on SIGTERM
+        workers.stop()
+        if nginx.poll() is None:
+            nginx.send_signal(signal.SIGQUIT)
+            nginx.wait(timeout=10)
+
+
+class Workers:
+    """The gevent workers, one per port; one that exits is started again (a rolling restart)."""
+
+    def __init__(self, python: str, ports: list[int], env: Callable[[int], dict[str, str]]):
+        self.python, self.ports, self.env = python, ports, env
+        self.procs = [self._spawn(port) for port in ports]
+        self.starting = set(range(len(ports)))
+
+    def _spawn(self, port: int) -> subprocess.Popen:
+        return subprocess.Popen([self.python, "app.py"], cwd=ROOT, env=self.env(port))
+
+    def _up(self, n: int) -> None:
+        self.starting.discard(n)
+        print(f"WORKER {n} pid={self.procs[n].pid} port={self.ports[n]} up", flush=True)
+
+    def wait_all(self) -> None:
+        for n, port in enumerate(self.ports):
+            wait_port(port, 240, self.procs[n])
+            self._up(n)
+
+    def supervise(self) -> None:
+        """Start again a worker that has exited; report one that answers after its start."""
+        for n, proc in enumerate(self.procs):
+            code = proc.poll()
+            if code is not None:
+                print(f"WORKER {n} pid={proc.pid} exited code={code}", flush=True)
+                if n in self.starting:
+                    raise SystemExit(f"worker {n} exited while starting (code {code})")
+                self.procs[n] = self._spawn(self.ports[n])
+                self.starting.add(n)
+            elif n in self.starting and answers(self.ports[n]):
+                self._up(n)
+
+    def stop(self) -> None:
+        for worker in self.procs:  # each drains its in-flight work on SIGTERM
             if worker.poll() is None:
                 worker.send_signal(signal.SIGTERM)
-        for worker in workers:
+        for worker in self.procs:
             try:
                 worker.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 worker.kill()
-        if nginx.poll() is None:
-            nginx.send_signal(signal.SIGQUIT)
-            nginx.wait(timeout=10)
 
 
 if __name__ == "__main__":

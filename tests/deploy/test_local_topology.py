@@ -10,19 +10,13 @@ of two gevent workers on one database and one Redis queue.
 
 from __future__ import annotations
 
-import itertools
-import os
-import re
-import signal
 import subprocess
 import sys
 import threading
 
-import psycopg
 import pytest
 import requests
 import socketio
-from sqlalchemy.engine import make_url
 
 from tests.access.test_eviction_workers import SETUP, _csrf
 from tests.cabinet.test_message_queue import (  # noqa: F401  (redis_url is a fixture)
@@ -30,89 +24,13 @@ from tests.cabinet.test_message_queue import (  # noqa: F401  (redis_url is a fi
     ROOT,
     redis_url,
 )
-from tests.conftest import BACKEND, PG_URL, free_port
-
-UPSTREAM = "X-Ecabinet-Upstream"
-
-
-def _database() -> str | None:
-    """PostgreSQL (a database `<test db>_deploy`) on that backend, else SQLite in the instance."""
-    if BACKEND != "postgres":
-        return None
-    url = make_url(PG_URL)
-    name = f"{url.database}_deploy"
-    with psycopg.connect(
-        url.set(drivername="postgresql").render_as_string(False), autocommit=True
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url.set(database=name).render_as_string(hide_password=False)
+from tests.deploy.topology import UPSTREAM, running, sign_in_through
 
 
 @pytest.fixture
 def topology(tmp_path, redis_url):  # noqa: F811
-    instance = tmp_path / "instance"
-    database = _database()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ECABINET_")}
-    env.update(
-        ECABINET_INSTANCE_PATH=str(instance),
-        ECABINET_TICK_IN_PROCESS="0",
-        ECABINET_SECRET_KEY="shared-secret-of-every-worker-" + "z" * 16,
-        PYTHONPATH=str(ROOT),
-    )
-    if database:
-        env["ECABINET_DATABASE_URL"] = database
-    port = free_port()
-    args = ["--workers", "2", "--port", str(port), "--redis", redis_url]
-    args += ["--instance", str(instance), "--debug-upstream"]
-    if database:
-        args += ["--database", database]
-    process = subprocess.Popen(
-        [sys.executable, "deploy/local.py", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    ready = threading.Event()
-
-    def read() -> None:
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("READY"):
-                ready.set()
-
-    threading.Thread(target=read, daemon=True).start()
-    try:
-        assert ready.wait(300), "".join(lines[-30:])
-        yield Topology(f"http://127.0.0.1:{port}", env)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
-        process.stdout.close()
-
-
-class Topology:
-    def __init__(self, base: str, env: dict[str, str]) -> None:
-        self.base = base
-        self.env = env
-
-    def flask(self, *args: str, **kw) -> str:
-        return subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", "cabinet", *args],
-            cwd=ROOT, env=self.env, check=True, capture_output=True, text=True, timeout=240, **kw,
-        ).stdout  # fmt: skip
-
-    def pinned(self, upstream: str) -> requests.Session:
-        """A browser whose route cookie sends it to `upstream`."""
-        for n in itertools.count():
-            http = requests.Session()
-            http.cookies.set("ecabinet_route", f"tablet-{n}", domain="127.0.0.1")
-            if http.get(f"{self.base}/sign-in", timeout=10).headers[UPSTREAM] == upstream:
-                return http
-            assert n < 200, "no route cookie reaches this worker"
+    with running(tmp_path, redis_url) as topology:
+        yield topology
 
 
 def test_nginx_pins_clients_by_cookie_and_carries_sockets_across_workers(topology):
@@ -150,11 +68,11 @@ def test_nginx_pins_clients_by_cookie_and_carries_sockets_across_workers(topolog
     try:
         for email, upstream in (("m1@mq.test", one), ("m2@mq.test", other)):
             http = topology.pinned(upstream)
-            _sign_in_through(http, base, email)
+            sign_in_through(http, base, email)
             # python-socketio's default transports: long-polling, then the WebSocket upgrade.
             followers.append(Tablet(base, http, meeting_id))
         clerk = topology.pinned(one)
-        _sign_in_through(clerk, base, "clerk@mq.test")
+        sign_in_through(clerk, base, "clerk@mq.test")
         changed = clerk.patch(
             f"{base}/api/v1/meetings/{meeting_id}",
             json={"title": "Phiên họp qua nginx"},
@@ -168,18 +86,6 @@ def test_nginx_pins_clients_by_cookie_and_carries_sockets_across_workers(topolog
     finally:
         for follower in followers:
             follower.client.disconnect()
-
-
-def _sign_in_through(http: requests.Session, base: str, email: str) -> None:
-    page = http.get(f"{base}/sign-in", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = http.post(
-        f"{base}/sign-in",
-        data={"email": email, "password": PASSWORD, "csrf_token": token},
-        timeout=20,
-        allow_redirects=False,
-    )
-    assert response.status_code == 302, response.text
 
 
 class Tablet:

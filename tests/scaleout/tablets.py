@@ -50,8 +50,14 @@ class Tablet:
             self.sio.on(name, self._handler(name))
 
     async def start(self) -> None:
+        # Headers as a callable, built afresh for every (re)connection: python-engineio moves a
+        # Cookie header out of the dict it is given into its HTTP session, which is closed on a
+        # disconnect, so a plain dict would reconnect without the session cookie (refused).
         await self.sio.connect(
-            self.url, headers={"Cookie": self.cookie}, transports=["websocket"], wait_timeout=30
+            self.url,
+            headers=lambda: {"Cookie": self.cookie},
+            transports=["websocket"],
+            wait_timeout=30,
         )
 
     async def stop(self) -> None:
