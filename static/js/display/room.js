@@ -27,13 +27,16 @@ function renderQuorum(q) {
 function renderItem(state) {
   const now = state.current;
   const closed = ["closed", "archived"].includes(state.meeting.state);
+  const suspended = Boolean(state.meeting.suspended);
+  body.dataset.phase = suspended ? "suspended" : state.meeting.state;
   if (!now) {
-    setText($("d-item-label"), closed ? S.closed : state.meeting.state === "in_session" ? S.no_item : S.not_in_session);
+    setText($("d-item-label"), closed ? S.closed : suspended ? S.suspended : state.meeting.state === "in_session" ? S.no_item : S.not_in_session);
     setText($("d-item"), "");
     setText($("d-ministry"), "");
     return;
   }
-  setText($("d-item-label"), t("item", { n: now.number }));
+  // A suspended session keeps its item on the screen, under "Tạm dừng".
+  setText($("d-item-label"), suspended ? `${S.suspended} · ${t("item", { n: now.number })}` : t("item", { n: now.number }));
   setText($("d-item"), now.restricted ? S.restricted : now.title);
   setText($("d-ministry"), now.ministry || "");
 }

@@ -1,0 +1,117 @@
+"""Issue 16 in the browser, "the state is always true": the chair suspends the session from the
+console (a real dialog, an optional reason); a member's tablet, the console and the room screen
+say "Tạm dừng" at once and offer no "Đăng ký phát biểu" and no vote; a tablet that reloads
+finds it suspended; resuming brings everything back. A vote open refuses the suspension."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from cabinet.db import db
+from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.meetings.live.test_console_browser import (
+    QUESTION,
+    check_in,
+    confirm,
+    console_of,
+    open_session,
+    tablet_of,
+)
+from tests.voting.polls.helpers import build_session
+
+REASON = "Giải lao 15 phút"
+
+
+@pytest.fixture
+def room(committed_db, make_cabinet, manual_progress):
+    """A published session of a five-member cabinet (quorum 4), committed for the live server."""
+    manual_progress.autostart = True
+    cab = make_cabinet(5, deputies=1)
+    world = build_session(cab, open_session=False)
+    db.session.commit()
+    return SimpleNamespace(
+        cab=cab,
+        meeting_id=world.meeting.id,
+        item_id=world.items[0].id,
+        chair=cab.chair,
+        m=cab.members,
+    )
+
+
+def suspend(console, reason: str = REASON):
+    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    dialog = console.get_by_role("dialog")
+    expect(dialog).to_contain_text("Lý do tạm dừng")
+    dialog.get_by_role("textbox").fill(reason)
+    dialog.get_by_role("button", name="Tạm dừng phiên họp").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
+    console = console_of(room, open_page)
+    tablet = tablet_of(room, open_page, room.m[1], TABLET_PORTRAIT)
+    prompts = []
+    console.on("dialog", lambda d: (prompts.append(d.message), d.dismiss()))
+    open_session(console)
+    check_in(tablet)
+    request = tablet.get_by_role("button", name="Đăng ký phát biểu")
+    expect(request).to_be_visible()
+
+    # "Hủy" in the dialog leaves the session running.
+    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    confirm(console, answer=False)
+    expect(console.get_by_role("button", name="Tạm dừng phiên họp")).to_be_visible()
+
+    suspend(console)
+    for page in (console, tablet):
+        state = page.locator("#session-state")
+        expect(state).to_be_visible()
+        expect(state).to_contain_text("Phiên họp đang tạm dừng")
+        expect(state).to_contain_text(REASON)
+    expect(request).to_be_hidden()
+    expect(console.locator("#vote-form")).to_be_hidden()
+    expect(console.get_by_role("button", name="Tiếp tục phiên họp")).to_be_visible()
+    expect(console.get_by_role("button", name="Tạm dừng phiên họp")).to_be_hidden()
+    screenshot(console, "suspended-console-1024x768")
+    screenshot(tablet, "suspended-tablet-768x1024")
+
+    # A tablet that reloads (or reconnects) finds the session suspended; so does the meeting page.
+    tablet.reload()
+    expect(tablet.locator("#session-state")).to_contain_text("Phiên họp đang tạm dừng")
+    expect(tablet.locator("#now-banner")).to_be_visible()
+    expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_hidden()
+    page = open_page(room.m[2], TABLET_LANDSCAPE, f"/meetings/{room.meeting_id}")
+    expect(page.locator("[data-meeting-state]")).to_contain_text("Tạm dừng")
+
+    # The server refuses too, with a clear message (a page made up to ask anyway).
+    ack = tablet.evaluate(
+        """(m) => window.__realtime.request('speaking.request', {meeting_id: m.id, item_id: m.item})
+             .then(() => 'accepted', (err) => err.message)""",
+        {"id": room.meeting_id, "item": room.item_id},
+    )
+    assert "tạm dừng" in ack
+
+    console.get_by_role("button", name="Tiếp tục phiên họp").click()
+    for p in (console, tablet):
+        expect(p.locator("#session-state")).to_be_hidden()
+    expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
+    expect(console.locator("#vote-form")).to_be_visible()
+    expect(page.locator("[data-meeting-state]")).to_contain_text("Đang họp")
+    assert prompts == []  # no window.confirm / window.prompt on the way
+
+
+def test_an_open_vote_is_closed_before_the_session_is_suspended(room, open_page):
+    console = console_of(room, open_page)
+    open_session(console)
+    for member in room.m[1:4]:
+        check_in(tablet_of(room, open_page, member))
+    console.locator("#f-question").fill(QUESTION)
+    console.get_by_role("button", name="Mở biểu quyết").click()
+    expect(console.locator("#vote-live")).to_be_visible()
+    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    expect(console.locator(".toast").last).to_contain_text("kết thúc biểu quyết trước khi tạm dừng")
+    expect(console.get_by_role("dialog")).to_be_hidden()
+    expect(console.locator("#session-state")).to_be_hidden()
