@@ -82,7 +82,8 @@ function render(state) {
   // Nobody speaking while a vote runs or its result shows: the vote takes the whole width.
   const voting = Boolean(state.vote || state.last_result);
   // Nobody can speak before an item is under discussion: no empty "speaking" panel then.
-  $("d-speaker-panel").hidden = !state.current || (voting && !state.current.speaker);
+  // A suspended session has nobody speaking either.
+  $("d-speaker-panel").hidden = !state.current || Boolean(state.meeting.suspended) || (voting && !state.current.speaker);
   body.dataset.panels = String([$("d-speaker-panel"), $("d-vote-panel")].filter((p) => !p.hidden).length);
   body.dataset.display = "live";
 }
