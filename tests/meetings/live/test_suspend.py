@@ -47,6 +47,14 @@ def test_the_chair_suspends_and_everyone_hears_it_with_the_revision(session, joi
     assert state["in_session"] is True and state["suspended"]["reason"] == "Giải lao 15 phút"
     assert state["current_item"]["running_since"] is None
 
+    # The chair may move to another item meanwhile: its clock waits for the resumption.
+    moved = chair.emit(
+        "session.set_current_item",
+        {"meeting_id": meeting.id, "item_id": session.items[1].id},
+        callback=True,
+    )
+    assert moved["ok"] and moved["current_item"]["running_since"] is None, moved
+
     ack = chair.emit("session.resume", {"meeting_id": meeting.id}, callback=True)
     assert ack["ok"] and ack["suspended"] is None, ack
     event = events_named(tablet, "meeting.state_changed")[0]
