@@ -85,6 +85,12 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
     expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_hidden()
     page = open_page(room.m[2], TABLET_LANDSCAPE, f"/meetings/{room.meeting_id}")
     expect(page.locator("[data-meeting-state]")).to_contain_text("Tạm dừng")
+    # In English too, on a tablet that joins now.
+    room.m[3].locale = "en"
+    db.session.commit()
+    english = open_page(room.m[3], TABLET_LANDSCAPE, f"/meetings/{room.meeting_id}/live", "en-GB")
+    expect(english.locator("#session-state")).to_contain_text(f"The session is suspended: {REASON}")
+    expect(english.get_by_role("button", name="Ask to speak")).to_be_hidden()
 
     # The server refuses too, with a clear message (a page made up to ask anyway).
     ack = tablet.evaluate(
@@ -100,6 +106,7 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
     expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
     expect(console.locator("#vote-form")).to_be_visible()
     expect(page.locator("[data-meeting-state]")).to_contain_text("Đang họp")
+    expect(english.locator("#session-state")).to_be_hidden()
     assert prompts == []  # no window.confirm / window.prompt on the way
 
 
