@@ -42,7 +42,7 @@ def room(committed_db, make_cabinet, manual_progress):
 
 
 def suspend(console, reason: str = REASON):
-    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    console.get_by_role("button", name="Tạm dừng họp").click()
     dialog = console.get_by_role("dialog")
     expect(dialog).to_contain_text("Lý do tạm dừng")
     dialog.get_by_role("textbox").fill(reason)
@@ -61,9 +61,9 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
     expect(request).to_be_visible()
 
     # "Hủy" in the dialog leaves the session running.
-    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    console.get_by_role("button", name="Tạm dừng họp").click()
     confirm(console, answer=False)
-    expect(console.get_by_role("button", name="Tạm dừng phiên họp")).to_be_visible()
+    expect(console.get_by_role("button", name="Tạm dừng họp")).to_be_visible()
 
     suspend(console)
     for page in (console, tablet):
@@ -73,8 +73,8 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
         expect(state).to_contain_text(REASON)
     expect(request).to_be_hidden()
     expect(console.locator("#vote-form")).to_be_hidden()
-    expect(console.get_by_role("button", name="Tiếp tục phiên họp")).to_be_visible()
-    expect(console.get_by_role("button", name="Tạm dừng phiên họp")).to_be_hidden()
+    expect(console.get_by_role("button", name="Tiếp tục họp")).to_be_visible()
+    expect(console.get_by_role("button", name="Tạm dừng họp")).to_be_hidden()
     screenshot(console, "suspended-console-1024x768")
     screenshot(tablet, "suspended-tablet-768x1024")
 
@@ -100,7 +100,7 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
     )
     assert "tạm dừng" in ack
 
-    console.get_by_role("button", name="Tiếp tục phiên họp").click()
+    console.get_by_role("button", name="Tiếp tục họp").click()
     for p in (console, tablet):
         expect(p.locator("#session-state")).to_be_hidden()
     expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
@@ -118,7 +118,7 @@ def test_an_open_vote_is_closed_before_the_session_is_suspended(room, open_page)
     console.locator("#f-question").fill(QUESTION)
     console.get_by_role("button", name="Mở biểu quyết").click()
     expect(console.locator("#vote-live")).to_be_visible()
-    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    console.get_by_role("button", name="Tạm dừng họp").click()
     expect(console.locator(".toast").last).to_contain_text("kết thúc biểu quyết trước khi tạm dừng")
     expect(console.get_by_role("dialog")).to_be_hidden()
     expect(console.locator("#session-state")).to_be_hidden()

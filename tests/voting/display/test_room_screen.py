@@ -133,7 +133,7 @@ def test_the_room_screen_says_when_the_secretariat_suspends_the_session(
     confirm(console)
     expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
 
-    console.get_by_role("button", name="Tạm dừng phiên họp").click()
+    console.get_by_role("button", name="Tạm dừng họp").click()
     confirm(console)
     expect(screen.locator("#d-item-label")).to_have_text("Phiên họp tạm dừng · Mục 1")
     expect(screen.locator("body")).to_have_attribute("data-phase", "suspended")
@@ -141,6 +141,6 @@ def test_the_room_screen_says_when_the_secretariat_suspends_the_session(
     expect(screen.locator("#d-speaker-panel")).to_be_hidden()
     screenshot(screen, "room-screen-suspended-1920x1080")
 
-    console.get_by_role("button", name="Tiếp tục phiên họp").click()
+    console.get_by_role("button", name="Tiếp tục họp").click()
     expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
     expect(screen.locator("body")).to_have_attribute("data-phase", "in_session")
