@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cabinet.db import db
+from tests.a11y.test_axe import blocking
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
 from tests.meetings.live.test_console_browser import (
     QUESTION,
@@ -77,6 +78,8 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
     expect(console.get_by_role("button", name="Tạm dừng họp")).to_be_hidden()
     screenshot(console, "suspended-console-1024x768")
     screenshot(tablet, "suspended-tablet-768x1024")
+    for p in (console, tablet):
+        assert blocking(p) == []  # axe-core: no serious or critical violation
 
     # A tablet that reloads (or reconnects) finds the session suspended; so does the meeting page.
     tablet.reload()
