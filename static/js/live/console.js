@@ -9,7 +9,7 @@ import { joinMeeting, on, request, resync } from "../realtime.js";
 import { esc } from "../strings.js";
 import { clearToast, formatDate, toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
-import { applyState, renderSessionState } from "./session-state.js";
+import { applyState, renderNowLabel, renderSessionState } from "./session-state.js";
 import { speechEnds, startSpeechTicker, tickSpeeches } from "./speaking-timer.js";
 import { mountVoteCard, refreshTally, renderVoteCard } from "./vote-form.js";
 
@@ -41,6 +41,7 @@ function render() {
   renderQuorum($("quorum"), live.quorum);
   const current = live.current_item;
   $("now-banner").hidden = !current;
+  renderNowLabel($("now-banner"), suspended);
   renderTimer($("now-timer"), current);
   if (current) {
     const item = state.items.find((i) => i.id === current.item_id);

@@ -20,6 +20,15 @@ export function renderSessionState(el, state, suspended = null) {
   setText(el.querySelector("[data-text]") || el, text);
 }
 
+/** The "now discussing" banner's label: "Tạm dừng" while the session is suspended (its item
+ * stays on screen, its timer stands still), else "Đang thảo luận". */
+export function renderNowLabel(banner, suspended) {
+  const label = banner?.querySelector(".now-banner__label");
+  if (!label) return;
+  setText(label, suspended ? S.suspended : S.now);
+  banner.toggleAttribute("data-suspended", Boolean(suspended));
+}
+
 /** A snapshot patched for a new meeting state (and suspension, from `meeting.state_changed`):
  * outside the session nothing is current; while suspended nobody asks to speak or votes. */
 export function applyState(snapshot, state, suspended = null) {

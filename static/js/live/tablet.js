@@ -8,7 +8,7 @@ import { toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
 import { agendaTitle, renderNowPapers } from "./papers.js";
 import { showResult } from "./result.js";
-import { applyState, renderSessionState } from "./session-state.js";
+import { applyState, renderNowLabel, renderSessionState } from "./session-state.js";
 import { speechEnds, startSpeechTicker, tickSpeeches } from "./speaking-timer.js";
 import { acked, checkReceipt, dropLegacy, forgetMeeting, prepare, sealBallot, unsent } from "./secret.js";
 
@@ -50,6 +50,7 @@ function renderNow() {
   const banner = $("now-banner");
   const item = current && state.items.find((i) => i.id === current.item_id);
   banner.hidden = !current;
+  renderNowLabel(banner, live.suspended);
   renderNowPapers(item);
   renderTimer($("now-timer"), current); // no item (a closed session): the timer stops and empties
   if (!current) return;

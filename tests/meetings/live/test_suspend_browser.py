@@ -73,6 +73,8 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
         expect(state).to_contain_text("Phiên họp đang tạm dừng")
         expect(state).to_contain_text(REASON)
     expect(request).to_be_hidden()
+    for page in (console, tablet):  # the item stays in view, under "Tạm dừng"
+        expect(page.locator("#now-banner .now-banner__label")).to_have_text("Tạm dừng")
     expect(console.locator("#vote-form")).to_be_hidden()
     expect(console.get_by_role("button", name="Tiếp tục họp")).to_be_visible()
     expect(console.get_by_role("button", name="Tạm dừng họp")).to_be_hidden()
@@ -107,6 +109,7 @@ def test_the_chair_suspends_and_a_member_tablet_follows(room, open_page):
     for p in (console, tablet):
         expect(p.locator("#session-state")).to_be_hidden()
     expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
+    expect(tablet.locator("#now-banner .now-banner__label")).to_have_text("Đang thảo luận")
     expect(console.locator("#vote-form")).to_be_visible()
     expect(page.locator("[data-meeting-state]")).to_contain_text("Đang họp")
     expect(english.locator("#session-state")).to_be_hidden()
