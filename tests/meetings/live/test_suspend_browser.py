@@ -10,7 +10,9 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import expect
 
-from cabinet.db import db
+from cabinet import heartbeat
+from cabinet.db import db, utcnow
+from meetings.models import Meeting
 from tests.a11y.test_axe import blocking
 from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
 from tests.meetings.live.test_console_browser import (
@@ -128,3 +130,27 @@ def test_an_open_vote_is_closed_before_the_session_is_suspended(room, open_page)
     expect(console.locator(".toast").last).to_contain_text("kết thúc biểu quyết trước khi tạm dừng")
     expect(console.get_by_role("dialog")).to_be_hidden()
     expect(console.locator("#session-state")).to_be_hidden()
+
+
+def test_a_tablet_that_missed_the_suspension_learns_it_from_the_heartbeat(app, room, open_page):
+    console = console_of(room, open_page)
+    open_session(console)
+    tablet = tablet_of(room, open_page, room.m[1])
+    expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
+    mid = room.meeting_id
+    tablet.wait_for_function(
+        f"() => typeof window.__realtime?.debugState().revisions[{mid}] === 'number'"
+    )
+    held = tablet.evaluate(f"() => window.__realtime.debugState().revisions[{mid}]")
+    # Suspended in the database, its broadcast lost (Redis down, a worker restarting).
+    db.session.execute(
+        Meeting.__table__.update()
+        .where(Meeting.id == mid)
+        .values(suspended_at=utcnow(), suspension_reason=REASON, revision=held + 1)
+    )
+    db.session.commit()
+    expect(tablet.locator("#session-state")).to_be_hidden()
+
+    assert heartbeat.beat(app) >= 1
+    expect(tablet.locator("#session-state")).to_contain_text("Phiên họp đang tạm dừng")
+    expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_hidden()
