@@ -130,3 +130,45 @@ def test_only_who_conducts_suspends_and_a_closed_session_is_not_suspended(sessio
     assert meeting.phase == "closed" and meeting.suspended_at is None
     refused = clerk.emit("session.resume", {"meeting_id": meeting.id}, callback=True)
     assert refused["error"]["code"] == "session.not_open"
+
+
+def test_the_secretariat_suspends_and_resumes_from_the_meeting_page(session, user_client):
+    meeting, cab = session.meeting, session.cab
+    db.session.commit()
+    clerk = user_client(cab.secretariat)
+    page = clerk.get(f"/meetings/{meeting.id}/manage").get_data(as_text=True)
+    assert "Tạm dừng họp" in page and "Tạm dừng phiên họp? Cho đến khi tiếp tục" in page
+
+    done = clerk.post(
+        f"/meetings/{meeting.id}/live/suspend", data={"reason": "Giải lao"}, follow_redirects=True
+    )
+    html = done.get_data(as_text=True)
+    assert "Đã tạm dừng phiên họp." in html and "Tiếp tục họp" in html
+    db.session.expire_all()
+    assert meeting.phase == "suspended" and meeting.suspension_reason == "Giải lao"
+    assert 'data-meeting-state><span class="badge badge--warn' in html.replace("\n", "")
+
+    done = clerk.post(f"/meetings/{meeting.id}/live/resume", follow_redirects=True)
+    assert "Đã tiếp tục phiên họp." in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting.phase == "in_session"
+    # A member may not.
+    assert (
+        user_client(cab.members[1]).post(f"/meetings/{meeting.id}/live/suspend").status_code == 403
+    )
+
+
+def test_the_meeting_page_says_why_a_session_with_an_open_vote_is_not_suspended(
+    session, join, user_client
+):
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    chair, _ = join(cab.chair, meeting)
+    assert _vote(chair, meeting, session.items[0])["ok"]
+    db.session.commit()
+    refused = user_client(cab.secretariat).post(
+        f"/meetings/{meeting.id}/live/suspend", follow_redirects=True
+    )
+    assert "hãy kết thúc biểu quyết trước khi tạm dừng" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting.suspended_at is None

@@ -14,7 +14,7 @@ from cabinet import heartbeat
 from cabinet.db import db, utcnow
 from meetings.models import Meeting
 from tests.a11y.test_axe import blocking
-from tests.conftest import TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.conftest import DESKTOP, TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
 from tests.meetings.live.test_console_browser import (
     QUESTION,
     check_in,
@@ -154,3 +154,21 @@ def test_a_tablet_that_missed_the_suspension_learns_it_from_the_heartbeat(app, r
     assert heartbeat.beat(app) >= 1
     expect(tablet.locator("#session-state")).to_contain_text("Phiên họp đang tạm dừng")
     expect(tablet.get_by_role("button", name="Đăng ký phát biểu")).to_be_hidden()
+
+
+def test_the_secretariat_suspends_from_the_meeting_page_and_the_tablet_follows(room, open_page):
+    desk = open_page(room.cab.secretariat, DESKTOP, f"/meetings/{room.meeting_id}/manage")
+    desk.get_by_role("button", name="Khai mạc phiên họp").click()
+    confirm(desk)
+    tablet = tablet_of(room, open_page, room.m[1], TABLET_PORTRAIT)
+    expect(tablet.locator("#session-state")).to_be_hidden()
+    desk.get_by_role("button", name="Tạm dừng họp").click()
+    expect(desk.get_by_role("dialog")).to_contain_text("không thể đăng ký phát biểu")
+    confirm(desk)
+    expect(desk.locator("[data-meeting-state]")).to_contain_text("Tạm dừng")
+    expect(tablet.locator("#session-state")).to_contain_text("Phiên họp đang tạm dừng")
+    screenshot(desk, "suspended-manage-desktop")
+    assert blocking(desk) == []
+    desk.get_by_role("button", name="Tiếp tục họp").click()
+    expect(desk.locator("[data-meeting-state]")).to_contain_text("Đang họp")
+    expect(tablet.locator("#session-state")).to_be_hidden()
