@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 DRAFT = _l("Dự thảo")
 PUBLISHED = _l("Đã công bố")
 IN_SESSION = _l("Đang họp")
+SUSPENDED = _l("Tạm dừng")
 MEETING_CLOSED = _l("Đã bế mạc")
 ARCHIVED = _l("Đã lưu trữ")
 BALLOT_CLOSED = _l("Đã kết thúc lấy ý kiến")
@@ -26,6 +27,7 @@ TERMS = {
     "DRAFT": DRAFT,
     "PUBLISHED": PUBLISHED,
     "IN_SESSION": IN_SESSION,
+    "SUSPENDED": SUSPENDED,
     "MEETING_CLOSED": MEETING_CLOSED,
     "ARCHIVED": ARCHIVED,
     "BALLOT_CLOSED": BALLOT_CLOSED,

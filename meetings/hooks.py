@@ -57,6 +57,10 @@ record_parts = Parts("session record")
 #: (voting refuses while a vote is open).
 close_guards = Parts("close guard")
 
+#: (meeting) -> None, raising a DomainError when the session may not be suspended now
+#: (voting refuses while a vote is open: a vote is never left dangling).
+suspend_guards = Parts("suspend guard")
+
 #: (meeting, actor) -> None, run as the chair closes the session, in the same unit of work
 #: (records drafts the minutes).
 session_closed = Parts("session closed")

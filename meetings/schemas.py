@@ -236,6 +236,8 @@ class MeetingFieldsSchema(Schema):
     form = fields.String(metadata={"enum": [f.value for f in MeetingForm]})
     chair = fields.Nested(MeetingUserRefSchema, allow_none=True)
     state = fields.String(metadata={"enum": [s.value for s in MeetingState]})
+    #: The state as people see it: `state`, or "suspended" while an open session is suspended.
+    phase = fields.String(dump_only=True)
     version = fields.Integer()
 
 

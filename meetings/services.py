@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from cabinet.audit import record
 from cabinet.config import settings
+from cabinet.dates import local, ui_datetime
 from cabinet.db import db, utcnow
 from cabinet.realtime import emit_after_commit, user_room
 from cabinet.users.models import User
@@ -146,6 +147,17 @@ def papers_ahead_warning(meeting: Meeting) -> Any:
         "phiên họp này chỉ còn %(hours)s giờ.",
         days=days,
         hours=int(left.total_seconds() // 3600),
+    )
+
+
+def opening_day_warning(meeting: Meeting) -> Any:
+    """A session planned for another day than today (in the cabinet's time zone) is named
+    when someone opens it: next week's session is not opened by mistake without a word."""
+    if local(meeting.starts_at).date() == local(utcnow()).date():
+        return None
+    return _l(
+        "Lưu ý: phiên họp này dự kiến vào %(d)s, không phải hôm nay.",
+        d=ui_datetime(meeting.starts_at),
     )
 
 

@@ -115,8 +115,27 @@ def manage(meeting_id: int):
         "meetings/manage.html",
         meeting=meeting,
         warning=services.papers_ahead_warning(meeting) if draft else None,
+        confirms=_state_confirms(meeting),
+        # Opening a session planned for another day says so under the question.
+        opening_warning=services.opening_day_warning(meeting),
         snapshot=services.meeting_state(meeting, current_person()),
     )
+
+
+def _state_confirms(meeting: Meeting) -> dict[MeetingState, str]:
+    """What the manage page's state buttons ask first."""
+    opening = _(
+        "Khai mạc phiên họp bây giờ? Thành viên sẽ được điểm danh và thảo luận từ mục 1; "
+        "không thể quay lại trạng thái chưa khai mạc."
+    )
+    return {
+        MeetingState.PUBLISHED: _("Công bố chương trình và tài liệu tới các thành viên được mời?"),
+        MeetingState.IN_SESSION: opening,
+        MeetingState.CLOSED: _(
+            "Bế mạc phiên họp? Sau khi bế mạc không thể phát biểu, điểm danh hay biểu quyết "
+            "nữa; biên bản được lập từ phiên họp."
+        ),
+    }
 
 
 @bp.route("/<int:meeting_id>/state", methods=["POST"])

@@ -79,6 +79,16 @@ def save_minutes(minutes_id: int):
     return jsonify(MinutesDetailSchema().dump(minutes))
 
 
+@bp.post("/minutes/<int:minutes_id>/finalize")
+@roles_required(Role.SECRETARIAT)
+@documented
+def finalize_minutes(minutes_id: int):
+    """Freeze the minutes, number them and render the PDF for signing."""
+    minutes = load_minutes(minutes_id, need="edit")
+    services.finalize_minutes(minutes, actor=current_person())
+    return jsonify(MinutesDetailSchema().dump(minutes))
+
+
 @bp.post("/minutes/<int:minutes_id>/comments")
 @login_required_route
 @documented

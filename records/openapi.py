@@ -58,6 +58,22 @@ save_minutes:
       409:
         description: "Edit conflict; the body lists the other editor's changes (their_changes)"
 
+finalize_minutes:
+  post:
+    tags: [records]
+    summary: Freeze the minutes, take their register number and render the PDF to be signed
+    parameters:
+      - {in: path, name: minutes_id, required: true, schema: {type: integer}}
+    responses:
+      200:
+        content:
+          application/json:
+            schema: MinutesDetailSchema
+      409:
+        description: "Not a draft or circulated, or the session has no chair"
+      422:
+        description: "No item has a conclusion or a decision (code minutes.no_conclusions, fields name each item's conclusion); nothing is stored"
+
 comment_minutes:
   post:
     tags: [records]

@@ -34,7 +34,14 @@ from records.access import (
 )
 from records.compose.fields import editable_fields, field_label
 from records.decree30 import organisation_p12_path
-from records.models import DecisionRecord, Minutes, RecordState, SignatureEvent, SignerRole
+from records.models import (
+    DecisionRecord,
+    Minutes,
+    MinutesWithoutConclusions,
+    RecordState,
+    SignatureEvent,
+    SignerRole,
+)
 from records.render import render_decision, render_minutes
 from records.signing import identity_of, signer_role, store
 from records.verify import check_rate, verify_document
@@ -186,10 +193,18 @@ def circulate(minutes_id: int):
 @bp.post("/minutes/<int:minutes_id>/finalize")
 @roles_required(Role.SECRETARIAT)
 def finalize(minutes_id: int):
-    """Freeze the minutes, number them and render the PDF for signing."""
-    return _minutes_action(
-        minutes_id, services.finalize_minutes, _("Đã chốt bản cuối biên bản; chờ thư ký ký số.")
-    )
+    """Freeze the minutes, number them and render the PDF for signing; minutes without any
+    conclusion come back with the reason (422), unchanged."""
+    try:
+        return _minutes_action(
+            minutes_id,
+            services.finalize_minutes,
+            _("Đã chốt bản cuối biên bản; chờ thư ký ký số."),
+        )
+    except MinutesWithoutConclusions as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return minutes(load_minutes(minutes_id).meeting_id), 422
 
 
 @bp.post("/minutes/<int:minutes_id>/reopen")

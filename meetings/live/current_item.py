@@ -74,7 +74,8 @@ def set_current_item(meeting: Meeting, actor: User, item: AgendaItem) -> dict[st
         stop_timer(session.current_item_id)
     session.current_item_id = item.id
     session.current_item = item
-    item_progress(item).running_since = utcnow()
+    # A suspended session keeps its clocks still: the timer starts when the session resumes.
+    item_progress(item).running_since = None if meeting.is_suspended else utcnow()
     db.session.flush()
     record("session.current_item", item, data={"meeting_id": meeting.id}, actor=actor)
     payload = current_item_payload(meeting) or {}

@@ -20,6 +20,19 @@ class LiveMeetingSchema(Schema):
     meeting_id = fields.Integer(required=True, strict=True)
 
 
+class SuspendSchema(LiveMeetingSchema):
+    """The chair (or the secretariat) suspends the open session, saying why if they wish."""
+
+    reason = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class SuspensionSchema(Schema):
+    """A suspended session: since when and why ("" when no reason was given)."""
+
+    at = fields.String()
+    reason = fields.String()
+
+
 class CheckInSchema(LiveMeetingSchema):
     """A person checks in on their tablet (resent after a reconnect: check-in is idempotent)."""
 
@@ -196,6 +209,7 @@ class LiveStateSchema(Schema):
     """The "live" part of the `meeting.join` state (voting adds `vote` and `last_result`)."""
 
     in_session = fields.Boolean()
+    suspended = fields.Nested(SuspensionSchema, allow_none=True)
     current_item = fields.Nested(CurrentItemSchema, allow_none=True)
     speaking = fields.Nested(SpeakingQueueSchema, allow_none=True)
     quorum = fields.Nested(QuorumSchema)

@@ -25,7 +25,7 @@ from meetings.live.attendance import (
     quorum_status,
 )
 from meetings.live.current_item import current_item_payload, live_session, set_current_item
-from meetings.live.session import close_session, open_session
+from meetings.live.session import close_session, open_session, resume_session, suspend_session
 from meetings.live.snapshot import live_snapshot
 from meetings.live.speakers import (
     SpeakingListClosed,
@@ -41,14 +41,17 @@ from meetings.live.speakers import (
     speaking_queue,
     withdraw_request,
 )
-from meetings.models import Meeting, SessionNotOpen
+from meetings.models import Meeting, SessionNotOpen, SessionSuspended
 
 #: Raise SessionNotOpen unless the meeting is in session (the rule lives on the model).
 ensure_in_session = Meeting.ensure_in_session
+#: Raise SessionNotOpen outside the session, SessionSuspended while it is suspended.
+ensure_running = Meeting.ensure_running
 
 __all__ = [
     "DeputyNotAllowed",
     "SessionNotOpen",
+    "SessionSuspended",
     "SpeakingListClosed",
     "assign_deputy",
     "attendance_board",
@@ -65,6 +68,7 @@ __all__ = [
     "deputy_read_hook",
     "deputy_seat_for",
     "ensure_in_session",
+    "ensure_running",
     "finish_speaking",
     "give_floor",
     "is_member",
@@ -79,8 +83,10 @@ __all__ = [
     "readers_of",
     "remove_request",
     "request_floor",
+    "resume_session",
     "set_current_item",
     "speaking_entry",
     "speaking_queue",
+    "suspend_session",
     "withdraw_request",
 ]

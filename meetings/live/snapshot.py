@@ -8,6 +8,7 @@ from meetings import hooks
 from meetings.live.attendance import attendance_of, deputy_seat_for, is_member, quorum_status
 from meetings.live.current_item import current_item_state, live_session
 from meetings.live.schemas import LiveStateSchema
+from meetings.live.session import suspension
 from meetings.live.speakers import queue_state
 from meetings.models import Meeting
 
@@ -22,6 +23,7 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
     return LiveStateSchema().dump(
         {
             "in_session": meeting.in_session,
+            "suspended": suspension(meeting),
             "current_item": current_item_state(meeting) if session is not None else None,
             "speaking": queue_state(item) if item is not None and item.can_read(user) else None,
             "quorum": quorum_status(meeting),

@@ -26,6 +26,7 @@ from meetings.live.schemas import (
     MarkAttendanceSchema,
     SpeakingLimitSchema,
     SpeakingRequestSchema,
+    SuspendSchema,
 )
 from meetings.loaders import load_item, load_meeting, load_speaking_request
 
@@ -51,6 +52,20 @@ def register_sockets() -> None:
         meeting = load_meeting(data["meeting_id"], need="conduct")
         session.close_session(meeting, current_person())
         return {"state": str(meeting.state)}
+
+    @socket_event("session.suspend", schema=SuspendSchema)
+    def suspend_session(data: dict[str, Any]) -> dict[str, Any]:
+        """The chair (or the secretariat) suspends the open session."""
+        meeting = load_meeting(data["meeting_id"], need="conduct")
+        session.suspend_session(meeting, current_person(), data["reason"])
+        return {"state": str(meeting.state), "suspended": session.suspension(meeting)}
+
+    @socket_event("session.resume", schema=LiveMeetingSchema)
+    def resume_session(data: dict[str, Any]) -> dict[str, Any]:
+        """The chair (or the secretariat) resumes the suspended session."""
+        meeting = load_meeting(data["meeting_id"], need="conduct")
+        session.resume_session(meeting, current_person())
+        return {"state": str(meeting.state), "suspended": None}
 
     @socket_event("attendance.check_in", schema=CheckInSchema)
     def check_in(data: dict[str, Any]) -> dict[str, Any]:

@@ -135,7 +135,7 @@ def _request_in(meeting: Meeting, request_id: int) -> SpeakingRequest:
 def request_floor(meeting: Meeting, user: User, item: AgendaItem) -> SpeakingRequest:
     """Ask to speak on an item (members, deputies, invitees of that item); asking twice
     returns the open request."""
-    meeting.ensure_in_session()
+    meeting.ensure_running()
     if item.meeting_id != meeting.id:
         raise NotFound()
     capacity = capacity_of(meeting, item, user)
@@ -179,7 +179,7 @@ def withdraw_request(meeting: Meeting, user: User, request_id: int) -> SpeakingR
 
 def give_floor(meeting: Meeting, actor: User, request_id: int) -> SpeakingRequest:
     """The chair gives the floor; whoever was speaking on that item is done."""
-    meeting.ensure_in_session()
+    meeting.ensure_running()
     req = _request_in(meeting, request_id)
     if req.status != SpeakerStatus.WAITING:
         raise InvalidState(_l("Yêu cầu phát biểu này không còn trong danh sách chờ."))

@@ -28,6 +28,7 @@ from meetings.models.meeting import (
     MeetingLocked,
     MeetingParticipant,
     SessionNotOpen,
+    SessionSuspended,
     is_secretariat,
     signed_in,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "PaperVersion",
     "ParticipantRole",
     "SessionNotOpen",
+    "SessionSuspended",
     "is_secretariat",
     "item_invitees",
     "signed_in",

@@ -94,6 +94,16 @@ class SessionNotOpen(InvalidState):
     default_message = _l("Phiên họp chưa khai mạc hoặc đã bế mạc.")
 
 
+class SessionSuspended(InvalidState):
+    """The session is suspended: nobody asks to speak, no vote opens until it resumes."""
+
+    code = "session.suspended"
+    default_message = _l(
+        "Phiên họp đang tạm dừng: chưa thể đăng ký phát biểu hay mở biểu quyết cho đến khi "
+        "chủ tọa tiếp tục phiên họp."
+    )
+
+
 class Meeting(TimestampMixin, Base):
     """A cabinet session: regular, thematic or urgent."""
 
@@ -119,6 +129,10 @@ class Meeting(TimestampMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(nullable=True)
     opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Set while an open session is suspended ("tạm dừng"): the session stays in session
+    # (attendance, papers, the current item), but nobody asks to speak and no vote opens.
+    suspended_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    suspension_reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     archived_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Bumped on every change to the meeting, its agenda or papers: lets a tablet tell
     # whether the snapshot it holds is current.
@@ -169,9 +183,26 @@ class Meeting(TimestampMixin, Base):
         self.opened_at = utcnow()
 
     def close_session(self) -> None:
-        """In session → closed: the chair closes the meeting."""
+        """In session (running or suspended) → closed: the chair closes the meeting."""
         self._move(MeetingState.CLOSED)
         self.closed_at = utcnow()
+        self.suspended_at, self.suspension_reason = None, ""
+
+    def suspend(self, reason: str = "") -> None:
+        """Suspend the open session ("tạm dừng"); refused outside the session or twice."""
+        self.ensure_in_session()
+        if self.is_suspended:
+            raise SessionSuspended(_l("Phiên họp đã tạm dừng."), meeting_id=self.id)
+        self.suspended_at, self.suspension_reason = utcnow(), reason.strip()[:300]
+        self.touch()
+
+    def resume(self) -> None:
+        """Resume a suspended session."""
+        self.ensure_in_session()
+        if not self.is_suspended:
+            raise InvalidState(_l("Phiên họp không ở trạng thái tạm dừng."), meeting_id=self.id)
+        self.suspended_at, self.suspension_reason = None, ""
+        self.touch()
 
     def archive(self) -> None:
         """Closed → archived: the records are final."""
@@ -201,6 +232,24 @@ class Meeting(TimestampMixin, Base):
         """Raise SessionNotOpen unless the meeting is in session."""
         if not self.in_session:
             raise SessionNotOpen(meeting_id=self.id)
+
+    @property
+    def is_suspended(self) -> bool:
+        """True while the open session is suspended."""
+        return self.in_session and self.suspended_at is not None
+
+    @property
+    def phase(self) -> str:
+        """The state as people see it: the stored state, or "suspended" for a suspended
+        session (planned, open, suspended, closed on every page)."""
+        return "suspended" if self.is_suspended else str(MeetingState(self.state))
+
+    def ensure_running(self) -> None:
+        """Raise SessionNotOpen outside the session, SessionSuspended while it is suspended:
+        asking to speak and opening votes need a running session."""
+        self.ensure_in_session()
+        if self.is_suspended:
+            raise SessionSuspended(meeting_id=self.id)
 
     # -- people --------------------------------------------------------------------------
 

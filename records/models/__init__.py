@@ -20,7 +20,12 @@ from records.models.lifecycle import (
     RecordStateError,
     SignerRole,
 )
-from records.models.minutes import Minutes, MinutesComment, MinutesRevision
+from records.models.minutes import (
+    Minutes,
+    MinutesComment,
+    MinutesRevision,
+    MinutesWithoutConclusions,
+)
 from records.models.register import RegisterCounter, RegisterEntry
 from records.models.signatures import (
     NotTheSigner,
@@ -39,6 +44,7 @@ __all__ = [
     "Lifecycle",
     "Minutes",
     "MinutesComment",
+    "MinutesWithoutConclusions",
     "MinutesRevision",
     "NotTheSigner",
     "RecordLocked",

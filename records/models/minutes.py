@@ -6,13 +6,25 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cabinet.db import Base, TimestampMixin, str_enum, utcnow
+from cabinet.errors import ValidationFailed
 from cabinet.users.models import User
 from meetings.models import Meeting
 from records.models.lifecycle import Lifecycle, RecordState
 from records.models.register import RegisterEntry
+
+
+class MinutesWithoutConclusions(ValidationFailed):
+    """Minutes that record no conclusion and no decision on any item are not finalised."""
+
+    code = "minutes.no_conclusions"
+    default_message = _l(
+        "Biên bản chưa có kết luận của chủ tọa hay quyết định nào: hãy ghi kết luận cho các "
+        "nội dung rồi mới chốt bản cuối."
+    )
 
 
 class Minutes(Lifecycle, TimestampMixin, Base):
@@ -68,9 +80,25 @@ class Minutes(Lifecycle, TimestampMixin, Base):
         self._require(RecordState.CIRCULATED, RecordState.FINAL)
         self.state = RecordState.DRAFT
 
+    def ensure_concluded(self) -> None:
+        """Raise MinutesWithoutConclusions when no item has a conclusion or a decision (the
+        fields to fill are named: each item's "Kết luận của chủ tọa")."""
+        items = self.content.get("items") or []
+        if not items or any(
+            (item.get("conclusion") or "").strip() or (item.get("decision") or "").strip()
+            for item in items
+        ):
+            return
+        message = _l("Hãy ghi kết luận của chủ tọa.")
+        raise MinutesWithoutConclusions(
+            fields={f"items.{i}.conclusion": [message] for i in range(len(items))}
+        )
+
     def finalize(self, now: datetime) -> None:
-        """draft/circulated → final: the text is frozen and waits for the secretary's signature."""
+        """draft/circulated → final: the text is frozen and waits for the secretary's signature;
+        refused while no item has a conclusion or a decision."""
         self._require(RecordState.DRAFT, RecordState.CIRCULATED)
+        self.ensure_concluded()
         self.state = RecordState.FINAL
         self.finalized_at = now
 

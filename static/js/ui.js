@@ -141,6 +141,7 @@ function initConfirmForms() {
         yes = await confirmDialog(form.dataset.confirm, {
           confirmLabel: form.dataset.confirmLabel,
           kind: form.dataset.confirmKind || "primary",
+          detail: form.dataset.confirmDetail, // a warning under the question
         });
       } finally {
         window.setTimeout(() => form.removeAttribute("data-confirming"), 0);

@@ -1,10 +1,14 @@
 """Issue 16, finding 13 (smaller points): mails link to the port the server listens on; switching
-the language says it is stored on the account."""
+the language says it is stored on the account (over HTTP and in the browser, in the language
+just chosen)."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from cabinet.config import Settings
-from tests.conftest import sign_in
+from cabinet.db import db
+from tests.conftest import TABLET_LANDSCAPE, screenshot, sign_in
 
 
 def test_the_public_url_follows_the_port(tmp_path):
@@ -25,3 +29,20 @@ def test_choosing_a_language_says_it_is_kept_on_the_account(db, client, make_use
     )
     assert user.locale == "en"
     assert "Language saved to your account" in page.get_data(as_text=True)
+
+
+def test_the_language_switch_says_in_the_browser_that_it_is_kept(
+    committed_db, make_user, open_page
+):
+    user = make_user()
+    db.session.commit()
+    page = open_page(user, TABLET_LANDSCAPE, "/meetings/my")
+    page.get_by_role("button", name="English").click()
+    note = page.locator("#flashes [role=status]")
+    expect(note).to_contain_text("Language saved to your account")
+    expect(note).not_to_contain_text("Đã lưu ngôn ngữ")
+    screenshot(page, "language-kept-on-account-en")
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("#flashes [role=status]")).to_contain_text("Đã lưu ngôn ngữ vào tài khoản")
+    db.session.expire_all()
+    assert user.locale == "vi"

@@ -24,6 +24,7 @@ ROUTES = {
     "records_api.meeting_minutes": {"roles": "any", "path_args": {"meeting_id": 1}},
     "records_api.minutes_detail": {"roles": "any", "path_args": M},
     "records_api.save_minutes": {"roles": S, "method": "PUT", "path_args": M},
+    "records_api.finalize_minutes": {"roles": S, "method": "POST", "path_args": M},
     "records_api.comment_minutes": {"roles": "any", "method": "POST", "path_args": M},
     "records_api.resolve_comment": {"roles": S, "method": "POST", "path_args": {"comment_id": 1}},
     "records_api.sign_minutes": {"roles": "any", "method": "POST", "path_args": M},

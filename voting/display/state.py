@@ -124,6 +124,7 @@ def display_state(meeting: Meeting) -> dict[str, Any]:
             "number": meeting.number or "",
             "place": meeting.place or "",
             "state": str(meeting.state),
+            "suspended": meeting.is_suspended,  # the screen says "Tạm dừng"
         },
         "current": now,
         "quorum": quorum_status(meeting).as_dict(),

@@ -70,8 +70,8 @@ def open_poll(
     motion: Motion | None = None,
 ) -> Poll:
     """The chair opens a vote (on a prepared motion of the item, if given); refused without a
-    quorum. The entitled voters are frozen."""
-    live.ensure_in_session(meeting)
+    quorum, and while the session is suspended. The entitled voters are frozen."""
+    live.ensure_running(meeting)
     if item is not None and item.meeting_id != meeting.id:
         raise NotFound()
     if motion is not None and (item is None or motion.item_id != item.id):

@@ -111,10 +111,19 @@ def refuse_close_while_voting(meeting: Any) -> None:
         raise InvalidState(_l("Hãy kết thúc biểu quyết đang mở trước khi bế mạc."))
 
 
+def refuse_suspend_while_voting(meeting: Any) -> None:
+    """A session is not suspended with a vote left open."""
+    if open_poll_of(meeting) is not None:
+        raise InvalidState(
+            _l("Đang có biểu quyết chưa kết thúc: hãy kết thúc biểu quyết trước khi tạm dừng.")
+        )
+
+
 def register_parts() -> None:
     """Fill the meetings package's hooks."""
     hooks.live_parts.register("vote", live_vote)
     hooks.item_page_parts.register("votes", item_votes)
     hooks.record_parts.register("votes", record_votes)
     hooks.close_guards.register("open_vote", refuse_close_while_voting)
+    hooks.suspend_guards.register("open_vote", refuse_suspend_while_voting)
     register_motion_parts()

@@ -27,13 +27,16 @@ function renderQuorum(q) {
 function renderItem(state) {
   const now = state.current;
   const closed = ["closed", "archived"].includes(state.meeting.state);
+  const suspended = Boolean(state.meeting.suspended);
+  body.dataset.phase = suspended ? "suspended" : state.meeting.state;
   if (!now) {
-    setText($("d-item-label"), closed ? S.closed : state.meeting.state === "in_session" ? S.no_item : S.not_in_session);
+    setText($("d-item-label"), closed ? S.closed : suspended ? S.suspended : state.meeting.state === "in_session" ? S.no_item : S.not_in_session);
     setText($("d-item"), "");
     setText($("d-ministry"), "");
     return;
   }
-  setText($("d-item-label"), t("item", { n: now.number }));
+  // A suspended session keeps its item on the screen, under "Tạm dừng".
+  setText($("d-item-label"), suspended ? `${S.suspended} · ${t("item", { n: now.number })}` : t("item", { n: now.number }));
   setText($("d-item"), now.restricted ? S.restricted : now.title);
   setText($("d-ministry"), now.ministry || "");
 }
@@ -79,7 +82,8 @@ function render(state) {
   // Nobody speaking while a vote runs or its result shows: the vote takes the whole width.
   const voting = Boolean(state.vote || state.last_result);
   // Nobody can speak before an item is under discussion: no empty "speaking" panel then.
-  $("d-speaker-panel").hidden = !state.current || (voting && !state.current.speaker);
+  // A suspended session has nobody speaking either.
+  $("d-speaker-panel").hidden = !state.current || Boolean(state.meeting.suspended) || (voting && !state.current.speaker);
   body.dataset.panels = String([$("d-speaker-panel"), $("d-vote-panel")].filter((p) => !p.hidden).length);
   body.dataset.display = "live";
 }

@@ -1,15 +1,15 @@
-// The chair's console: open/close the session, move the current item, run the speakers' list
+// The chair's console: open/suspend/resume/close the session, move the current item, run the speakers' list
 // (with the time per speaker), open and close votes (live/vote-form.js), all on one screen.
 // Every irreversible step asks first in a real dialog; refusals are keyed toasts that go as soon
 // as the state they were about changes.
 
 import { morph, setText } from "../dom.js";
-import { confirmDialog } from "../dialog.js";
+import { askDialog, confirmDialog } from "../dialog.js";
 import { joinMeeting, on, request, resync } from "../realtime.js";
 import { esc } from "../strings.js";
 import { clearToast, formatDate, toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
-import { applyState, renderSessionState } from "./session-state.js";
+import { applyState, renderNowLabel, renderSessionState } from "./session-state.js";
 import { speechEnds, startSpeechTicker, tickSpeeches } from "./speaking-timer.js";
 import { mountVoteCard, refreshTally, renderVoteCard } from "./vote-form.js";
 
@@ -33,11 +33,15 @@ async function act(event, data, key = event) {
 function render() {
   const inSession = live.in_session;
   $("session-open").hidden = state.meeting.state !== "published";
+  const suspended = Boolean(inSession && live.suspended);
   $("session-close").hidden = !inSession;
-  renderSessionState($("session-state"), state.meeting.state);
+  $("session-suspend").hidden = !inSession || suspended;
+  $("session-resume").hidden = !suspended;
+  renderSessionState($("session-state"), state.meeting.state, live.suspended);
   renderQuorum($("quorum"), live.quorum);
   const current = live.current_item;
   $("now-banner").hidden = !current;
+  renderNowLabel($("now-banner"), suspended);
   renderTimer($("now-timer"), current);
   if (current) {
     const item = state.items.find((i) => i.id === current.item_id);
@@ -72,6 +76,8 @@ function renderQueue() {
     list
       .map((e) => {
         const speaking = e.status === "speaking";
+        // While suspended nobody is given the floor (the server refuses too).
+        const floor = live.suspended ? "" : `<button class="btn btn--primary btn--sm" data-key="floor" data-floor="${e.id}">${esc(S.give_floor)}</button>`;
         const timer = speaking && ends ? `<span class="speech-timer speech-timer--sm" data-countdown-speaker data-speech-ends="${ends}"><span data-left></span></span>` : "";
         return `<li class="queue__entry${speaking ? " queue__entry--speaking" : ""}" data-key="request-${e.id}">
         <span class="queue__name">${esc(e.name)}<span class="queue__org">${esc(e.for_member ? t("deputy_for", { n: e.for_member }) : e.title || "")}</span></span>
@@ -79,7 +85,7 @@ function renderQueue() {
         ${
           speaking
             ? `<button class="btn btn--secondary btn--sm" data-key="finish" data-finish="${e.id}">${esc(S.finish)}</button>`
-            : `<button class="btn btn--primary btn--sm" data-key="floor" data-floor="${e.id}">${esc(S.give_floor)}</button>
+            : `${floor}
                <button class="btn btn--ghost btn--sm" data-key="remove" data-remove="${e.id}">${esc(S.remove)}</button>`
         }
       </li>`;
@@ -118,6 +124,13 @@ async function closeSession() {
   if (yes) await act("session.close", {}, "session");
 }
 
+async function suspendSession() {
+  // A vote is never left dangling: it ends first (the server refuses too).
+  if (live.vote) return void toast(S.suspend_vote_open, "warning", { key: "session" });
+  const reason = await askDialog(S.suspend_reason, { title: S.suspend_session, confirmLabel: S.suspend_session });
+  if (reason !== null) await act("session.suspend", { reason }, "session");
+}
+
 function setLimit(itemId, value) {
   act("speaking.set_limit", { item_id: itemId, seconds: value ? Number(value) : null }, "speaking");
 }
@@ -125,6 +138,8 @@ function setLimit(itemId, value) {
 function bind() {
   $("session-open").addEventListener("click", openSession);
   $("session-close").addEventListener("click", closeSession);
+  $("session-suspend").addEventListener("click", suspendSession);
+  $("session-resume").addEventListener("click", () => act("session.resume", {}, "session"));
   document.addEventListener("click", async (ev) => {
     const button = ev.target.closest("button");
     if (!button) return;
@@ -178,7 +193,7 @@ function bind() {
     if (!state) return void resync(meetingId); // not joined yet: the first snapshot is on its way
     // The whole console follows at once (a closed session shows no item, timer or vote form);
     // the snapshot follows.
-    applyState(state, p.state);
+    applyState(state, p.state, p.suspended);
     clearToast("session");
     render();
     resync(meetingId);

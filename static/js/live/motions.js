@@ -146,7 +146,7 @@ document.addEventListener("submit", async (ev) => {
 
 function onState(snapshot) {
   const live = snapshot.live || {};
-  inSession = Boolean(live.in_session);
+  inSession = Boolean(live.in_session) && !live.suspended; // no vote opens while suspended
   voteOpen = Boolean(live.vote);
   const next = live.current_item?.item_id ?? null;
   if (next !== itemId) {
@@ -180,7 +180,7 @@ on("session.current_item", (p) => {
 });
 on("meeting.state_changed", (p) => {
   if (p.meeting_id !== meetingId) return;
-  inSession = p.state === "in_session";
+  inSession = p.state === "in_session" && !p.suspended;
   render();
 });
 

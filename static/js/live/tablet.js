@@ -8,7 +8,7 @@ import { toast } from "../ui.js";
 import { S, renderQuorum, renderTimer, t } from "./common.js";
 import { agendaTitle, renderNowPapers } from "./papers.js";
 import { showResult } from "./result.js";
-import { applyState, renderSessionState } from "./session-state.js";
+import { applyState, renderNowLabel, renderSessionState } from "./session-state.js";
 import { speechEnds, startSpeechTicker, tickSpeeches } from "./speaking-timer.js";
 import { acked, checkReceipt, dropLegacy, forgetMeeting, prepare, sealBallot, unsent } from "./secret.js";
 
@@ -19,7 +19,7 @@ let live = null;
 dropLegacy(meetingId);
 
 function render() {
-  renderSessionState($("session-state"), state.meeting.state);
+  renderSessionState($("session-state"), state.meeting.state, live.suspended);
   renderAgenda();
   renderNow();
   renderQuorum($("quorum"), live.quorum);
@@ -50,6 +50,7 @@ function renderNow() {
   const banner = $("now-banner");
   const item = current && state.items.find((i) => i.id === current.item_id);
   banner.hidden = !current;
+  renderNowLabel(banner, live.suspended);
   renderNowPapers(item);
   renderTimer($("now-timer"), current); // no item (a closed session): the timer stops and empties
   if (!current) return;
@@ -88,7 +89,8 @@ function renderQueue() {
   $("queue-empty").hidden = list.length > 0;
   const me = Number(document.body.dataset.userId);
   const mine = list.find((e) => e.user_id === me && e.status === "waiting");
-  $("request-floor").hidden = Boolean(mine) || !live.current_item;
+  // While the session is suspended nobody asks to speak (the server refuses too).
+  $("request-floor").hidden = Boolean(mine) || !live.current_item || Boolean(live.suspended);
   $("request-floor").disabled = Boolean(q?.closed);
   $("request-floor").title = q?.closed ? S.list_closed : "";
   $("withdraw-floor").hidden = !mine;
@@ -280,8 +282,9 @@ function bind() {
     if (p.meeting_id !== meetingId) return;
     if (!state) return void resync(); // not joined yet: the first snapshot is on its way
     // The whole page follows at once (check-in offered on opening; after closing no item, timer
-    // or "Đăng ký phát biểu"); the snapshot (which may take a while on a busy server) follows.
-    applyState(state, p.state);
+    // or "Đăng ký phát biểu", nor while suspended); the snapshot (which may take a while on a
+    // busy server) follows.
+    applyState(state, p.state, p.suspended);
     render();
     resync();
   });

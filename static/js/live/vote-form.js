@@ -86,7 +86,8 @@ async function closeVote() {
 export function renderVoteCard() {
   const live = ctx.live();
   const vote = live.vote;
-  $("vote-form").hidden = Boolean(vote) || !live.in_session;
+  // No vote opens while the session is suspended (the server refuses too).
+  $("vote-form").hidden = Boolean(vote) || !live.in_session || Boolean(live.suspended);
   $("vote-live").hidden = !vote;
   if (vote) {
     setText($("vote-question"), vote.poll.question);
@@ -94,7 +95,7 @@ export function renderVoteCard() {
   } else {
     setText($("vote-tally"), "");
   }
-  $("vote-idle").hidden = live.in_session;
+  $("vote-idle").hidden = live.in_session && !live.suspended;
   $("vote-result-empty").hidden = Boolean(live.last_result?.result);
   showResult($("vote-result"), live.last_result);
 }

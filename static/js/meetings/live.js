@@ -119,7 +119,7 @@ function renderPapers(changedIds = []) {
 function renderMeeting() {
   if (!state) return;
   for (const el of document.querySelectorAll("[data-meeting-state]")) {
-    const st = state.meeting.state;
+    const st = state.meeting.phase || state.meeting.state; // "suspended" while suspended
     const b = S.states?.[st] || [st, "neutral"];
     morph(el, badge(st, b[0], b[1]));
   }
@@ -225,8 +225,9 @@ on("meeting.state_changed", (p) => {
   if (!ours(p)) return;
   if (p.meeting) Object.assign(state.meeting, p.meeting);
   else state.meeting.state = p.state;
+  state.meeting.phase = p.phase || p.meeting?.phase || p.state;
   renderMeeting();
-  announce(fmt("state_changed", { s: S.states?.[p.state]?.[0] || p.state }));
+  announce(fmt("state_changed", { s: S.states?.[state.meeting.phase]?.[0] || p.state }));
 });
 
 function announce(text) {

@@ -31,7 +31,12 @@ def test_chair_opens_the_session_and_the_first_item_becomes_current(db, make_cab
     assert current["running_since"] is not None
     changed = dict(received["meeting.state_changed"])
     assert changed.pop("revision") >= 1  # every broadcast carries the meeting revision
-    assert changed == {"meeting_id": s.meeting.id, "state": "in_session"}
+    assert changed == {
+        "meeting_id": s.meeting.id,
+        "state": "in_session",
+        "phase": "in_session",
+        "suspended": None,
+    }
 
 
 def test_check_in_updates_the_quorum_on_every_tablet(session, join):

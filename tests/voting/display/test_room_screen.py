@@ -118,3 +118,29 @@ def test_revoking_the_token_blanks_the_screen_at_once(room, open_page, live_serv
     again = open_page(None, TV, path)
     assert "404" in again.title() or again.locator("h1").first.inner_text() != ""
     expect(again.locator("#d-meeting")).to_have_count(0)
+
+
+def test_the_room_screen_says_when_the_secretariat_suspends_the_session(
+    room, open_page, live_server
+):
+    meeting_id, _items, (_chair, _first, _second, secretariat) = room
+    _desk, url = create_screen(open_page, secretariat, meeting_id)
+    screen = open_page(None, TV, url.replace(live_server, ""))
+    expect(screen.locator("body")).to_have_attribute("data-display", "live")
+    # The secretariat conducts from the console for the chair: opens, suspends, resumes.
+    console = open_page(secretariat, DESKTOP, f"/meetings/{meeting_id}/live/console")
+    console.get_by_role("button", name="Khai mạc phiên họp").click()
+    confirm(console)
+    expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
+
+    console.get_by_role("button", name="Tạm dừng họp").click()
+    confirm(console)
+    expect(screen.locator("#d-item-label")).to_have_text("Phiên họp tạm dừng · Mục 1")
+    expect(screen.locator("body")).to_have_attribute("data-phase", "suspended")
+    expect(screen.locator("#d-item")).to_have_text("Dự án Luật Đất đai (sửa đổi)")
+    expect(screen.locator("#d-speaker-panel")).to_be_hidden()
+    screenshot(screen, "room-screen-suspended-1920x1080")
+
+    console.get_by_role("button", name="Tiếp tục họp").click()
+    expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
+    expect(screen.locator("body")).to_have_attribute("data-phase", "in_session")
