@@ -57,7 +57,7 @@ def room(committed_db, password_hash, manual_progress):  # noqa: F811
             AgendaItem(
                 position=1,
                 title="Dự án Luật Đất đai (sửa đổi)",
-                ministry="Bộ Tài nguyên và Môi trường",
+                ministry="Bộ Nông nghiệp và Môi trường",
                 planned_minutes=30,
             ),
             AgendaItem(
