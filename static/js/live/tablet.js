@@ -88,7 +88,9 @@ function renderQueue() {
   $("queue-empty").hidden = list.length > 0;
   const me = Number(document.body.dataset.userId);
   const mine = list.find((e) => e.user_id === me && e.status === "waiting");
-  $("request-floor").hidden = Boolean(mine) || !live.current_item;
+  // Waiting or speaking already: asking again would do nothing.
+  const speaking = list.some((e) => e.user_id === me && e.status === "speaking");
+  $("request-floor").hidden = Boolean(mine) || speaking || !live.current_item;
   $("request-floor").disabled = Boolean(q?.closed);
   $("request-floor").title = q?.closed ? S.list_closed : "";
   $("withdraw-floor").hidden = !mine;
