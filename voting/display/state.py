@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from cabinet.db import db, utcnow
+from cabinet.glossary import office
 from meetings.live.attendance import quorum_status
 from meetings.live.current_item import current_item_state, live_session
 from meetings.live.models import SpeakerStatus, SpeakingRequest
@@ -55,6 +56,7 @@ def _speaker(item: AgendaItem) -> dict[str, Any] | None:
         "name": req.user.name,
         "title": req.user.title or "",
         "ministry": req.user.ministry or "",
+        "office": office(req.user),
         "for_member": req.for_member.name if req.for_member else None,
         "since": req.floor_at.isoformat() if req.floor_at else None,
         "limit_seconds": own if own is not None else session,

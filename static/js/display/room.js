@@ -45,7 +45,7 @@ function renderSpeaker(state) {
   const speaker = state.current?.speaker;
   $("d-speaker-panel").dataset.empty = String(!speaker);
   setText($("d-speaker"), speaker ? speaker.name : S.no_speaker);
-  const org = speaker ? [speaker.title, speaker.ministry].filter(Boolean).join(" · ") : "";
+  const org = speaker?.office || "";
   setText($("d-speaker-org"), speaker?.for_member ? `${org} (${t("for_member", { n: speaker.for_member })})` : org);
   // A limit: the time left (and past it, how far over) instead of the time spoken.
   const limit = speaker?.since && speaker.limit_seconds ? speaker.limit_seconds : 0;
