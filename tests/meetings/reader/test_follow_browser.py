@@ -59,6 +59,8 @@ def test_following_tablets_turn_with_the_secretariat(app, committed_world, open_
         expect(tablet.locator("[data-page-input]")).to_have_value("3", timeout=WITHIN_A_SECOND)
     wait_rendered(tablet_a, 3)
     screenshot(tablet_a, "follow-tablet")
+    wait_rendered(tablet_b, 3)
+    screenshot(tablet_b, "follow-tablet-768x1024")
     # The one that stopped following stays where it was.
     expect(tablet_c.locator("[data-page-input]")).to_have_value("1")
 
