@@ -90,6 +90,26 @@ def test_room_screen_follows_a_whole_vote(room, open_page, live_server):
     screenshot(screen, "room-screen-result-1024x768")
     screen.set_viewport_size(TV)
 
+    # The discussion goes on under a time limit: the next speaker and their time left beside
+    # the result, which stays on the screen.
+    console.locator("#speaking-limits summary").click()
+    console.locator("#speaking-limit").select_option("120")
+    tablet_b.get_by_role("button", name="Đăng ký phát biểu").click()
+    console.get_by_role("button", name="Mời phát biểu").click()
+    expect(screen.locator("body")).to_have_attribute("data-panels", "2")
+    expect(screen.locator("#d-speaker")).to_have_text("Phạm Thu Hà")
+    expect(screen.locator("#d-left")).to_have_text(re.compile(r"^(2:00|1:[0-5]\d)$"))
+    expect(result.locator("[data-outcome]")).to_have_text("Không thông qua")
+    for size, viewport in (("1920x1080", TV), ("1024x768", TABLET_LANDSCAPE)):
+        screen.set_viewport_size(viewport)
+        # Both on the screen, nothing to scroll: a room screen is never scrolled.
+        expect(screen.locator("#d-left")).to_be_in_viewport(ratio=1)
+        expect(result).to_be_in_viewport(ratio=1)
+        screenshot(screen, f"room-screen-speaker-and-result-{size}")
+    screen.set_viewport_size(TV)
+    console.get_by_role("button", name="Kết thúc phát biểu").click()
+    expect(screen.locator("#d-countdown")).to_be_hidden()
+
     # Moving to the restricted item: the screen shows its number only.
     console.locator("[data-goto]").last.click()
     expect(screen.locator("#d-item-label")).to_have_text("Mục 2")
