@@ -95,7 +95,7 @@ SCREENS = {
         lambda w: w.sec,
         lambda w, lang: f"/meetings/items/{_with_motions(w).id}",
         lambda page: expect(page.locator("#motion-form")).to_be_visible(),
-        (TABLET_LANDSCAPE,),
+        (TABLET_LANDSCAPE, TABLET_PORTRAIT),
     ),
     "console-motions": Screen(
         lambda w: w.chair,

@@ -1,6 +1,7 @@
 """axe-core on the pages issue 16's reader work changed (papers from the live screen, the
-follow bar, the reader's full screen, search and comments, the digest of comments), in
-Vietnamese and English, on a landscape and a portrait tablet: nothing serious or critical."""
+follow bar, the reader following the presenter, the presenter's own reader, the reader's full
+screen, search and comments, the digest of comments), in Vietnamese and English, on a landscape
+and a portrait tablet: nothing serious or critical."""
 
 from __future__ import annotations
 
@@ -29,6 +30,22 @@ def _reader(page: Page) -> None:
 def _full_screen(page: Page) -> None:
     page.locator('[data-action="fullscreen"]').click()
     expect(page.locator(".pr")).to_have_class(re.compile(r"\bpr--full\b"))
+
+
+def _following(page: Page) -> None:
+    page.locator('[data-action="follow"]').click()
+    expect(page.locator(".pr")).to_have_attribute("data-follow", "on")
+    expect(page.locator('[data-action="follow"]')).to_have_attribute("aria-pressed", "true")
+
+
+def _presenting(page: Page) -> None:
+    page.locator('[data-action="present"]').click()
+    expect(page.locator(".pr")).to_have_attribute("data-presented", "1")
+
+
+def _presenter_reader(page: Page) -> None:
+    page.wait_for_selector('.pr-page[data-page="1"][data-rendered="true"]', timeout=20_000)
+    expect(page.locator('[data-action="present"]')).to_be_visible()
 
 
 def _search_open(page: Page) -> None:
@@ -66,7 +83,18 @@ SCREENS: dict[str, tuple[Any, Any, Any, tuple[tuple[str, Any], ...]]] = {
         lambda w: w.member,
         lambda w: (w.session, f"/papers/{w.paper.id}/read")[1],
         _reader,
-        (("search", _search_open), ("full-screen", _full_screen), ("comments", _comments_open)),
+        (
+            ("following", _following),
+            ("search", _search_open),
+            ("full-screen", _full_screen),
+            ("comments", _comments_open),
+        ),
+    ),
+    "presenter-reader": (
+        lambda w: w.sec,
+        lambda w: (w.session, f"/papers/{w.paper.id}/read")[1],
+        _presenter_reader,
+        (("presenting", _presenting),),
     ),
     "comment-digest": (lambda w: w.sec, _digest, _connected, ()),
 }

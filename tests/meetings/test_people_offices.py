@@ -42,6 +42,11 @@ def test_people_are_named_with_their_ministry_everywhere(
     invitee = form.locator("label.check", has_text=world.cab.invitee.name)
     expect(invitee).to_contain_text(world.cab.invitee.ministry)
 
+    # The minutes of the session name the speaker with their ministry too.
+    minutes = world.minutes
+    draft = open_page(world.sec, DESKTOP, f"/records/meetings/{minutes.meeting_id}/minutes")
+    expect(draft.locator("main")).to_contain_text(speaker.ministry)
+
 
 def test_the_reader_picker_is_grouped_and_has_no_admin(app, committed_db, make_cabinet, open_page):
     world = World(app, make_cabinet(n=5, deputies=1))

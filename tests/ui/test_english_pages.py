@@ -1,7 +1,10 @@
 """Issue 16, finding 12: the English UI shows no Vietnamese on any main page, dates included.
 
 Every main page of the accessibility walk (tests/a11y/test_axe.py builds them through the
-services, in the state a person meets them) is opened by a person who chose English. What the
+services, in the state a person meets them), and the pages issue 16 added (the room screen with
+a speaker's countdown and a result, its token page, motions on an item and in the console, the
+comment digest, the reader's comments, the calendar page), is opened by a person who chose
+English. What the
 people typed (titles, names, ministries, questions, comments) is data and stays as typed: it is
 taken out of the visible text first, and what is left, the product's own words and dates, must
 hold no letter outside ASCII (Vietnamese letters, tone marks and đ are all outside ASCII).
@@ -19,7 +22,7 @@ from sqlalchemy import select
 
 from cabinet.db import db
 from cabinet.users.models import User
-from tests.a11y.test_axe import SCREENS, World
+from tests.a11y.test_axe import SCREENS, World, _connected
 from tests.conftest import TABLET_LANDSCAPE
 from tests.meetings.reader.conftest import make_pdf
 
@@ -31,6 +34,8 @@ NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f\s–—·…×“”‘’←→↑
 def typed_data() -> list[str]:
     """Every text people typed into the world: it is shown as typed, whatever the language."""
     from meetings.models import AgendaItem, Meeting, Paper, PaperVersion
+    from meetings.motions.models import Motion
+    from meetings.reader.models import PaperComment
     from records.models import DecisionRecord
     from voting.ballots.models import Ballot, BallotAnswer, BallotQuestion
     from voting.polls.models import Poll
@@ -46,6 +51,8 @@ def typed_data() -> list[str]:
         (BallotAnswer, ("comment",)),
         (Poll, ("question",)),
         (DecisionRecord, ("title",)),  # a Vietnamese legal document's name ("Nghị quyết ...")
+        (Motion, ("text",)),
+        (PaperComment, ("text",)),
     ]
     found: set[str] = set()
     for model, names in columns:
@@ -127,3 +134,113 @@ def test_the_english_ui_has_no_vietnamese(english_world, open_page, name):
             (_verified_in_english if name == "verify" else reach)(english_world, page)
             left += [f"{w} ({state})" for w in vietnamese_words(page)]
     assert not left, f"Vietnamese on {name} in English: {left}"
+
+
+# ------------------------------------------------------------------ the pages of issue 16
+
+
+def _room_screen(world: World) -> str:
+    """The room screen in English: a speaker with three minutes, and the item's last result."""
+    from meetings.live import services as live
+    from meetings.live.speakers import set_speaking_limit
+    from voting.display import services as displays
+
+    world.close_vote()
+
+    def build() -> str:
+        meeting = world.session
+        set_speaking_limit(meeting, world.chair, None, 180)
+        live.give_floor(meeting, world.chair, world.floor.id)
+        return displays.create_token(meeting, world.sec)[1]
+
+    return f"/display/{world._commit(build)}?lang=en"
+
+
+def _room_screen_ready(page: Any) -> None:
+    expect(page.locator("body")).to_have_attribute("data-display", "live")
+    expect(page.locator("#d-countdown")).to_be_visible()
+    expect(page.locator("#d-result [data-result] .outcome")).to_be_visible()
+
+
+def _token_created(page: Any) -> None:
+    page.locator("#f-label").fill("Main screen")
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.locator("#display-url")).to_be_visible()
+
+
+def _comments_open(page: Any) -> None:
+    page.wait_for_selector('.pr-page[data-page="1"][data-rendered="true"]', timeout=20_000)
+    page.locator('[data-action="comments"]').click()
+    page.fill("[data-comment-text]", "Clarify clause 2")
+    page.locator("[data-comment-form] button[type=submit]").click()
+    expect(page.locator("[data-comment-list] li")).to_have_count(1)
+
+
+def _issue16_pages() -> dict[str, tuple[Any, Any, Any]]:
+    from tests.a11y import test_axe_motions as motions
+    from tests.a11y import test_axe_reader as reader
+    from tests.a11y import test_axe_words as words
+
+    def calendar(world: World) -> str:
+        return words._calendar(world)[1]
+
+    return {
+        "room-screen": (lambda w: None, _room_screen, _room_screen_ready),
+        "room-screen-tokens": (
+            lambda w: w.sec,
+            lambda w: f"/meetings/{w.session.id}/displays",
+            _token_created,
+        ),
+        "item-motions": (
+            lambda w: w.member,
+            lambda w: f"/meetings/items/{motions._with_motions(w).id}",
+            lambda page: expect(page.locator("#motion-list")).to_be_visible(),
+        ),
+        "item-motions-manage": (
+            lambda w: w.sec,
+            lambda w: f"/meetings/items/{motions._with_motions(w).id}",
+            lambda page: expect(page.locator("#motion-form")).to_be_visible(),
+        ),
+        "console-motions": (
+            lambda w: w.chair,
+            lambda w: f"/meetings/{motions._console_meeting(w)}/live/console",
+            motions._console_ready,
+        ),
+        "comment-digest": (lambda w: w.sec, reader._digest, _connected),
+        "reader-comments": (
+            lambda w: w.member,
+            lambda w: (w.session, f"/papers/{w.paper.id}/read")[1],
+            _comments_open,
+        ),
+        "calendar": (lambda w: w.member, calendar, _connected),
+        "ballot-board": (
+            lambda w: w.sec,
+            lambda w: f"/ballots/{w.ballot.id}/board",
+            lambda page: expect(page.locator("#board-table")).to_be_visible(),
+        ),
+    }
+
+
+ISSUE16_PAGES = [
+    "room-screen",
+    "room-screen-tokens",
+    "item-motions",
+    "item-motions-manage",
+    "console-motions",
+    "comment-digest",
+    "reader-comments",
+    "calendar",
+    "ballot-board",
+]
+
+
+@pytest.mark.parametrize("name", ISSUE16_PAGES)
+def test_the_english_ui_of_issue_16_pages_has_no_vietnamese(english_world, open_page, name):
+    """The room screen, motions, comments and their digest, the calendar page, in English."""
+    who, where, ready = _issue16_pages()[name]
+    path = where(english_world)
+    page = open_page(who(english_world), TABLET_LANDSCAPE, path, "en-GB")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    ready(page)
+    left = vietnamese_words(page)
+    assert not left, f"Vietnamese on {name} ({path}) in English: {left}"

@@ -1,7 +1,8 @@
 """What the room screen shows, computed on the server: the only thing a display token reads.
 
-The current item (a restricted item shows its number only), the speaker and how long they
-have spoken, the quorum, the open vote's progress ("N of M have voted", never a running tally)
+The current item (a restricted item shows its number only), the speaker, when they were given
+the floor and the time they have (the item's speaking-time limit, else the session's: the
+screen counts down from the server's clock, so a reconnected screen shows the same), the quorum, the open vote's progress ("N of M have voted", never a running tally)
 and the last result as counts. Never papers, never names of voters, never a restricted item's
 content; a secret vote shows only counts, and only once it is closed.
 """
@@ -13,9 +14,11 @@ from typing import Any
 from sqlalchemy import select
 
 from cabinet.db import db, utcnow
+from cabinet.glossary import office
 from meetings.live.attendance import quorum_status
 from meetings.live.current_item import current_item_state, live_session
 from meetings.live.models import SpeakerStatus, SpeakingRequest
+from meetings.live.speakers import speaking_limits
 from meetings.models import AgendaItem, Meeting
 from voting.polls.counting import open_poll_of, voted_count
 from voting.polls.models import Poll, PollState
@@ -48,12 +51,15 @@ def _speaker(item: AgendaItem) -> dict[str, Any] | None:
     )
     if req is None:
         return None
+    own, session = speaking_limits(item)
     return {
         "name": req.user.name,
         "title": req.user.title or "",
         "ministry": req.user.ministry or "",
+        "office": office(req.user),
         "for_member": req.for_member.name if req.for_member else None,
         "since": req.floor_at.isoformat() if req.floor_at else None,
+        "limit_seconds": own if own is not None else session,
     }
 
 

@@ -1,11 +1,14 @@
 // The room screen: read-only, no sign-in. It connects with its display token and redraws the
 // whole screen from each `display.state` the server pushes (computed there: never papers, never
-// who voted what). A revoked token blanks the screen and stops reconnecting.
+// who voted what). A revoked token blanks the screen and stops reconnecting. With a speaking-
+// time limit the speaker's time left counts down (the tablets' countdown, at room size), from
+// the server's clock: a screen that reconnects or reloads shows the same time.
 
 import { io } from "../../vendor/socket.io/socket.io.esm.min.js";
 import { setText } from "../dom.js";
 import { strings, translator } from "../strings.js";
 import { showResult } from "../live/result.js";
+import { tickSpeeches } from "../live/speaking-timer.js";
 
 const S = strings("display-strings");
 const t = translator("display-strings");
@@ -45,9 +48,23 @@ function renderSpeaker(state) {
   const speaker = state.current?.speaker;
   $("d-speaker-panel").dataset.empty = String(!speaker);
   setText($("d-speaker"), speaker ? speaker.name : S.no_speaker);
-  const org = speaker ? [speaker.title, speaker.ministry].filter(Boolean).join(" · ") : "";
+  const org = speaker?.office || "";
   setText($("d-speaker-org"), speaker?.for_member ? `${org} (${t("for_member", { n: speaker.for_member })})` : org);
-  $("d-speaker-clock").dataset.since = speaker?.since || "";
+  // A limit: the time left (and past it, how far over) instead of the time spoken.
+  const limit = speaker?.since && speaker.limit_seconds ? speaker.limit_seconds : 0;
+  const countdown = $("d-countdown");
+  countdown.hidden = !limit;
+  if (limit) {
+    const end = new Date(speaker.since).getTime() - skew + limit * 1000;
+    countdown.dataset.speechEnds = new Date(end).toISOString();
+    setText($("d-limit"), t("limit", { t: clock(limit) }));
+  } else {
+    delete countdown.dataset.speechEnds;
+    countdown.classList.remove("speech-timer--over", "speech-timer--soon");
+  }
+  $("d-speaker-panel").dataset.limit = String(Boolean(limit));
+  $("d-speaker-clock").hidden = Boolean(limit);
+  $("d-speaker-clock").dataset.since = limit ? "" : speaker?.since || "";
   tick();
 }
 
@@ -92,6 +109,8 @@ function tick() {
   const el = $("d-speaker-clock");
   const since = el.dataset.since;
   setText(el, since ? clock((Date.now() + skew - new Date(since).getTime()) / 1000) : "");
+  tickSpeeches($("d-speaker-panel"));
+  $("d-speaker-panel").dataset.over = String($("d-countdown").classList.contains("speech-timer--over"));
 }
 
 function revoked() {
@@ -99,6 +118,7 @@ function revoked() {
   setText($("d-status"), S.revoked);
   for (const id of ["d-item", "d-ministry", "d-speaker", "d-speaker-org", "d-question", "d-present", "d-quorum-note"]) setText($(id), "");
   $("d-vote-panel").hidden = true;
+  $("d-countdown").hidden = true;
   showResult($("d-result"), null);
 }
 
@@ -127,5 +147,5 @@ function connect() {
 }
 
 render(JSON.parse($("display-state").textContent));
-setInterval(tick, 1000);
+setInterval(tick, 500);
 connect();

@@ -67,6 +67,8 @@ function render() {
   renderVoteCard();
 }
 
+let shownSpeaker = null;
+
 function renderQueue() {
   const q = live.speaking;
   const list = q ? q.queue : [];
@@ -93,6 +95,10 @@ function renderQueue() {
       .join(""),
   );
   tickSpeeches($("queue"));
+  // A new speaker is listed first: bring them into view in the list the chair may have scrolled.
+  const speaker = list.find((e) => e.status === "speaking")?.id ?? null;
+  if (speaker !== null && speaker !== shownSpeaker) $("queue").scrollTop = 0;
+  shownSpeaker = speaker;
   $("queue-empty").hidden = list.length > 0;
   $("close-list").hidden = !live.current_item;
   $("close-list").dataset.closed = q?.closed ? "1" : "";

@@ -89,8 +89,11 @@ function renderQueue() {
   $("queue-empty").hidden = list.length > 0;
   const me = Number(document.body.dataset.userId);
   const mine = list.find((e) => e.user_id === me && e.status === "waiting");
-  // While the session is suspended nobody asks to speak (the server refuses too).
-  $("request-floor").hidden = Boolean(mine) || !live.current_item || Boolean(live.suspended);
+  // Waiting or speaking already: asking again would do nothing; while the session is suspended
+  // nobody asks to speak (the server refuses too).
+  const speaking = list.some((e) => e.user_id === me && e.status === "speaking");
+  $("request-floor").hidden =
+    Boolean(mine) || speaking || !live.current_item || Boolean(live.suspended);
   $("request-floor").disabled = Boolean(q?.closed);
   $("request-floor").title = q?.closed ? S.list_closed : "";
   $("withdraw-floor").hidden = !mine;

@@ -225,6 +225,8 @@ def test_the_speaker_sees_the_countdown_of_their_time(room, open_page):
 
     mine = speaker.locator("#my-countdown")
     expect(mine).to_be_visible()
+    # Speaking already: the tablet does not offer to ask for the floor again.
+    expect(speaker.get_by_role("button", name="Đăng ký phát biểu")).to_be_hidden()
     expect(mine).to_contain_text(re.compile(r"[0-3]:\d\d"))
     expect(console.locator("#queue [data-countdown-speaker]")).to_contain_text(
         re.compile(r"[0-3]:\d\d")
@@ -235,6 +237,7 @@ def test_the_speaker_sees_the_countdown_of_their_time(room, open_page):
     assert _seconds(mine.inner_text()) <= 180
     console.get_by_role("button", name="Kết thúc phát biểu").click()
     expect(mine).to_be_hidden()
+    expect(speaker.get_by_role("button", name="Đăng ký phát biểu")).to_be_visible()
 
 
 def _seconds(text: str) -> int:
@@ -262,7 +265,8 @@ def test_screens_of_the_chair_console_and_the_speakers_tablet(room, open_page):
     """The README's screens: the console at 1024×768 after a vote, with a speaker on the clock,
     and that speaker's portrait tablet (test-artifacts/screens/, copied to docs/img/tour/)."""
     names = ["Lê Minh An", "Phạm Thu Hà", "Đỗ Quang Vinh", "Nguyễn Văn Bình"]
-    ministries = ["Bộ Tài chính", "Bộ Tư pháp", "Bộ Xây dựng", "Bộ Ngoại giao"]
+    # The Government's ministries since the 2025 reorganisation.
+    ministries = ["Bộ Tài chính", "Bộ Nông nghiệp và Môi trường", "Bộ Xây dựng", "Bộ Ngoại giao"]
     db.session.remove()
     for user, name, ministry in zip(room.m[1:], names, ministries, strict=True):
         user = db.session.merge(user)

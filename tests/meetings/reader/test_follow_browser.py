@@ -15,6 +15,15 @@ from tests.meetings.reader.test_reader_browser import wait_rendered
 WITHIN_A_SECOND = 1_000  # the issue's promise, measured from the presenter's acknowledgement
 
 
+def _name(user, name: str, ministry: str) -> None:
+    """Give a member a real name and a ministry of 2025 (committed, before their page opens)."""
+    from cabinet.db import db
+
+    person = db.session.merge(user)
+    person.name, person.title, person.ministry = name, "Bộ trưởng", ministry
+    db.session.commit()
+
+
 def follow(page) -> None:
     page.get_by_role("button", name="Theo dõi trình chiếu").click()
     expect(page.locator(".pr")).to_have_attribute("data-follow", "on")
@@ -24,6 +33,8 @@ def test_following_tablets_turn_with_the_secretariat(app, committed_world, open_
     world = committed_world
     open_session(app, world)
     members = world.cabinet.members
+    _name(members[2], "Đỗ Quang Vinh", "Bộ Xây dựng")  # the README's screens show them
+    _name(members[3], "Nguyễn Thanh Mai", "Bộ Nông nghiệp và Môi trường")
     paper = f"/papers/{world.normal.id}/read"
 
     secretariat = open_page(world.cabinet.secretariat, DESKTOP, paper)
@@ -59,6 +70,8 @@ def test_following_tablets_turn_with_the_secretariat(app, committed_world, open_
         expect(tablet.locator("[data-page-input]")).to_have_value("3", timeout=WITHIN_A_SECOND)
     wait_rendered(tablet_a, 3)
     screenshot(tablet_a, "follow-tablet")
+    wait_rendered(tablet_b, 3)
+    screenshot(tablet_b, "follow-tablet-768x1024")
     # The one that stopped following stays where it was.
     expect(tablet_c.locator("[data-page-input]")).to_have_value("1")
 

@@ -20,9 +20,9 @@ def room(committed_db, password_hash, manual_progress):  # noqa: F811
     people = []
     for i, (name, roles) in enumerate(
         [
-            ("Thủ tướng Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}),
-            ("Bộ trưởng Lê Minh An", {Role.MEMBER}),
-            ("Bộ trưởng Phạm Thu Hà", {Role.MEMBER}),
+            ("Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}),
+            ("Lê Minh An", {Role.MEMBER}),
+            ("Phạm Thu Hà", {Role.MEMBER}),
             ("Nguyễn Thị Hương", {Role.SECRETARIAT}),
         ]
     ):
@@ -30,8 +30,8 @@ def room(committed_db, password_hash, manual_progress):  # noqa: F811
             name=name,
             email=f"room{i}@ecabinet.test",
             password_hash=password_hash,
-            title="Bộ trưởng" if i else "Thủ tướng",
-            ministry="Bộ Tài chính" if i == 1 else "",
+            title=("Thủ tướng Chính phủ", "Bộ trưởng", "Bộ trưởng", "Chuyên viên")[i],
+            ministry=("", "Bộ Tài chính", "Bộ Tư pháp", "Văn phòng Chính phủ")[i],
         )
         user.set_roles(roles)
         people.append(user)
@@ -57,7 +57,7 @@ def room(committed_db, password_hash, manual_progress):  # noqa: F811
             AgendaItem(
                 position=1,
                 title="Dự án Luật Đất đai (sửa đổi)",
-                ministry="Bộ Tài nguyên và Môi trường",
+                ministry="Bộ Nông nghiệp và Môi trường",
                 planned_minutes=30,
             ),
             AgendaItem(

@@ -58,3 +58,22 @@ def test_a_closed_session_shows_nothing_but_its_state(db, make_cabinet):
     state = display_state(s.meeting)
     assert state["meeting"]["state"] == "closed"
     assert (state["current"], state["vote"], state["last_result"]) == (None, None, None)
+
+
+def test_the_speaker_comes_with_the_time_they_have(db, make_cabinet):
+    """The screen's countdown: when the floor was given and the limit (the item's, else the
+    session's), both from the server."""
+    from meetings.live.speakers import set_speaking_limit
+
+    s = build_session(make_cabinet(5, deputies=1))
+    cab = s.cab
+    check_in(s.meeting, cab.members)
+    live.set_current_item(s.meeting, cab.chair, s.items[0])
+    req = live.request_floor(s.meeting, cab.members[1], s.items[0])
+    live.give_floor(s.meeting, cab.chair, req.id)
+    speaker = display_state(s.meeting)["current"]["speaker"]
+    assert speaker["limit_seconds"] is None and speaker["since"]
+    set_speaking_limit(s.meeting, cab.chair, None, 300)
+    assert display_state(s.meeting)["current"]["speaker"]["limit_seconds"] == 300
+    set_speaking_limit(s.meeting, cab.chair, s.items[0], 120)
+    assert display_state(s.meeting)["current"]["speaker"]["limit_seconds"] == 120

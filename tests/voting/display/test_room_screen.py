@@ -4,6 +4,7 @@ revoking the token blanks the screen at once."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
@@ -56,7 +57,7 @@ def test_room_screen_follows_a_whole_vote(room, open_page, live_server):
     # A speaker, with the time they have spoken.
     tablet.get_by_role("button", name="Đăng ký phát biểu").click()
     console.get_by_role("button", name="Mời phát biểu").click()
-    expect(screen.locator("#d-speaker")).to_have_text("Bộ trưởng Lê Minh An")
+    expect(screen.locator("#d-speaker")).to_have_text("Lê Minh An")
     expect(screen.locator("#d-speaker-org")).to_contain_text("Bộ Tài chính")
     expect(screen.locator("#d-speaker-clock")).to_have_text(re.compile(r"^\d+:\d\d$"))
     screenshot(screen, "room-screen-speaker-1920x1080")
@@ -84,6 +85,30 @@ def test_room_screen_follows_a_whole_vote(room, open_page, live_server):
     expect(result.locator("[data-rule]")).to_contain_text("cần 2 phiếu tán thành trên 3 thành viên")
     expect(screen.locator("#d-progress-wrap")).to_be_hidden()
     screenshot(screen, "room-screen-result-1920x1080")
+    screen.set_viewport_size(TABLET_LANDSCAPE)  # the README's size; the same screen, smaller
+    expect(result.locator("[data-outcome]")).to_be_in_viewport(ratio=1)
+    screenshot(screen, "room-screen-result-1024x768")
+    screen.set_viewport_size(TV)
+
+    # The discussion goes on under a time limit: the next speaker and their time left beside
+    # the result, which stays on the screen.
+    console.locator("#speaking-limits summary").click()
+    console.locator("#speaking-limit").select_option("120")
+    tablet_b.get_by_role("button", name="Đăng ký phát biểu").click()
+    console.get_by_role("button", name="Mời phát biểu").click()
+    expect(screen.locator("body")).to_have_attribute("data-panels", "2")
+    expect(screen.locator("#d-speaker")).to_have_text("Phạm Thu Hà")
+    expect(screen.locator("#d-left")).to_have_text(re.compile(r"^(2:00|1:[0-5]\d)$"))
+    expect(result.locator("[data-outcome]")).to_have_text("Không thông qua")
+    for size, viewport in (("1920x1080", TV), ("1024x768", TABLET_LANDSCAPE)):
+        screen.set_viewport_size(viewport)
+        # Both on the screen, nothing to scroll: a room screen is never scrolled.
+        expect(screen.locator("#d-left")).to_be_in_viewport(ratio=1)
+        expect(result).to_be_in_viewport(ratio=1)
+        screenshot(screen, f"room-screen-speaker-and-result-{size}")
+    screen.set_viewport_size(TV)
+    console.get_by_role("button", name="Kết thúc phát biểu").click()
+    expect(screen.locator("#d-countdown")).to_be_hidden()
 
     # Moving to the restricted item: the screen shows its number only.
     console.locator("[data-goto]").last.click()
@@ -144,3 +169,91 @@ def test_the_room_screen_says_when_the_secretariat_suspends_the_session(
     console.get_by_role("button", name="Tiếp tục họp").click()
     expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
     expect(screen.locator("body")).to_have_attribute("data-phase", "in_session")
+
+
+def _speaking_since(meeting_id: int, seconds: int) -> None:
+    """Move the current speaker's floor time `seconds` into the past (committed): the time the
+    chair gave them the floor is the server's, and the screen counts from it."""
+    from sqlalchemy import select
+
+    from cabinet.db import db
+    from meetings.live.models import SpeakerStatus, SpeakingRequest
+    from meetings.models import AgendaItem
+
+    db.session.remove()
+    req = db.session.scalar(
+        select(SpeakingRequest)
+        .join(AgendaItem, SpeakingRequest.item_id == AgendaItem.id)
+        .where(
+            AgendaItem.meeting_id == meeting_id, SpeakingRequest.status == SpeakerStatus.SPEAKING
+        )
+    )
+    req.floor_at = req.floor_at - timedelta(seconds=seconds)
+    db.session.commit()
+    db.session.remove()
+
+
+def test_room_screen_counts_the_speakers_time_down(room, open_page, live_server):
+    """Issue 16: "speaker and countdown". With a time per speaker the screen shows the time left,
+    large, counting down from the server's clock; past it, "time is up" and the time over in a
+    red panel; a reloaded (reconnected) screen shows the same; a new limit takes effect live."""
+    meeting_id, _items, (chair, first, _second, secretariat) = room
+    _desk, url = create_screen(open_page, secretariat, meeting_id)
+    path = url.replace(live_server, "")
+    screen = open_page(None, TABLET_LANDSCAPE, path)
+    console = open_page(chair, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live/console")
+    tablet = open_page(first, TABLET_LANDSCAPE, f"/meetings/{meeting_id}/live")
+    console.get_by_role("button", name="Khai mạc phiên họp").click()
+    confirm(console)
+    expect(screen.locator("#d-item-label")).to_have_text("Mục 1")
+    console.locator("#speaking-limits summary").click()
+    console.locator("#speaking-limit").select_option("180")
+    tablet.get_by_role("button", name="Có mặt tại phòng họp").click()
+    expect(screen.locator("#d-present")).to_have_text("Có mặt 2 / 3 thành viên")
+    tablet.get_by_role("button", name="Đăng ký phát biểu").click()
+    console.get_by_role("button", name="Mời phát biểu").click()
+
+    countdown = screen.locator("#d-countdown")
+    left = screen.locator("#d-left")
+    expect(screen.locator("#d-speaker")).to_have_text("Lê Minh An")
+    expect(countdown).to_be_visible()
+    expect(screen.locator("#d-countdown-label")).to_have_text("Thời gian phát biểu còn lại")
+    expect(screen.locator("#d-limit")).to_have_text("Thời gian mỗi lượt phát biểu: 3:00")
+    expect(left).to_have_text(re.compile(r"^(3:00|2:[0-5]\d)$"))
+    expect(screen.locator("#d-speaker-clock")).to_be_hidden()  # the time left, not the time spoken
+    first_value = left.inner_text()
+    expect(left).not_to_have_text(first_value)  # it counts down (a wait on the clock, no sleep)
+    assert _seconds(left.inner_text()) < _seconds(first_value)
+    # Big enough to read from the back of the room: on a 1024 px screen as tall as a heading.
+    assert left.bounding_box()["height"] >= 44
+    screenshot(screen, "room-screen-countdown-1024x768")
+
+    # 3 min 20 s after the floor was given: the time is up, by 20 s.
+    _speaking_since(meeting_id, 200)
+    expect(screen.locator("#d-countdown-label")).to_have_text("Đã hết thời gian phát biểu")
+    expect(left).to_have_text(re.compile(r"^−0:[2-5]\d$"))
+    expect(screen.locator("#d-speaker-panel")).to_have_attribute("data-over", "true")
+    screenshot(screen, "room-screen-over-time-1024x768")
+
+    # The screen reconnects (reloaded): the same state, from the server.
+    screen.reload()
+    expect(screen.locator("body")).to_have_attribute("data-display", "live")
+    expect(screen.locator("#d-countdown-label")).to_have_text("Đã hết thời gian phát biểu")
+    expect(left).to_have_text(re.compile(r"^−0:[2-5]\d$"))
+    expect(screen.locator("#d-speaker-panel")).to_have_attribute("data-over", "true")
+
+    # The chair gives five minutes per speaker: about 1:40 left, no longer over.
+    console.locator("#speaking-limit").select_option("300")
+    expect(screen.locator("#d-limit")).to_have_text("Thời gian mỗi lượt phát biểu: 5:00")
+    expect(left).to_have_text(re.compile(r"^1:[0-4]\d$"))
+    expect(screen.locator("#d-speaker-panel")).to_have_attribute("data-over", "false")
+    expect(screen.locator("#d-countdown-label")).to_have_text("Thời gian phát biểu còn lại")
+
+    console.get_by_role("button", name="Kết thúc phát biểu").click()
+    expect(screen.locator("#d-speaker")).to_have_text("Chưa có người phát biểu")
+    expect(countdown).to_be_hidden()
+
+
+def _seconds(text: str) -> int:
+    m, s = re.search(r"(\d+):(\d\d)", text).groups()
+    return int(m) * 60 + int(s)

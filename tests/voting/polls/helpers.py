@@ -37,7 +37,7 @@ def build_session(cab, *, open_session: bool = True) -> SimpleNamespace:
         AgendaItem(
             position=1,
             title="Dự án Luật Đất đai (sửa đổi)",
-            ministry="Bộ Tài nguyên và Môi trường",
+            ministry="Bộ Nông nghiệp và Môi trường",
             planned_minutes=30,
         ),
         AgendaItem(
