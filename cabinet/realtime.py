@@ -15,6 +15,7 @@ from typing import Any
 from flask import request, session
 from flask_login import current_user
 from flask_socketio import join_room
+from socketio.exceptions import ConnectionRefusedError  # carries its reason to the client
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 

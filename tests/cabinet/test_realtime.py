@@ -97,3 +97,26 @@ def test_events_from_a_revoked_session_are_refused(socket_client, db, make_user)
     database.session.commit()
     ack = sio.emit("test.echo", {"text": "x"}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "unauthorized"
+
+
+def test_a_refused_connection_tells_the_tablet_why(live_server):
+    """The connect handler's reason reaches the client (realtime.js tells "unavailable" — retry —
+    from "unauthorized" — sign in again — and the room screen "display_token_revoked"): Python's
+    built-in ConnectionRefusedError would arrive as "Connection rejected by server"."""
+    import threading
+
+    import socketio as sio_client
+
+    reasons: list[str] = []
+    heard = threading.Event()
+    client = sio_client.Client(reconnection=False)
+
+    @client.event
+    def connect_error(data):
+        reasons.append(data.get("message") if isinstance(data, dict) else str(data))
+        heard.set()
+
+    with pytest.raises(sio_client.exceptions.ConnectionError):
+        client.connect(live_server, transports=["websocket"], wait_timeout=10)
+    assert heard.wait(10)
+    assert reasons == ["unauthorized"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import request
 from flask_socketio import emit, join_room
+from socketio.exceptions import ConnectionRefusedError  # carries its reason to the client
 
 from cabinet.db import db
 from cabinet.realtime import register_guest, watch_rooms
