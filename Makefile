@@ -49,8 +49,8 @@ format: $(VENV)/.installed
 test: setup lint
 	$(VENV)/bin/pytest
 	@if [ -n "$$ECABINET_TEST_DATABASE_URL" ]; then \
-	  echo "== the same suite on PostgreSQL ($$ECABINET_TEST_DATABASE_URL) =="; \
-	  ECABINET_TEST_BACKEND=postgres $(VENV)/bin/pytest; \
+	  echo "== the suite on PostgreSQL ($$ECABINET_TEST_DATABASE_URL), but the browser tests =="; \
+	  ECABINET_TEST_BACKEND=postgres ECABINET_TEST_BROWSERS=0 $(VENV)/bin/pytest; \
 	fi
 
 # schemathesis over /api/v1/openapi.json as the secretariat, a member and anonymous, in-process
