@@ -32,7 +32,7 @@ from meetings.agenda import (  # noqa: F401  (re-exported)
 )
 from meetings.audience import every_person_id, evict_who_lost
 from meetings.events import announce
-from meetings.live.session import close_session
+from meetings.live.session import close_session, open_session
 from meetings.models import Meeting, MeetingParticipant, MeetingState, ParticipantRole
 from meetings.notices import notify_invitees
 from meetings.papers import (  # noqa: F401  (re-exported)
@@ -193,6 +193,11 @@ def move_meeting(meeting: Meeting, target: MeetingState, *, actor: User) -> list
     warnings to show."""
     if MeetingState(target) == MeetingState.PUBLISHED:
         return publish_meeting(meeting, actor=actor)
+    if MeetingState(target) == MeetingState.IN_SESSION:
+        # The same opening whatever the door (console, page, API): the live session starts, the
+        # chair who opens it is counted present, the first item becomes current.
+        open_session(meeting, actor)
+        return []
     if MeetingState(target) == MeetingState.CLOSED:
         # The one guarded path, whatever the door (socket, API, page): an open vote refuses,
         # the timer stops, the minutes are drafted.

@@ -309,3 +309,21 @@ def test_session_record_for_the_minutes(session, join):
     assert {c["name"] for c in vote["choices"]} == {
         m.name for m in cab.members[:16] if m is not cab.members[1]
     }
+
+
+def test_opening_from_the_meeting_page_is_the_consoles_opening(db, make_cabinet, user_client):
+    """The meeting page's "Khai mạc phiên họp" (and the API) open the live session as the
+    console does: the chair who opens is counted present, the first item becomes current."""
+    from meetings.live.attendance import present_member_ids
+    from meetings.live.models import LiveSession
+
+    s = build_session(make_cabinet(5), open_session=False)
+    page = user_client(s.cab.chair)
+    answer = page.post(f"/meetings/{s.meeting.id}/state", data={"state": "in_session"})
+    assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:300]
+    db.session.expire_all()
+    assert s.meeting.state == MeetingState.IN_SESSION
+    live_row = db.session.query(LiveSession).filter_by(meeting_id=s.meeting.id).one()
+    assert live_row.started_at is not None
+    assert live_row.current_item_id == s.items[0].id
+    assert present_member_ids(s.meeting) == {s.cab.chair.id}
