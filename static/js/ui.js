@@ -276,7 +276,10 @@ async function startRealtime() {
   const realtime = await import("./realtime.js");
   realtime.connect();
   realtime.on("notification", (n) => toast(n.message || n.title || "", n.kind || "info"));
-  document.addEventListener("realtime:reconnected", () => toast(t("reconnected"), "success"));
+  // One "reconnected" toast, however often the link comes back (they used to pile up).
+  document.addEventListener("realtime:reconnected", () =>
+    toast(t("reconnected"), "success", { key: "reconnected" }),
+  );
   window.__realtime = realtime; // for browser tests and the console; not an API for pages
 }
 

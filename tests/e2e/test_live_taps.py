@@ -35,7 +35,9 @@ def meeting(committed_db, make_cabinet, longer_expect):
 
 def press(page: Page, target) -> None:
     """Put a finger down on the middle of `target` (and keep it there)."""
-    target.scroll_into_view_if_needed()
+    # Where a finger would be: the button in the middle of the screen, not half below its edge
+    # (under the toasts that a reconnect shows at the bottom right).
+    target.evaluate("(el) => el.scrollIntoView({ block: 'center' })")
     box = target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
