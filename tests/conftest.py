@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, text
+from sqlalchemy.orm import sessionmaker
 
 from cabinet import create_app
 from cabinet.auth.sessions import SESSION_KEY, open_session
@@ -172,11 +173,21 @@ def db_session(app) -> Iterator[Any]:
         connection.info["explicit_begin"] = True
     outer = connection.begin()
     db.session.remove()
+    # Only this thread's sessions join the test's transaction. A background task of the app
+    # (room screen pusher, vote progress flusher, a live server's request) makes its own session;
+    # bound to this connection it would roll back to *its* savepoint when done, taking the
+    # test's later writes with it (check-ins half lost, a quorum that was met not met).
+    factory, owner = db.session.session_factory, threading.get_ident()
+    elsewhere = sessionmaker(class_=factory.class_, **dict(factory.kw))
     db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+    db.session.registry.createfunc = lambda: (
+        factory() if threading.get_ident() == owner else elsewhere()
+    )
     try:
         yield db.session
     finally:
         db.session.remove()
+        db.session.registry.createfunc = factory
         outer.rollback()
         if sqlite:
             connection.info.pop("explicit_begin", None)
