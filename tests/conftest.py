@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 import socket
+import subprocess
 import threading
 import time
 from collections import namedtuple
@@ -421,6 +422,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_port(port: int, timeout: float = 30) -> None:
+    """Until something listens on 127.0.0.1:`port`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The Socket.IO queue of tests that start workers: ECABINET_TEST_REDIS_URL (.ci/run sets
+    it) or a private redis-server for the session."""
+    configured = os.environ.get("ECABINET_TEST_REDIS_URL")
+    if configured:
+        yield configured
+        return
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is needed (Debian redis-server) or set ECABINET_TEST_REDIS_URL"
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    wait_port(port)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def live_server(app) -> Iterator[str]:
     """The app served over real HTTP and websockets in a background thread."""
@@ -440,15 +474,7 @@ def live_server(app) -> Iterator[str]:
         daemon=True,
     )
     thread.start()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    else:
-        raise RuntimeError("live server did not start")
+    wait_port(port, 15)
     yield f"http://127.0.0.1:{port}"
 
 

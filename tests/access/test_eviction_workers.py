@@ -3,23 +3,12 @@ reaches a socket held by the other within a second (see tests/cabinet/test_messa
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
 import threading
 import time
 
 import socketio
 
-from tests.cabinet.test_message_queue import (  # noqa: F401  (redis_url is a fixture)
-    PASSWORD,
-    ROOT,
-    _env,
-    _sign_in,
-    _wait_port,
-    redis_url,
-)
-from tests.conftest import free_port
+from tests.workers import cookie_header, csrf_token, gevent_workers, sign_in
 
 SETUP = """
 from datetime import timedelta
@@ -54,7 +43,7 @@ class Follower:
         self.client.on("*", self._record)
         self.client.connect(
             base,
-            headers={"Cookie": "; ".join(f"{k}={v}" for k, v in http.cookies.items())},
+            headers={"Cookie": cookie_header(http)},
             transports=["websocket"],
         )
         ack = self.client.call("meeting.join", {"meeting_id": meeting_id}, timeout=10)
@@ -82,90 +71,42 @@ class Follower:
             return [e for e, _d in self.events]
 
 
-def _csrf(http, base: str) -> str:
-    return re.search(r'name="csrf-token" content="([^"]+)"', http.get(f"{base}/", timeout=10).text)[
-        1
-    ]
+USERS = (("clerk@mq.test", "secretariat"), ("m1@mq.test", "member"), ("m2@mq.test", "member"))
 
 
-def test_3_access_changes_on_one_worker_reach_sockets_on_another(tmp_path, redis_url):  # noqa: F811
-    ports = free_port(), free_port()
-    flask = [sys.executable, "-m", "flask", "--app", "app", "cabinet"]
-    env = _env(tmp_path, redis_url, ports[0])
-    subprocess.run(
-        [*flask, "init"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300
-    )
-    for email, role in (
-        ("clerk@mq.test", "secretariat"),
-        ("m1@mq.test", "member"),
-        ("m2@mq.test", "member"),
-    ):
-        subprocess.run(
-            [*flask, "create-user", "--name", email, "--email", email, "--role", role],
-            cwd=ROOT,
-            env=env,
-            input=f"{PASSWORD}\n{PASSWORD}\n",
-            text=True,
-            check=True,
-            capture_output=True,
-            timeout=240,
-        )
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=240,
-    ).stdout.split()
-    meeting_id, m2_id = int(out[-2]), int(out[-1])
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "app.py"],
-            cwd=ROOT,
-            env=_env(tmp_path, redis_url, port),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for port in ports
-    ]
+def test_3_access_changes_on_one_worker_reach_sockets_on_another(tmp_path, redis_url):
     followers: list[Follower] = []
-    try:
-        for port in ports:
-            _wait_port(port, 180)
-        first, second = (f"http://127.0.0.1:{port}" for port in ports)
-        m1 = Follower(first, _sign_in(first, "m1@mq.test"), meeting_id)
-        m2 = Follower(first, _sign_in(first, "m2@mq.test"), meeting_id)
-        followers += [m1, m2]
-        time.sleep(0.5)  # worker 1 subscribes to the eviction channel on its first connect
-        clerk = _sign_in(second, "clerk@mq.test")
-        headers = {"X-CSRFToken": _csrf(clerk, second)}
-        url = f"{second}/api/v1/meetings/{meeting_id}"
+    with gevent_workers(tmp_path, redis_url, USERS, setup=SETUP) as (workers, printed):
+        meeting_id, m2_id = (int(n) for n in printed.split()[-2:])
+        first, second = workers.bases
+        try:
+            m1 = Follower(first, sign_in(first, "m1@mq.test"), meeting_id)
+            m2 = Follower(first, sign_in(first, "m2@mq.test"), meeting_id)
+            followers += [m1, m2]
+            time.sleep(0.5)  # worker 1 subscribes to the eviction channel on its first connect
+            clerk = sign_in(second, "clerk@mq.test")
+            headers = {"X-CSRFToken": csrf_token(clerk, f"{second}/")}
+            url = f"{second}/api/v1/meetings/{meeting_id}"
 
-        # 1. m1 taken off the invitation on worker 2: out of the room on worker 1 within 1 s.
-        changed = clerk.patch(url, json={"member_ids": [m2_id]}, headers=headers, timeout=10)
-        assert changed.status_code == 200, changed.text
-        assert m1.wait_for("meeting.access_revoked", 1.0) == {
-            "meeting_id": meeting_id,
-            "reason": "uninvited",
-        }
-        m1.events.clear()
-        m2.events.clear()
-        clerk.patch(url, json={"title": "Tên mới"}, headers=headers, timeout=10)
-        assert m2.wait_for("meeting.updated", 5)
-        time.sleep(0.3)
-        assert "meeting.updated" not in m1.names()
+            # 1. m1 taken off the invitation on worker 2: out of the room on worker 1 within 1 s.
+            changed = clerk.patch(url, json={"member_ids": [m2_id]}, headers=headers, timeout=10)
+            assert changed.status_code == 200, changed.text
+            assert m1.wait_for("meeting.access_revoked", 1.0) == {
+                "meeting_id": meeting_id,
+                "reason": "uninvited",
+            }
+            m1.events.clear()
+            m2.events.clear()
+            clerk.patch(url, json={"title": "Tên mới"}, headers=headers, timeout=10)
+            assert m2.wait_for("meeting.updated", 5)
+            time.sleep(0.3)
+            assert "meeting.updated" not in m1.names()
 
-        # 2. Back to draft on worker 2: the remaining member leaves the room on worker 1.
-        moved = clerk.post(f"{url}/state", json={"state": "draft"}, headers=headers, timeout=10)
-        assert moved.status_code == 200, moved.text
-        assert m2.wait_for("meeting.access_revoked", 1.0)["reason"] == "unpublished"
-    finally:
-        for follower in followers:
-            if follower.client.connected:
-                follower.client.disconnect()
-        for worker in workers:
-            worker.terminate()
-            worker.wait(timeout=10)
-            worker.stderr.close()
+            # 2. Back to draft on worker 2: the remaining member leaves the room on worker 1.
+            moved = clerk.post(f"{url}/state", json={"state": "draft"}, headers=headers, timeout=10)
+            assert moved.status_code == 200, moved.text
+            assert m2.wait_for("meeting.access_revoked", 1.0)["reason"] == "unpublished"
+        finally:
+            for follower in followers:
+                if follower.client.connected:
+                    follower.client.disconnect()

@@ -10,7 +10,6 @@ of two gevent workers on one database and one Redis queue.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import threading
 
@@ -18,17 +17,13 @@ import pytest
 import requests
 import socketio
 
-from tests.access.test_eviction_workers import SETUP, _csrf
-from tests.cabinet.test_message_queue import (  # noqa: F401  (redis_url is a fixture)
-    PASSWORD,
-    ROOT,
-    redis_url,
-)
+from tests.access.test_eviction_workers import SETUP, USERS
 from tests.deploy.topology import UPSTREAM, running, sign_in_through
+from tests.workers import PASSWORD, csrf_token, run_in_instance
 
 
 @pytest.fixture
-def topology(tmp_path, redis_url):  # noqa: F811
+def topology(tmp_path, redis_url):
     with running(tmp_path, redis_url) as topology:
         yield topology
 
@@ -48,19 +43,12 @@ def test_nginx_pins_clients_by_cookie_and_carries_sockets_across_workers(topolog
     upstreams = {requests.get(f"{base}/sign-in", timeout=10).headers[UPSTREAM] for _ in range(32)}
     assert len(upstreams) == 2, upstreams
 
-    for email, role in (
-        ("clerk@mq.test", "secretariat"),
-        ("m1@mq.test", "member"),
-        ("m2@mq.test", "member"),
-    ):
+    for email, role in USERS:
         topology.flask(
             "create-user", "--name", email, "--email", email, "--role", role,
             input=f"{PASSWORD}\n{PASSWORD}\n",
         )  # fmt: skip
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP],
-        cwd=ROOT, env=topology.env, check=True, capture_output=True, text=True, timeout=240,
-    ).stdout.split()  # fmt: skip
+    out = run_in_instance(topology.env, sys.executable, "-c", SETUP).split()
     meeting_id = int(out[-2])
 
     one, other = sorted(upstreams)
@@ -76,7 +64,7 @@ def test_nginx_pins_clients_by_cookie_and_carries_sockets_across_workers(topolog
         changed = clerk.patch(
             f"{base}/api/v1/meetings/{meeting_id}",
             json={"title": "Phiên họp qua nginx"},
-            headers={"X-CSRFToken": _csrf(clerk, base)},
+            headers={"X-CSRFToken": csrf_token(clerk, f"{base}/")},
             timeout=10,
         )
         assert changed.status_code == 200, changed.text

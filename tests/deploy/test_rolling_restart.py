@@ -32,13 +32,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from tests.cabinet.test_message_queue import (  # noqa: F401  (redis_url is a fixture)
-    ROOT,
-    redis_url,
-)
 from tests.deploy.topology import Topology, running, sign_in_through
 from tests.scaleout.seed import PASSWORD
 from tests.scaleout.tablets import Tablet, wait_until
+from tests.workers import ROOT
 
 TABLETS = 24
 DRAIN_SECONDS = 10
@@ -262,7 +259,7 @@ def _check(meeting: Meeting, outcome: dict) -> None:
 
 
 @pytest.fixture
-def meeting(tmp_path, redis_url):  # noqa: F811
+def meeting(tmp_path, redis_url):
     with running(tmp_path, redis_url, **SETTINGS) as topology:
         meeting = Meeting(topology, tmp_path)
         try:

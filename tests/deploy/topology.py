@@ -19,8 +19,8 @@ import psycopg
 import requests
 from sqlalchemy.engine import make_url
 
-from tests.cabinet.test_message_queue import PASSWORD, ROOT
 from tests.conftest import BACKEND, PG_URL, free_port
+from tests.workers import PASSWORD, ROOT, sign_in
 
 UPSTREAM = "X-Ecabinet-Upstream"
 
@@ -122,12 +122,4 @@ class Topology:
 def sign_in_through(
     http: requests.Session, base: str, email: str, password: str = PASSWORD
 ) -> None:
-    page = http.get(f"{base}/sign-in", timeout=10).text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = http.post(
-        f"{base}/sign-in",
-        data={"email": email, "password": password, "csrf_token": token},
-        timeout=20,
-        allow_redirects=False,
-    )
-    assert response.status_code == 302, response.text
+    sign_in(base, email, password, http)

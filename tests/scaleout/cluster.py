@@ -1,11 +1,11 @@
 """The scale-out cluster a test starts: gevent workers on PostgreSQL (reached through a TCP proxy
-the test can cut) and a private Redis, behind a real nginx with cookie-based stickiness."""
+the test can cut) and a private Redis, behind a real nginx configured as docs/nginx.conf.example
+says (cookie-based stickiness)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -17,47 +17,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tests.conftest import free_port
+from deploy.local import nginx_config
+from tests.conftest import free_port, wait_port
+from tests.workers import cookie_header, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = "scaleout"
-
-NGINX_CONF = """{user}
-worker_processes 1;
-error_log {tmp}/error.log warn;
-pid {tmp}/nginx.pid;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
-    upstream ecabinet {{
-        # Sticky by the session cookie (not ip_hash: a room of tablets behind one NAT would all
-        # land on one worker); a worker that is down is skipped.
-        hash $cookie_ecabinet_session consistent;
-{servers}
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://ecabinet;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $http_host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_read_timeout 3600s;
-            proxy_connect_timeout 2s;
-            proxy_next_upstream error timeout http_502;
-        }}
-    }}
-}}
-"""
 
 
 class TcpProxy:
@@ -124,17 +89,6 @@ class TcpProxy:
         """Stop listening and drop everything."""
         self.cut()
         self.server.close()
-
-
-def wait_port(port: int, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 class Cluster:
@@ -241,20 +195,13 @@ class Cluster:
             proc.wait(timeout=60)
 
     def start_nginx(self) -> None:
+        """Debian's nginx with docs/nginx.conf.example, as deploy/local.py adapts it: the test
+        checks the configuration operators are given (stickiness, no `max_fails`, timeouts)."""
         folder = self.tmp / "nginx"
         folder.mkdir(exist_ok=True)
-        servers = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in self.ports
-        )
         conf = folder / "nginx.conf"
-        conf.write_text(
-            NGINX_CONF.format(
-                user="user root;" if os.geteuid() == 0 else "",
-                tmp=folder,
-                servers=servers,
-                port=self.front,
-            )
-        )
+        text = nginx_config(folder, self.front, self.ports, self.tmp / "instance", debug=False)
+        conf.write_text(("user root;\n" if os.geteuid() == 0 else "") + text)
         self.nginx = subprocess.Popen(
             ["nginx", "-p", str(folder), "-c", str(conf), "-g", "daemon off;"],
             stderr=subprocess.DEVNULL,
@@ -280,14 +227,4 @@ class Cluster:
 
     def sign_in(self, email: str, password: str) -> str:
         """A session cookie header for `email`, signed in through nginx."""
-        http = requests.Session()
-        page = http.get(f"{self.url}/sign-in", timeout=30).text
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-        response = http.post(
-            f"{self.url}/sign-in",
-            data={"email": email, "password": password, "csrf_token": token},
-            timeout=30,
-            allow_redirects=False,
-        )
-        assert response.status_code == 302, response.text[:500]
-        return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        return cookie_header(sign_in(self.url, email, password))

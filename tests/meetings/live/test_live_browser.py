@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
 
@@ -11,44 +9,24 @@ from cabinet.db import db, utcnow
 from cabinet.users.models import CabinetSeat, Role, User
 from meetings.models import AgendaItem, Meeting, MeetingParticipant, MeetingState, ParticipantRole
 from tests.conftest import DESKTOP, TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.voting.polls.helpers import committed_meeting
 
 
 @pytest.fixture
 def small_cabinet(committed_db, password_hash, manual_progress):
     """Chair + two members (quorum 2 of 3), committed for the live server; progress on a timer."""
     manual_progress.autostart = True
-    people = []
-    for i, (name, roles) in enumerate(
+    meeting, people = committed_meeting(
+        password_hash,
         [
-            ("Thủ tướng Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}),
-            ("Bộ trưởng Lê Minh An", {Role.MEMBER}),
-            ("Bộ trưởng Phạm Thu Hà", {Role.MEMBER}),
-        ]
-    ):
-        user = User(
-            name=name,
-            email=f"browser{i}@ecabinet.test",
-            password_hash=password_hash,
-            title="Bộ trưởng",
-        )
-        user.set_roles(roles)
-        people.append(user)
-    db.session.add_all(people)
-    db.session.flush()
-    db.session.add_all(CabinetSeat(member_id=u.id, position=i) for i, u in enumerate(people))
-    meeting = Meeting(
-        title="Phiên họp Chính phủ chuyên đề xây dựng pháp luật",
+            ("Thủ tướng Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}, {}),
+            ("Bộ trưởng Lê Minh An", {Role.MEMBER}, {}),
+            ("Bộ trưởng Phạm Thu Hà", {Role.MEMBER}, {}),
+        ],
+        email="browser",
         number="05/2025",
-        starts_at=utcnow() + timedelta(hours=1),
-        place="Phòng họp số 1, Trụ sở Chính phủ",
-        chair_id=people[0].id,
-        state=MeetingState.PUBLISHED,
-    )
-    meeting.participants.extend(
-        MeetingParticipant(user_id=u.id, role=ParticipantRole.MEMBER) for u in people
-    )
-    meeting.items.extend(
-        [
+        title="Phiên họp Chính phủ chuyên đề xây dựng pháp luật",
+        items=[
             AgendaItem(
                 position=1,
                 title="Dự án Luật Đất đai (sửa đổi)",
@@ -61,10 +39,8 @@ def small_cabinet(committed_db, password_hash, manual_progress):
                 ministry="Bộ Tài chính",
                 planned_minutes=20,
             ),
-        ]
+        ],
     )
-    db.session.add(meeting)
-    db.session.commit()
     return meeting.id, people
 
 

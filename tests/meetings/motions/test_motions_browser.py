@@ -8,16 +8,15 @@ added during the session is reworded in the vote form and voted on too.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from cabinet.db import db, utcnow
-from cabinet.users.models import CabinetSeat, Role, User
-from meetings.models import AgendaItem, Meeting, MeetingParticipant, MeetingState, ParticipantRole
+from cabinet.db import db
+from cabinet.users.models import Role
+from meetings.models import AgendaItem
 from tests.conftest import DESKTOP, TABLET_LANDSCAPE, TABLET_PORTRAIT, screenshot
+from tests.voting.polls.helpers import committed_meeting
 from voting.polls.models import Poll
 
 MOTION = "Thông qua dự án Luật Đất đai (sửa đổi) để trình Quốc hội tại kỳ họp thứ 9."
@@ -28,48 +27,22 @@ AMENDMENT = "Giao Bộ Tài nguyên và Môi trường hoàn thiện hồ sơ tr
 def small_cabinet(committed_db, password_hash, manual_progress):
     """Chair + two members + the secretariat; a published meeting with two items."""
     manual_progress.autostart = True
-    people = []
-    for i, (name, roles) in enumerate(
+    meeting, people = committed_meeting(
+        password_hash,
         [
-            ("Thủ tướng Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}),
-            ("Bộ trưởng Lê Minh An", {Role.MEMBER}),
-            ("Bộ trưởng Phạm Thu Hà", {Role.MEMBER}),
-            ("Nguyễn Thị Hương", {Role.SECRETARIAT}),
-        ]
-    ):
-        user = User(
-            name=name,
-            email=f"motions{i}@ecabinet.test",
-            password_hash=password_hash,
-            title="Bộ trưởng",
-        )
-        user.set_roles(roles)
-        people.append(user)
-    db.session.add_all(people)
-    db.session.flush()
-    db.session.add_all(CabinetSeat(member_id=u.id, position=i) for i, u in enumerate(people[:3]))
-    meeting = Meeting(
-        title="Phiên họp Chính phủ chuyên đề xây dựng pháp luật",
+            ("Thủ tướng Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}, {}),
+            ("Bộ trưởng Lê Minh An", {Role.MEMBER}, {}),
+            ("Bộ trưởng Phạm Thu Hà", {Role.MEMBER}, {}),
+            ("Nguyễn Thị Hương", {Role.SECRETARIAT}, {}),
+        ],
+        email="motions",
         number="05/2026",
-        starts_at=utcnow() + timedelta(hours=1),
-        place="Phòng họp số 1, Trụ sở Chính phủ",
-        chair_id=people[0].id,
-        state=MeetingState.PUBLISHED,
-    )
-    meeting.participants.extend(
-        MeetingParticipant(user_id=u.id, role=ParticipantRole.MEMBER) for u in people[:3]
-    )
-    meeting.participants.append(
-        MeetingParticipant(user_id=people[3].id, role=ParticipantRole.SECRETARIAT)
-    )
-    meeting.items.extend(
-        [
+        title="Phiên họp Chính phủ chuyên đề xây dựng pháp luật",
+        items=[
             AgendaItem(position=1, title="Dự án Luật Đất đai (sửa đổi)", planned_minutes=30),
             AgendaItem(position=2, title="Nghị định về quản lý nợ công", planned_minutes=20),
-        ]
+        ],
     )
-    db.session.add(meeting)
-    db.session.commit()
     return meeting.id, meeting.items[0].id, people
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from cabinet.db import db, utcnow
-from cabinet.users.models import CabinetSeat, Role, User
-from meetings.models import AgendaItem, Meeting, MeetingParticipant, MeetingState, ParticipantRole
+from cabinet.users.models import Role
+from meetings.models import AgendaItem
 from tests.meetings.live.conftest import manual_progress  # noqa: F401
+from tests.voting.polls.helpers import committed_meeting
 
 
 @pytest.fixture
@@ -17,43 +15,22 @@ def room(committed_db, password_hash, manual_progress):  # noqa: F811
     """Chair + two members + the secretariat; a published meeting with a public item and a
     restricted one. Committed, for the live server; vote progress on its timer."""
     manual_progress.autostart = True
-    people = []
-    for i, (name, roles) in enumerate(
+    meeting, people = committed_meeting(
+        password_hash,
         [
-            ("Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}),
-            ("Lê Minh An", {Role.MEMBER}),
-            ("Phạm Thu Hà", {Role.MEMBER}),
-            ("Nguyễn Thị Hương", {Role.SECRETARIAT}),
-        ]
-    ):
-        user = User(
-            name=name,
-            email=f"room{i}@ecabinet.test",
-            password_hash=password_hash,
-            title=("Thủ tướng Chính phủ", "Bộ trưởng", "Bộ trưởng", "Chuyên viên")[i],
-            ministry=("", "Bộ Tài chính", "Bộ Tư pháp", "Văn phòng Chính phủ")[i],
-        )
-        user.set_roles(roles)
-        people.append(user)
-    db.session.add_all(people)
-    db.session.flush()
-    db.session.add_all(CabinetSeat(member_id=u.id, position=i) for i, u in enumerate(people[:3]))
-    meeting = Meeting(
-        title="Phiên họp Chính phủ thường kỳ tháng 4 năm 2026",
+            ("Trần Quốc Hưng", {Role.CHAIR, Role.MEMBER}, {"title": "Thủ tướng Chính phủ"}),
+            ("Lê Minh An", {Role.MEMBER}, {"ministry": "Bộ Tài chính"}),
+            ("Phạm Thu Hà", {Role.MEMBER}, {"ministry": "Bộ Tư pháp"}),
+            (
+                "Nguyễn Thị Hương",
+                {Role.SECRETARIAT},
+                {"title": "Chuyên viên", "ministry": "Văn phòng Chính phủ"},
+            ),
+        ],
+        email="room",
         number="04/2026",
-        starts_at=utcnow() + timedelta(hours=1),
-        place="Phòng họp số 1, Trụ sở Chính phủ",
-        chair_id=people[0].id,
-        state=MeetingState.PUBLISHED,
-    )
-    meeting.participants.extend(
-        MeetingParticipant(user_id=u.id, role=ParticipantRole.MEMBER) for u in people[:3]
-    )
-    meeting.participants.append(
-        MeetingParticipant(user_id=people[3].id, role=ParticipantRole.SECRETARIAT)
-    )
-    meeting.items.extend(
-        [
+        title="Phiên họp Chính phủ thường kỳ tháng 4 năm 2026",
+        items=[
             AgendaItem(
                 position=1,
                 title="Dự án Luật Đất đai (sửa đổi)",
@@ -63,8 +40,6 @@ def room(committed_db, password_hash, manual_progress):  # noqa: F811
             AgendaItem(
                 position=2, title="Phương án nhân sự cấp cao", planned_minutes=10, restricted=True
             ),
-        ]
+        ],
     )
-    db.session.add(meeting)
-    db.session.commit()
     return meeting.id, [i.id for i in meeting.items], people

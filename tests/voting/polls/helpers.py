@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from flask import g
 
 from cabinet.db import db, utcnow
+from cabinet.users.models import CabinetSeat, Role, User
 from meetings.live import services as live
 from meetings.live.models import AttendanceMode
 from meetings.models import AgendaItem, Meeting, MeetingParticipant, MeetingState, ParticipantRole
@@ -84,3 +85,43 @@ class Tablet:
 
     def __getattr__(self, name):
         return getattr(self.sio, name)
+
+
+def committed_meeting(
+    password_hash: str,
+    people: list[tuple[str, set[Role], dict]],
+    *,
+    email: str,
+    number: str,
+    title: str,
+    items: list[AgendaItem],
+) -> tuple[Meeting, list[User]]:
+    """A small cabinet and a published meeting, committed for the live server: `people` are
+    (name, roles, more User fields); members and the chair get seats and are invited as
+    members, the secretariat as secretariat."""
+    users = []
+    for i, (name, roles, fields) in enumerate(people):
+        user = User(name=name, email=f"{email}{i}@ecabinet.test", password_hash=password_hash)
+        for key, value in {"title": "Bộ trưởng", **fields}.items():
+            setattr(user, key, value)
+        user.set_roles(roles)
+        users.append(user)
+    db.session.add_all(users)
+    db.session.flush()
+    members = [u for u in users if Role.MEMBER in u.roles]
+    db.session.add_all(CabinetSeat(member_id=u.id, position=i) for i, u in enumerate(members))
+    meeting = Meeting(
+        title=title,
+        number=number,
+        starts_at=utcnow() + timedelta(hours=1),
+        place="Phòng họp số 1, Trụ sở Chính phủ",
+        chair_id=users[0].id,
+        state=MeetingState.PUBLISHED,
+    )
+    for user in users:
+        role = ParticipantRole.MEMBER if user in members else ParticipantRole.SECRETARIAT
+        meeting.participants.append(MeetingParticipant(user_id=user.id, role=role))
+    meeting.items.extend(items)
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting, users
