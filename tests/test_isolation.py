@@ -20,17 +20,18 @@ def count_users() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
 
 
-def test_a_background_task_session_leaves_the_tests_writes_alone(db, make_user):
+def test_a_background_task_session_leaves_the_tests_writes_alone(app, db, make_user):
     first = make_user()
     db.session.flush()
     queried, closing = threading.Event(), threading.Event()
     seen: list[User | None] = []
 
     def background_task() -> None:  # as the pusher does: read, then remove the session
-        seen.append(db.session.get(User, first.id))
-        queried.set()
-        closing.wait(10)
-        db.session.remove()
+        with app.app_context():
+            seen.append(db.session.scalar(select(User).where(User.email == first.email)))
+            queried.set()
+            closing.wait(10)
+            db.session.remove()
 
     worker = threading.Thread(target=background_task)
     worker.start()

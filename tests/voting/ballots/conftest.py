@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from cabinet.db import db as database
 from cabinet.db import utcnow
 from cabinet.mail import deliver_outbox
 from cabinet.tick import run_tick
@@ -102,8 +103,13 @@ def set_settings(app, monkeypatch) -> Callable[..., Any]:
 
 
 @pytest.fixture
-def make_ballot(db, make_cabinet) -> Callable[..., Any]:
-    """`make_ballot(n=5, questions=2, send=True)`: a cabinet and a ballot, sent unless told."""
+def make_ballot(request, make_cabinet) -> Callable[..., Any]:
+    """`make_ballot(n=5, questions=2, send=True)`: a cabinet and a ballot, sent unless told.
+
+    In the test's rolled-back transaction (`db`), or really committed when the test asked for
+    `committed_db` (a live server's threads read it on connections of their own)."""
+    if "committed_db" not in request.fixturenames:
+        request.getfixturevalue("db")
 
     def make(n: int = 5, questions: int = 2, send: bool = True, deadline=None, **kw: Any):
         cabinet = make_cabinet(n=n, deputies=0)
@@ -123,7 +129,7 @@ def make_ballot(db, make_cabinet) -> Callable[..., Any]:
             services.approve_ballot(ballot, by=cabinet.chair)
         # Committed (a savepoint under the `db` fixture): a refused request rolls its own
         # session back, which must not take the test's data with it.
-        db.session.commit()
+        database.session.commit()
         return cabinet, ballot
 
     return make
