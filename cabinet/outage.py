@@ -8,6 +8,7 @@ the database is back (no restart).
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any
 
 from flask import g, has_request_context, session
@@ -72,3 +73,12 @@ def forget_session() -> None:
     except Exception:
         with contextlib.suppress(Exception):  # nothing more to release
             db.session.invalidate()
+
+
+def log_failure(logger: logging.Logger, what: str, error: BaseException) -> None:
+    """A background task's failed round: during a database outage one line an operator can read
+    (the outage is expected and heals by itself), otherwise the traceback."""
+    if is_outage(error):
+        logger.error("%s: database unavailable (%s)", what, type(error).__name__)
+    else:
+        logger.error("%s", what, exc_info=error)

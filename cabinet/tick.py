@@ -19,6 +19,7 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy.exc import IntegrityError
 
+from cabinet import outage
 from cabinet.config import settings
 from cabinet.db import db, run_unit_of_work, utcnow
 from cabinet.extensions import socketio
@@ -67,9 +68,9 @@ def run_tick(now: datetime | None = None) -> dict[str, str]:
             # Another runner committed the same rows first: it does this job's work.
             reports[name] = TAKEN
             log.info("tick: %s was handled by another runner", name)
-        except Exception:
+        except Exception as error:
             reports[name] = FAILED
-            log.exception("tick job %s failed; it runs again next tick", name)
+            outage.log_failure(log, f"tick job {name} failed; it runs again next tick", error)
     return reports
 
 
@@ -103,8 +104,8 @@ def _tick_forever(app: Flask, wake: threading.Event) -> None:
         with app.app_context():
             try:
                 run_tick()
-            except Exception:  # the loop must outlive a bad minute (database restarting, ...)
-                log.exception("tick failed; it runs again next minute")
+            except Exception as error:  # the loop outlives a bad minute (database restarting)
+                outage.log_failure(log, "tick failed; it runs again next minute", error)
             finally:
                 db.session.remove()
         if time.monotonic() >= next_tick:

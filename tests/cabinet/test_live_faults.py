@@ -5,11 +5,13 @@ returned, and a disconnect handled meanwhile touches no session."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine
 
+from cabinet import outage
 from cabinet.db import db as database
 from cabinet.realtime import on_commit, user_room
 from tests.conftest import events_named, free_port
@@ -111,3 +113,29 @@ def test_a_disconnect_inside_an_after_commit_step_leaves_the_session_alone(
 def test_probes_are_public_json(client, db, path):
     response = client.get(path)
     assert response.status_code == 200 and response.is_json
+
+
+def test_a_background_round_during_an_outage_logs_one_line_not_a_traceback(db, caplog):
+    """The vote progress flusher (a background task) meets the outage: the operator reads one
+    line saying the database is unavailable; any other failure still logs its traceback."""
+    from voting.polls.progress import progress_flusher
+
+    rounds, interval = progress_flusher.idle_rounds, progress_flusher.interval
+    progress_flusher.idle_rounds, progress_flusher.interval = 1, 0.01
+    try:
+        with caplog.at_level(logging.ERROR), database_down():
+            progress_flusher._dirty[10**6] = 1
+            progress_flusher._run()  # one round, then idle: it returns
+        (outage_line,) = [r for r in caplog.records if r.name == "voting.polls.progress"]
+        assert outage_line.getMessage() == (
+            "vote progress flush failed: database unavailable (OperationalError)"
+        )
+        assert outage_line.exc_info is None
+
+        caplog.clear()
+        with caplog.at_level(logging.ERROR):
+            outage.log_failure(logging.getLogger("x"), "round failed", ValueError("bad value"))
+        assert caplog.records[0].exc_info is not None  # not an outage: the traceback
+    finally:
+        progress_flusher.idle_rounds, progress_flusher.interval = rounds, interval
+        progress_flusher._dirty.clear()

@@ -14,6 +14,7 @@ import logging
 import threading
 from typing import Any
 
+from cabinet import outage
 from cabinet.db import db
 from cabinet.extensions import socketio
 from meetings.models import Meeting
@@ -109,8 +110,8 @@ class DisplayPusher:
                     self.mark(meeting_id)
             try:
                 self.flush()
-            except Exception:  # keep following the meeting even if one round failed
-                log.exception("room screen push failed")
+            except Exception as error:  # keep following the meeting if one round failed
+                outage.log_failure(log, "room screen push failed", error)
             with self._lock:
                 if not self._screens and not self._dirty:
                     self._running = False

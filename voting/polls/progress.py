@@ -11,6 +11,7 @@ import logging
 import threading
 from typing import Any
 
+from cabinet import outage
 from cabinet.db import db
 from cabinet.extensions import socketio
 from voting.polls.announce import announce_now, progress_payload
@@ -72,8 +73,8 @@ class ProgressFlusher:
             socketio.sleep(self.interval)
             try:
                 emitted = self.flush()
-            except Exception:  # keep counting for the next casts even if one round failed
-                log.exception("vote progress flush failed")
+            except Exception as error:  # keep counting for the next casts if one round failed
+                outage.log_failure(log, "vote progress flush failed", error)
                 emitted = 0
             idle = 0 if emitted else idle + 1
             with self._lock:
