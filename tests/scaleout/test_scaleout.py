@@ -209,11 +209,14 @@ def test_3_redis_hung_for_20_s_adds_no_wait_to_acks(fleet):
         await wait_until(_everyone_knows(fleet, poll), 30)
         return poll, casts, close
 
-    normal = fleet.run(round_(False))
+    # "Normal" is measured just before and just after the hung round, on the same machine as
+    # busy as it is then: the slower of the two is what this machine takes without a fault.
+    before = fleet.run(round_(False))
     hung = fleet.run(round_(True))
-    for poll, casts, close in (normal, hung):
+    after = fleet.run(round_(False))
+    for poll, casts, close in (before, hung, after):
         _check_round(poll, casts, close)
-    slowest_normal = max(c.seconds for c in normal[1])
+    slowest_normal = max(c.seconds for c in [*before[1], *after[1]])
     slowest_hung = max(c.seconds for c in hung[1])
     assert slowest_hung <= slowest_normal + 1, (slowest_normal, slowest_hung)
 
