@@ -62,7 +62,7 @@ fuzz: setup
 # Several gevent workers behind a real nginx, a private Redis, a cut-able database link and
 # 120 tablets (tests/scaleout); needs ECABINET_TEST_DATABASE_URL (PostgreSQL).
 scaleout: setup
-	ECABINET_TEST_BACKEND=postgres $(VENV)/bin/pytest -q tests/scaleout
+	ECABINET_SCALEOUT_TIMING=1 ECABINET_TEST_BACKEND=postgres $(VENV)/bin/pytest -q -s tests/scaleout
 
 bench: setup
 	$(PY) bench/run_all.py

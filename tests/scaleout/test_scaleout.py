@@ -3,7 +3,8 @@ that behave like realtime.js; faults are injected during vote bursts (issue #14)
 
 1. `kill -9` of a worker: no acked cast lost, none doubled, every tablet reaches the final state;
 2. Redis killed for 20 s, the vote closed meanwhile: every tablet knows within a heartbeat;
-3. Redis hung (SIGSTOP) for 20 s: no ack waits more than 1 s longer than normal;
+3. Redis hung (SIGSTOP) for 20 s: no cast needs a resend, and (`make scaleout`, a timing) no
+   ack waits more than 1 s longer than normal;
 4. the database cut for 5 s: every cast answered, errors say `unavailable`, retries succeed;
 5. a rolling SIGTERM restart of every worker: nothing acked lost, at most one resend a cast;
 and tablets dropping by the dozen while broadcasts go out leave no traceback in any log.
@@ -33,6 +34,9 @@ from tests.scaleout.tablets import Tablet, wait_until
 
 TABLETS = int(os.environ.get("ECABINET_SCALEOUT_TABLETS", "120"))
 WORKERS = 3
+#: Scenario 3's "no ack waits more than 1 s longer than normal" is a timing: `make scaleout`
+#: (a quiet machine) asserts it; in `make test`, beside everything else, it is printed.
+TIMING = os.environ.get("ECABINET_SCALEOUT_TIMING") == "1"
 PG_URL = os.environ.get("ECABINET_TEST_DATABASE_URL", "")
 
 if os.environ.get("ECABINET_TEST_BACKEND") != "postgres" or not PG_URL:
@@ -216,9 +220,19 @@ def test_3_redis_hung_for_20_s_adds_no_wait_to_acks(fleet):
     after = fleet.run(round_(False))
     for poll, casts, close in (before, hung, after):
         _check_round(poll, casts, close)
+    # Nothing waited on Redis long enough to time out and be sent again.
+    assert max(c.sends for c in hung[1]) == 1, sorted(c.sends for c in hung[1])[-5:]
     slowest_normal = max(c.seconds for c in [*before[1], *after[1]])
     slowest_hung = max(c.seconds for c in hung[1])
-    assert slowest_hung <= slowest_normal + 1, (slowest_normal, slowest_hung)
+    print(f"slowest ack: normal {slowest_normal:.2f} s, Redis hung {slowest_hung:.2f} s")
+    if TIMING:  # a timing, so only where asked: on a quiet machine (`make scaleout`)
+        slow = sorted(hung[1], key=lambda c: -c.seconds)[:5]
+        assert slowest_hung <= slowest_normal + 1, (
+            slowest_normal,
+            slowest_hung,
+            [(round(c.seconds, 2), c.sends, c.errors) for c in slow],
+            sum(t.resyncs for t in fleet.tablets),
+        )
 
 
 def test_4_database_cut_for_5_s(fleet):
