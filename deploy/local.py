@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -148,12 +149,19 @@ def main() -> None:
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"], cwd=prefix
     )
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    stopping, ready = [], []
+
+    def stop(*_) -> None:
+        stopping.append(True)
+        if not ready and len(stopping) == 1:  # still starting: give up at once (once: the
+            raise SystemExit("stopped while starting")  # `finally` then stops what runs)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         workers.wait_all()
         wait_port(args.port, 30, nginx)
+        ready.append(True)
         print(f"READY http://127.0.0.1:{args.port} workers={','.join(map(str, ports))}", flush=True)
         while not stopping and nginx.poll() is None:
             workers.supervise()
@@ -163,6 +171,7 @@ def main() -> None:
         if nginx.poll() is None:
             nginx.send_signal(signal.SIGQUIT)
             nginx.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)  # nginx's config, logs and temp files
 
 
 class Workers:
