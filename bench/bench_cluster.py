@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_tablets import capture_shapes, sign_in  # noqa: E402
 from bench.cluster import results  # noqa: E402
-from bench.cluster.topology import Cluster, app_cluster, bare_cluster  # noqa: E402
+from bench.cluster.topology import Cluster, app_cluster, bare_cluster, settle  # noqa: E402
 from bench.common import ROOT, print_table, save_results  # noqa: E402
 from bench.tablets import harness  # noqa: E402
 
@@ -94,6 +94,7 @@ def measure(name: str, cluster: Cluster, made: dict, cookies: dict, args) -> dic
     t0 = time.monotonic()
     config = tablets_config(name, cluster, made, cookies, args)
     found = harness.run_node(config, on_checkpoint=joined, timeout=1800, script=TABLETS_MJS)
+    settle(cluster)  # the next side starts once these tablets are gone
     print(
         f"  {name:4s} {time.monotonic() - t0:6.1f} s; connections per worker "
         f"{sampled.get('connections')}, RSS "

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ from pathlib import Path
 from bench.common import OUT_DIR, ROOT, free_port, rss_bytes, wait_for_port
 from bench.tablets import harness
 from deploy.local import nginx_config
+
+KEEPALIVE = 32  # docs/nginx.conf.example: idle connections nginx keeps open to the upstream
 
 
 @dataclass
@@ -54,6 +57,18 @@ class Cluster:
                     if fields[3] == "01" and port in wanted:  # 01: ESTABLISHED
                         counts[wanted[port]] += 1
         return counts
+
+
+def settle(cluster: Cluster, *, timeout: float = 60, pause: float = 2.0) -> None:
+    """Wait (bounded) until the workers have let the last side's tablets go: at most nginx's
+    idle keep-alive connections left, then ``pause`` more for their disconnect handling."""
+    deadline = time.monotonic() + timeout
+    while sum(cluster.connections()) > KEEPALIVE + len(cluster.ports):
+        if time.monotonic() > deadline:
+            print(f"  still {cluster.connections()} connections after {timeout:.0f} s", flush=True)
+            break
+        time.sleep(0.5)
+    time.sleep(pause)
 
 
 def _stop_group(process: subprocess.Popen, first: int, timeout: float) -> None:
