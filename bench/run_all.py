@@ -39,7 +39,10 @@ RESULTS_DIR = OUT_DIR / "run"  # this run's copies of the scripts' results
 
 # Cheap, CPU-bound scripts first, the 500-socket ones last, so a run interrupted on a busy
 # machine still has the quick numbers. Unknown scripts run after these, alphabetically.
-ORDER = ["records", "signing", "minutes", "boardpack", "downloads", "fanout", "votes", "tablets"]
+ORDER = [
+    *("records", "signing", "minutes", "boardpack", "downloads", "fanout", "votes", "tablets"),
+    "cluster",
+]
 # Seconds per script: 5-20× what each took on a shared, loaded 2-core machine;
 # --budget-scale multiplies them.
 BUDGETS = {
@@ -53,6 +56,8 @@ BUDGETS = {
     # 500 JS tablets × 3 alternations × 2 databases, on the app as it was before issue 15's
     # work (joins of 500 took 34-60 s each); far less once joins are cheap.
     "tablets": 5400,
+    # 2,000 JS tablets through nginx into 4 workers, app and bare, × 3 alternations.
+    "cluster": 3600,
 }
 DEFAULT_BUDGET = 900
 TAIL_LINES = 25

@@ -46,6 +46,25 @@ SECTIONS = (
         "10 waves of 500 connect/disconnect within 5 % of after the first.",
     ),
     Section(
+        "Scale-out: 2,000 tablets in 8 meetings over 4 workers behind nginx (issue 14)",
+        ("cluster",),
+        about="`bench/bench_cluster.py` on PostgreSQL and a private Redis: 8 meetings in "
+        "session, 2,000 member accounts spread over them (≈ 250 tablets a meeting), "
+        "`deploy/local.py` starting nginx (docs/nginx.conf.example adapted) in front of 4 "
+        "gevent workers. Every tablet signs in over HTTP and joins its meeting through nginx "
+        "with the official socket.io JS client (`bench/cluster/tablets.mjs`), pinned to a "
+        "worker by an `ecabinet_route` cookie of its own as the example configuration does. "
+        "Then the secretariat changes one meeting's agenda at a time, in turn (HTTP PUT, "
+        "CSRF) → time until the last tablet *of that meeting* has the new order; then every "
+        "meeting's agenda at the same instant → the last of all 2,000. Baseline, in the same "
+        "run: a bare python-socketio cluster (4 `bench/tablets/bare_server.py` gevent servers "
+        "with a `RedisManager` on the same Redis, behind the same nginx configuration), the "
+        "same 2,000 clients in 8 rooms, an HTTP request broadcasting to one room. Bare and app "
+        "alternate three times (the order swaps); every figure is the median over the "
+        "alternations. Target: fan-out p99 ≤ 1.25× bare (as the other fan-out benches); "
+        "RSS per worker ≤ 300 MB (issue 3's bound for 500 tablets on one server).",
+    ),
+    Section(
         "500 tablets: agenda fan-out",
         ("fanout",),
         lambda n: "RSS" not in n,

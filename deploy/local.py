@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -34,8 +35,16 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "nginx.conf.example"
 
 
-def nginx_config(prefix: Path, port: int, workers: list[int], instance: Path, debug: bool) -> str:
-    """docs/nginx.conf.example, made to run locally without TLS."""
+def nginx_config(
+    prefix: Path,
+    port: int,
+    workers: list[int],
+    instance: Path,
+    debug: bool,
+    connections: int = 4096,
+) -> str:
+    """docs/nginx.conf.example, made to run locally without TLS. Each proxied WebSocket holds
+    two of nginx's ``connections`` (the client's and the worker's)."""
     text = EXAMPLE.read_text()
     options = re.search(r"    server 127\.0\.0\.1:\d+ ([^\n;]*);", text)[1]  # as in the example
     servers = "".join(f"    server 127.0.0.1:{p} {options};\n" for p in workers)
@@ -61,7 +70,7 @@ def nginx_config(prefix: Path, port: int, workers: list[int], instance: Path, de
     )
     return (
         f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nworker_processes 1;\n"
-        "events { worker_connections 4096; }\n"
+        f"events {{ worker_connections {connections}; }}\n"
         f"http {{\n    include /etc/nginx/mime.types;\n    default_type application/octet-stream;\n"
         f"    access_log {prefix}/access.log;\n{temp}{text}}}\n"
     )
@@ -118,6 +127,9 @@ def main() -> None:
     parser.add_argument("--database", help="ECABINET_DATABASE_URL (default: SQLite in --instance)")
     parser.add_argument("--instance", type=Path, required=True)
     parser.add_argument("--debug-upstream", action="store_true")
+    parser.add_argument(
+        "--nginx-connections", type=int, default=4096, help="two per tablet (client, worker)"
+    )
     args = parser.parse_args()
     python = sys.executable
     ports = [free_port() for _ in range(args.workers)]
@@ -127,18 +139,29 @@ def main() -> None:
     )  # fmt: skip
     prefix = Path(tempfile.mkdtemp(prefix="ecabinet-nginx-"))
     conf = prefix / "nginx.conf"
-    conf.write_text(nginx_config(prefix, args.port, ports, args.instance, args.debug_upstream))
+    conf.write_text(
+        nginx_config(
+            prefix, args.port, ports, args.instance, args.debug_upstream, args.nginx_connections
+        )
+    )
     subprocess.run(["nginx", "-t", "-q", "-p", str(prefix), "-c", str(conf)], check=True)
     workers = Workers(python, ports, lambda port: worker_env(args, port))
     nginx = subprocess.Popen(
         ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"], cwd=prefix
     )
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
+    stopping, ready = [], []
+
+    def stop(*_) -> None:
+        stopping.append(True)
+        if not ready and len(stopping) == 1:  # still starting: give up at once (once: the
+            raise SystemExit("stopped while starting")  # `finally` then stops what runs)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         workers.wait_all()
         wait_port(args.port, 30, nginx)
+        ready.append(True)
         print(f"READY http://127.0.0.1:{args.port} workers={','.join(map(str, ports))}", flush=True)
         while not stopping and nginx.poll() is None:
             workers.supervise()
@@ -148,6 +171,7 @@ def main() -> None:
         if nginx.poll() is None:
             nginx.send_signal(signal.SIGQUIT)
             nginx.wait(timeout=10)
+        shutil.rmtree(prefix, ignore_errors=True)  # nginx's config, logs and temp files
 
 
 class Workers:

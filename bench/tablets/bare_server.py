@@ -2,15 +2,19 @@
 
     python bench/tablets/bare_server.py PORT [--redis URL] [--shapes shapes.json]
 
+Several of them behind nginx on one ``--redis`` are the bare cluster of `bench/bench_cluster.py`
+(a broadcast from one server reaches the clients of all, as with the app's workers).
+
 Same transport settings as the app (`cabinet/__init__.py`: ping interval and timeout 10 s,
 1 MB buffer; gevent's WSGI server with gevent-websocket, no access log) and the same message
 queue setting (a Redis manager when ``--redis`` is given, on a channel of its own so that it
 never talks to the app's server on the same Redis). No Flask, no session, no database:
 
-* ``meeting.join``: enters the room, acks ``{"ok": true, "state": ...}`` with the state the app
+* ``meeting.join``: enters the meeting's room (``meeting:<meeting_id>``), acks ``{"ok": true, "state": ...}`` with the state the app
   sent a tablet (``--shapes``: captured from the app at the start of the run), so the same
   bytes go over the wire;
-* ``POST /trigger`` ``{"order": [...]}``: broadcasts ``agenda.reordered`` to the room;
+* ``POST /trigger`` ``{"order": [...], "meeting_id": 1}``: broadcasts ``agenda.reordered`` to
+  that meeting's room (meeting 1 when none is named);
 * ``vote.open`` / ``vote.close``: broadcast ``vote.opened`` / ``vote.closed`` with the app's
   poll payload; ``vote.cast``: acks a receipt from memory (a dict keyed by client id, so a
   resent cast is acked as a duplicate, as the app does).
@@ -48,7 +52,7 @@ sio = socketio.Server(
     ping_timeout=10,
     max_http_buffer_size=1_000_000,
 )
-ROOM = "meeting:1"
+ROOM = "meeting:1"  # the votes' room (bench_tablets.py follows meeting 1)
 poll_ids = itertools.count(1_000_000)
 receipts: dict[str, dict] = {}
 state = {"version": 0}
@@ -56,7 +60,7 @@ state = {"version": 0}
 
 @sio.on("meeting.join")
 def join(sid, data):
-    sio.enter_room(sid, ROOM)
+    sio.enter_room(sid, f"meeting:{data.get('meeting_id', 1)}")
     return {"ok": True, "state": shapes["state"]}
 
 
@@ -99,8 +103,9 @@ def close_vote(sid, data):
 def trigger(environ, start_response):
     body = json.loads(environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0)))
     state["version"] += 1
-    payload = {"meeting_id": 1, "version": state["version"], "order": body["order"]}
-    sio.emit("agenda.reordered", payload, to=ROOM)
+    meeting_id = body.get("meeting_id", 1)
+    payload = {"meeting_id": meeting_id, "version": state["version"], "order": body["order"]}
+    sio.emit("agenda.reordered", payload, to=f"meeting:{meeting_id}")
     start_response("200 OK", [("Content-Type", "application/json")])
     return [json.dumps({"order": body["order"]}).encode()]
 

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -48,13 +49,15 @@ def run_node(
     on_checkpoint: Callable[[dict], None] | None = None,
     timeout: float = 900,
     verbose: bool = True,
+    script: Path = LOADGEN,
 ) -> dict:
-    """Run one scenario of the load generator; answer its checkpoints; return its result."""
+    """Run one scenario of the load generator (or of another ``script`` speaking its protocol,
+    e.g. bench/cluster/tablets.mjs); answer its checkpoints; return its result."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(config, handle)
         path = handle.name
     process = subprocess.Popen(
-        [node_binary(), str(LOADGEN), path],
+        [node_binary(), str(script), path],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -63,12 +66,15 @@ def run_node(
         bufsize=1,
     )
     deadline = time.monotonic() + timeout
+    # A generator that goes silent is killed at the deadline too (its stdout then ends).
+    watchdog = threading.Timer(timeout, process.kill)
+    watchdog.start()
     result = error = None
     try:
         assert process.stdout is not None and process.stdin is not None
         for line in process.stdout:
             if time.monotonic() > deadline:
-                raise NodeFailed(f"{config['scenario']}: over {timeout:.0f} s")
+                raise NodeFailed(f"{config.get('scenario', script.name)}: over {timeout:.0f} s")
             try:
                 message = json.loads(line)
             except ValueError:
@@ -86,13 +92,15 @@ def run_node(
                 error = message["error"]
         process.wait(timeout=30)
     finally:
+        watchdog.cancel()
         if process.poll() is None:
             process.kill()
             process.wait()
         os.unlink(path)
     if result is None:
         stderr = process.stderr.read() if process.stderr else ""
-        raise NodeFailed(f"{config['scenario']}: {error or stderr[-1500:] or 'no result'}")
+        what = config.get("scenario", script.name)
+        raise NodeFailed(f"{what}: {error or stderr[-1500:] or 'no result'}")
     return result
 
 

@@ -14,137 +14,22 @@
 // one final line {"result": {...}}. Times are milliseconds from performance.now().
 
 import { readFileSync } from "node:fs";
-import { createInterface } from "node:readline";
-import { io } from "socket.io-client";
+import { TABLET_TIMEOUT, checkpoint, client, connectedOf, droppedOf, log, now, pct, runScenario, sleep, summary } from "./client.mjs";
 import { sealAll } from "./seal.mjs";
 
 const config = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const URL_ = config.url;
 const ACK_TIMEOUT = config.ack_timeout_ms ?? 120000; // long enough to measure a slow server
-const TABLET_TIMEOUT = 10000; // realtime.js DEFAULT_TIMEOUT: beyond this a tablet retries
-const now = () => performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const out = (obj) => process.stdout.write(JSON.stringify(obj) + "\n");
-const log = (msg) => out({ log: msg });
-
-const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-async function checkpoint(name, extra = {}) {
-  out({ checkpoint: name, ...extra });
-  await stdinLines.next();
-}
-
-// -- statistics ----------------------------------------------------------------------------
-
-function pct(values, p) {
-  if (!values.length) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const rank = ((s.length - 1) * p) / 100;
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return s[lo] + (s[hi] - s[lo]) * (rank - lo);
-}
-const summary = (v) => ({ n: v.length, p50: pct(v, 50), p90: pct(v, 90), p99: pct(v, 99), max: v.length ? Math.max(...v) : null, min: v.length ? Math.min(...v) : null });
-
-// -- one tablet ----------------------------------------------------------------------------
-
-function open(cookie) {
-  // realtime.js: io({transports: ["websocket", "polling"], withCredentials: true, timeout: 10000});
-  // here without reconnection, so that every measured connection is a fresh one.
-  return io(URL_, {
-    transports: ["websocket", "polling"],
-    extraHeaders: cookie ? { Cookie: cookie } : {},
-    reconnection: false,
-    forceNew: true,
-    timeout: ACK_TIMEOUT,
-  });
-}
-
-function connected(socket) {
-  return new Promise((resolve, reject) => {
-    if (socket.connected) return resolve();
-    socket.once("connect", resolve);
-    socket.once("connect_error", (err) => reject(new Error(`connect_error: ${err.message}`)));
-  });
-}
-
-function call(socket, event, data, timeout = ACK_TIMEOUT) {
-  return new Promise((resolve, reject) => {
-    socket.timeout(timeout).emit(event, data, (err, ack) => {
-      if (err) reject(new Error(`${event}: no ack within ${timeout} ms`));
-      else resolve(ack);
-    });
-  });
-}
-
-/** Connect and join; timings from `t0` (the instant the whole group started). */
-async function tablet(cookie, meetingId, t0, listeners = {}) {
-  const socket = open(cookie);
-  for (const [event, fn] of Object.entries(listeners)) socket.on(event, fn);
-  const record = { ok: false, socket };
-  // A tablet the server drops (ping timeout while its hub stalls) is counted, not waited for.
-  socket.on("disconnect", (reason) => {
-    if (!record.closing) record.dropped = reason;
-  });
-  try {
-    await connected(socket);
-    record.connect_ms = now() - t0;
-    const sent = now();
-    const ack = await call(socket, "meeting.join", { meeting_id: meetingId });
-    record.join_ms = now() - sent;
-    record.total_ms = now() - t0;
-    record.ok = !!(ack && ack.ok);
-    record.ack_bytes = JSON.stringify(ack).length;
-    if (config.keep_ack) record.ack = ack;
-    if (!record.ok) record.error = JSON.stringify(ack).slice(0, 200);
-  } catch (err) {
-    record.error = String(err.message || err);
-  }
-  return record;
-}
-
-/** N tablets at once (the room after a Wi-Fi drop: everybody reconnects in the same second). */
-async function group(cookies, meetingId, listeners = () => ({})) {
-  const t0 = now();
-  const tablets = await Promise.all(cookies.map((c, i) => tablet(c, meetingId, t0, listeners(i))));
-  const ok = tablets.filter((t) => t.ok);
-  const failed = tablets.filter((t) => !t.ok);
-  return {
-    tablets,
-    stats: {
-      tablets: cookies.length,
-      ok: ok.length,
-      failed: failed.length,
-      errors: [...new Set(failed.map((t) => t.error))].slice(0, 5),
-      last_ms: ok.length ? Math.max(...ok.map((t) => t.total_ms)) : null,
-      total: summary(ok.map((t) => t.total_ms)),
-      connect: summary(ok.map((t) => t.connect_ms)),
-      join: summary(ok.map((t) => t.join_ms)),
-      join_over_tablet_timeout: ok.filter((t) => t.join_ms > TABLET_TIMEOUT).length,
-      ack_bytes: ok.length ? ok[0].ack_bytes : null,
-    },
-  };
-}
-
-const connectedOf = (tablets) => tablets.filter((t) => t.ok && t.socket.connected);
-const droppedOf = (tablets) => tablets.filter((t) => t.dropped).map((t) => t.dropped);
-async function closeAll(tablets) {
-  for (const t of tablets) {
-    t.closing = true;
-    t.socket.disconnect();
-  }
-  await sleep(config.settle_ms ?? 500);
-}
+// One tablet, a group of tablets, the CSRF token: bench/tablets/client.mjs.
+const { call, tablet, group, closeAll, cookieFrom, csrfFor } = client({
+  url: URL_,
+  ackTimeout: ACK_TIMEOUT,
+  keepAck: !!config.keep_ack,
+  settleMs: config.settle_ms ?? 500,
+  cookieName: config.cookie_name ?? "ecabinet_session",
+});
 
 // -- HTTP (sign-in, CSRF, the agenda change) -------------------------------------------------
-
-function cookieFrom(response, fallback) {
-  const name = config.cookie_name ?? "ecabinet_session";
-  for (const header of response.headers.getSetCookie()) {
-    const pair = header.split(";", 1)[0];
-    if (pair.startsWith(`${name}=`)) return pair;
-  }
-  return fallback;
-}
 
 async function signIn(email, password) {
   const page = await fetch(`${URL_}/sign-in`);
@@ -175,14 +60,6 @@ async function scenarioSignin() {
   }
   await Promise.all(Array.from({ length: config.concurrency ?? 4 }, worker));
   return { cookies, seconds: (now() - t0) / 1000 };
-}
-
-async function csrfFor(cookie, meetingId) {
-  const page = await fetch(`${URL_}/meetings/${meetingId}/manage`, { headers: { Cookie: cookie } });
-  const html = await page.text();
-  const match = html.match(/name="csrf-token" content="([^"]+)"/);
-  if (!match) throw new Error(`no CSRF token on the manage page (HTTP ${page.status})`);
-  return { csrf: match[1], cookie: cookieFrom(page, cookie) };
 }
 
 // -- scenarios -------------------------------------------------------------------------------
@@ -388,12 +265,8 @@ async function scenarioWaves() {
 
 const SCENARIOS = { signin: scenarioSignin, join: scenarioJoin, fanout: scenarioFanout, burst: scenarioBurst, single_join: scenarioSingleJoin, waves: scenarioWaves };
 
-try {
+await runScenario(async () => {
   const run = SCENARIOS[config.scenario];
   if (!run) throw new Error(`unknown scenario ${config.scenario}`);
-  const result = await run();
-  // stdout is a pipe: asynchronous in Node, so exit only once the (long) line is written.
-  process.stdout.write(JSON.stringify({ result }) + "\n", () => process.exit(0));
-} catch (err) {
-  process.stdout.write(JSON.stringify({ error: String(err.stack || err) }) + "\n", () => process.exit(1));
-}
+  return run();
+});
