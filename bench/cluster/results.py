@@ -46,10 +46,26 @@ def per_side(alternations: list[dict], name: str) -> dict:
         "strays": sum(r["result"]["strays"] for r in runs),
         "dropped": sum(r["result"]["dropped"] for r in runs),
         "not_joined": sum(r["result"]["tablets"] - r["result"]["joined"] for r in runs),
+        "join_errors": sorted(
+            {_code(e) for r in runs for j in r["result"]["joins"] for e in j["errors"]}
+        ),
         "joins_over_timeout": [
             sum(j["join_over_tablet_timeout"] for j in r["result"]["joins"]) for r in runs
         ],
     }
+
+
+def _code(error: str) -> str:
+    """A join's error, short: the app's error code ("unavailable") or the client's message."""
+    if '"code":"' in error:
+        return error.split('"code":"', 1)[1].split('"', 1)[0]
+    return error[:60]
+
+
+def _refused(side: dict, joins: int) -> str:
+    if not side["not_joined"]:
+        return "every join acked ok"
+    return f"{side['not_joined']} of {joins:,} joins refused ({', '.join(side['join_errors'])})"
 
 
 def _health(side: dict) -> str:
@@ -120,7 +136,9 @@ def scenarios(alternations: list[dict], args) -> list[Scenario]:
             bare["join_last"],
             "ms",
             baseline_name=BARE,
-            note=f"median over the meetings (joined one after the other); {runs}; joins acked "
+            note=f"median over the meetings (joined one after the other), of the joins acked ok; "
+            f"{runs}; app: {_refused(app, t * len(alternations))}; bare: "
+            f"{_refused(bare, t * len(alternations))}; joins acked "
             f"after the tablet's 10 s timeout (a real tablet would retry) per alternation: app "
             f"{app['joins_over_timeout']}, bare {bare['joins_over_timeout']}",
         ),
