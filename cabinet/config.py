@@ -93,6 +93,10 @@ class Settings:
     log_format: str = "text"
     #: the longest a worker drains in-flight work after SIGTERM
     drain_seconds: float = 10.0
+    #: PostgreSQL connections each worker keeps, and how many more it may open in a burst:
+    #: workers × (size + overflow) must stay under the server's `max_connections`
+    db_pool_size: int = 10
+    db_pool_overflow: int = 10
     storage_dir: Path = field(init=False)
     keys_dir: Path = field(init=False)
 
@@ -161,6 +165,8 @@ class Settings:
             heartbeat_seconds=env.number("HEARTBEAT_SECONDS", 5.0, minimum=0, maximum=300),
             log_format=env.choice("LOG_FORMAT", ("text", "json"), "text"),
             drain_seconds=env.number("DRAIN_SECONDS", 10.0, minimum=0, maximum=600),
+            db_pool_size=env.integer("DB_POOL_SIZE", 10, minimum=1, maximum=500),
+            db_pool_overflow=env.integer("DB_POOL_OVERFLOW", 10, minimum=0, maximum=500),
         )
 
     def describe(self) -> dict[str, str]:

@@ -158,9 +158,10 @@ class Database:
         assert self._last_engine is not None, "no application has been created"
         return self._last_engine
 
-    def init_app(self, app: Flask, url: str) -> None:
-        """Create the engine for `url` and remove the session at the end of each app context."""
-        engine = make_engine(url)
+    def init_app(self, app: Flask, url: str, pool: tuple[int, int] = (10, 10)) -> None:
+        """Create the engine for `url` (PostgreSQL: `pool` is the pool's size and overflow) and
+        remove the session at the end of each app context."""
+        engine = make_engine(url, pool)
         app.extensions["ecabinet.engine"] = engine
         self._last_engine = engine
 
@@ -174,8 +175,10 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine tuned for the backend: WAL and a busy timeout on SQLite, a pool on PostgreSQL."""
+def make_engine(url: str, pool: tuple[int, int] = (10, 10)) -> Engine:
+    """An engine tuned for the backend: WAL and a busy timeout on SQLite, a pool of `pool`
+    (size, overflow) connections on PostgreSQL; a burst beyond it waits for a free connection
+    rather than overrun the server's `max_connections` (which refuses with "too many clients")."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -189,7 +192,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    size, overflow = pool
+    return create_engine(url, pool_size=size, max_overflow=overflow, pool_pre_ping=True)
 
 
 db = Database()

@@ -89,7 +89,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask, config: Settings) -> None:
-    db.init_app(app, config.database_url)
+    db.init_app(app, config.database_url, (config.db_pool_size, config.db_pool_overflow))
     csrf.init_app(app)
     i18n.compile_catalogs()
     babel.init_app(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cabinet.config import ConfigError, Settings
+from tests.conftest import BACKEND, PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -87,6 +88,8 @@ def test_postgres_urls_use_psycopg3(tmp_path):
         ("TRUST_DEMO_CA", "perhaps", "true or false"),
         ("RETIMESTAMP_DAYS", "0", "between 1 and 3650"),
         ("VERIFY_PER_MINUTE", "many", "must be a whole number"),
+        ("DB_POOL_SIZE", "0", "between 1 and 500"),
+        ("DB_POOL_OVERFLOW", "lots", "must be a whole number"),
     ],
 )
 def test_bad_setting_names_the_variable_and_why(tmp_path, name, value, why):
@@ -118,3 +121,44 @@ def test_app_refuses_to_start_with_one_clear_line(tmp_path):
     assert lines == [
         "e-Cabinet cannot start: ECABINET_QUORUM_FRACTION: must be a fraction such as 2/3 (got 'abc')"
     ]
+
+
+def test_a_worker_opens_at_most_its_pool_of_database_connections(tmp_path):
+    """ECABINET_DB_POOL_SIZE + _OVERFLOW bound one worker's PostgreSQL connections: a burst
+    wider than the pool waits for a free connection (a 2,000-tablet run with 4 workers of the
+    old 30 each overran the server's max_connections, and joins were refused)."""
+    import threading
+
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from cabinet.db import make_engine
+
+    settings = Settings.from_env(
+        {
+            "ECABINET_INSTANCE_PATH": str(tmp_path),
+            "ECABINET_DB_POOL_SIZE": "2",
+            "ECABINET_DB_POOL_OVERFLOW": "1",
+        }
+    )
+    if BACKEND != "postgres":
+        pytest.skip("PostgreSQL only: SQLite has no server connections to bound")
+    url = make_url(PG_URL).set(drivername="postgresql+psycopg")
+    engine = make_engine(
+        url.render_as_string(False), (settings.db_pool_size, settings.db_pool_overflow)
+    )
+    engine.pool._timeout = 0.5  # noqa: SLF001  (fail fast instead of waiting 30 s)
+    held = [engine.connect() for _ in range(3)]
+    try:
+        with pytest.raises(PoolTimeout):  # a fourth waits: it never reaches the server
+            engine.connect()
+        freed = threading.Timer(0.1, held.pop().close)
+        freed.start()
+        engine.pool._timeout = 5  # noqa: SLF001
+        with engine.connect() as conn:  # ...and gets the connection given back
+            assert conn.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        for conn in held:
+            conn.close()
+        engine.dispose()
