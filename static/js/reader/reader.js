@@ -90,8 +90,13 @@ new ResizeObserver(() => {
   if (state.doc && fitsWindow()) applyZoom(state.zoom);
 }).observe(viewer);
 window.addEventListener("resize", fitHeight);
-// The header's height may settle after the first measure (fonts, style sheets): measure again.
-window.addEventListener("load", fitHeight);
+// What stands above the reader (the site header, its navigation) may change height after the
+// first measure — fonts arriving late on a busy tablet, a line that wraps, then unwraps: the
+// reader follows it, so the paper never stays shorter than the window allows.
+const aboveReader = new ResizeObserver(() => fitHeight());
+for (let el = root; el && el !== document.body; el = el.parentElement) {
+  for (let sib = el.previousElementSibling; sib; sib = sib.previousElementSibling) aboveReader.observe(sib, { box: "border-box" });
+}
 
 // ------------------------------------------------------------------------------ offline
 

@@ -94,3 +94,32 @@ def test_portrait_full_screen(committed_world, tablet_page):
     expect(page.locator(".pr")).to_have_class("pr pr--full")
     assert viewer_height(page) >= 0.85 * TABLET_PORTRAIT["height"]
     screenshot(page, "reader-full-screen-portrait")
+
+
+def test_the_reader_follows_the_header_when_it_settles_after_the_first_measure(
+    committed_world, tablet_page
+):
+    """On a busy tablet the header can be taller when the reader first measures the window (a
+    late font wraps a line): once the header settles, the paper takes the room back (CI once
+    measured 492 px of 768 because the reader had kept the first measure)."""
+    page = tablet_page(
+        committed_world.cabinet.members[2], f"/papers/{committed_world.normal.id}/read"
+    )
+    wait_rendered(page)
+    roomy = viewer_height(page)
+    header = "document.querySelector('.site-header')"
+    page.evaluate(f"{header}.style.paddingBottom = '60px'")
+    page.evaluate("window.dispatchEvent(new Event('resize'))")  # measured while it is taller
+    until(page, lambda: viewer_height(page) < roomy - 40)
+    page.evaluate(f"{header}.style.paddingBottom = ''")  # the header settles
+    until(page, lambda: viewer_height(page) >= roomy - 1)
+    assert viewer_height(page) >= 0.7 * TABLET_LANDSCAPE["height"]
+
+
+def until(page, condition, timeout: float = 5.0) -> None:
+    """Poll `condition` (the page's CSP forbids the string predicates of wait_for_function)."""
+    for _ in range(int(timeout / 0.05)):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    assert condition(), "the condition was not met in time"
