@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -33,21 +32,12 @@ def split(n: int, parts: int) -> list[tuple[int, int]]:
 
 def seed(database_url: str, instance: Path, tablets: int, meetings: int) -> dict:
     """Create everything; return the ids and e-mails the bench needs."""
-    os.environ.update(
-        {
-            "ECABINET_DATABASE_URL": database_url,
-            "ECABINET_INSTANCE_PATH": str(instance),
-            "ECABINET_ASYNC_MODE": "threading",
-        }
-    )
-    os.environ.pop("ECABINET_REDIS_URL", None)  # nothing is emitted to anyone while seeding
     from alembic import command
 
-    from cabinet import create_app
     from cabinet.db import Base, db
     from cabinet.migrations import alembic_config
 
-    app = create_app()
+    app = tablets_seed.seeding_app(database_url, instance)
     made: dict = {"password": tablets_seed.PASSWORD, "tablets": tablets, "meetings": []}
     with app.app_context(), app.test_request_context():
         Base.metadata.drop_all(db.engine)

@@ -191,8 +191,8 @@ def _copy_vote(template_id: int, item_ids: list[int], count: int) -> None:
     db.session.commit()
 
 
-def seed(database_url: str, instance: Path, tablets: int, history: int, series: list[int]) -> dict:
-    """Create everything; return the ids and e-mails the bench needs."""
+def seeding_app(database_url: str, instance: Path):
+    """The app a seeder writes through: the bench's database and instance, no queue."""
     os.environ.update(
         {
             "ECABINET_DATABASE_URL": database_url,
@@ -202,9 +202,15 @@ def seed(database_url: str, instance: Path, tablets: int, history: int, series: 
     )
     os.environ.pop("ECABINET_REDIS_URL", None)  # nothing is emitted to anyone while seeding
     from cabinet import create_app
+
+    return create_app()
+
+
+def seed(database_url: str, instance: Path, tablets: int, history: int, series: list[int]) -> dict:
+    """Create everything; return the ids and e-mails the bench needs."""
     from cabinet.db import Base, db
 
-    app = create_app()
+    app = seeding_app(database_url, instance)
     histories = {"main": history, **{f"h{n}": n for n in series}, "burst": 0}
     made: dict = {"password": PASSWORD, "tablets": tablets, "meetings": {}}
     with app.app_context(), app.test_request_context():
