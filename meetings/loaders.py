@@ -92,8 +92,9 @@ def load_meeting(
 ) -> Meeting:
     """The meeting `meeting_id` if the signed-in person may use it as `need` says.
 
-    `agenda=True` loads the participants, items, papers and versions in a few queries (for
-    pages and snapshots that show them all); `message` replaces the refusal's message.
+    `agenda=True` loads the items, invitees, papers, versions and readers in a few queries (for
+    pages and snapshots that show them all; the participants only when asked for: a join
+    looks up one of them); `message` replaces the refusal's message.
     """
     meeting = fetch_meeting(meeting_id) if agenda else db.session.get(Meeting, meeting_id)
     if meeting is None:
@@ -107,7 +108,6 @@ def fetch_meeting(meeting_id: int) -> Meeting | None:
         select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
-            selectinload(Meeting.participants),
             selectinload(Meeting.items).selectinload(AgendaItem.invitees),
             selectinload(Meeting.items)
             .selectinload(AgendaItem.papers)

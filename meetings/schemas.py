@@ -215,6 +215,16 @@ def _viewing() -> dict[str, Any]:
     return Context.get({"viewer": _NOBODY, "reads": {}})
 
 
+def read_marks(last_read: int | None, current_number: int) -> dict[str, Any]:
+    """A paper's read marks for one person: the version they last opened, and whether they
+    never opened it or a newer version came since."""
+    return {
+        "last_read": last_read,
+        "unread": last_read is None,
+        "updated_since_read": last_read is not None and last_read < current_number,
+    }
+
+
 def url_anywhere(endpoint: str, **values: Any) -> str:
     """url_for that also works outside a request (CLI, tests, background emits)."""
     if has_request_context():
@@ -284,16 +294,18 @@ class MeetingPaperSchema(Schema):
     updated_since_read = fields.Method("_updated_since_read", metadata={"type": "boolean"})
     links = fields.Method("_links", metadata={"type": "object"})
 
+    def _marks(self, paper: Paper) -> dict[str, Any]:
+        current = paper.current_version
+        return read_marks(_viewing()["reads"].get(paper.id), current.number if current else 0)
+
     def _last_read(self, paper: Paper) -> int | None:
-        return _viewing()["reads"].get(paper.id)
+        return self._marks(paper)["last_read"]
 
     def _unread(self, paper: Paper) -> bool:
-        return self._last_read(paper) is None
+        return self._marks(paper)["unread"]
 
     def _updated_since_read(self, paper: Paper) -> bool:
-        last = self._last_read(paper)
-        current = paper.current_version
-        return last is not None and last < (current.number if current else 0)
+        return self._marks(paper)["updated_since_read"]
 
     def _links(self, paper: Paper) -> Any:
         if paper.is_withdrawn:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.util import identity_key
 
 from cabinet.db import Base, TimestampMixin, str_enum, utcnow
 from cabinet.errors import InvalidState
@@ -27,6 +28,10 @@ from meetings.permissions import granted_by_hook
 
 if TYPE_CHECKING:
     from meetings.models.agenda import AgendaItem
+
+
+#: Where `Meeting.participant` keeps the rows it looked up one by one (dropped on any change).
+_FOUND = "_participant_rows"
 
 
 def signed_in(user: Any) -> bool:
@@ -254,9 +259,21 @@ class Meeting(TimestampMixin, Base):
     # -- people --------------------------------------------------------------------------
 
     def participant(self, user: Any) -> MeetingParticipant | None:
-        """The participation row of `user` in this meeting, if any."""
+        """The participation row of `user` in this meeting, if any.
+
+        From the participants when they are loaded; otherwise that one row by its unique key,
+        kept for the instance's session (a join need not load 500 participants to find one)."""
         uid = getattr(user, "id", None)
-        return next((p for p in self.participants if p.user_id == uid), None)
+        if "participants" in self.__dict__ or uid is None:
+            return next((p for p in self.participants if p.user_id == uid), None)
+        found = self.__dict__.setdefault(_FOUND, {})
+        if uid not in found:
+            found[uid] = sa.orm.object_session(self).scalar(
+                sa.select(MeetingParticipant).where(
+                    MeetingParticipant.meeting_id == self.id, MeetingParticipant.user_id == uid
+                )
+            )
+        return found[uid]
 
     def member_ids(self) -> set[int]:
         """Ids of the cabinet members invited (participants with role MEMBER)."""
@@ -325,3 +342,24 @@ class MeetingParticipant(Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     user: Mapped[User] = relationship()
+
+
+def _forget_found(target: Meeting, *_: Any) -> None:
+    target.__dict__.pop(_FOUND, None)
+
+
+for _event in ("expire", "refresh", "refresh_flush"):
+    sa.event.listen(Meeting, _event, _forget_found)
+for _event in ("append", "remove", "bulk_replace"):
+    sa.event.listen(Meeting.participants, _event, _forget_found)
+
+
+def _participants_written(_mapper: Any, _connection: Any, row: MeetingParticipant) -> None:
+    session = sa.orm.object_session(row)
+    meeting = session.identity_map.get(identity_key(Meeting, row.meeting_id)) if session else None
+    if meeting is not None:
+        _forget_found(meeting)
+
+
+for _event in ("after_insert", "after_update", "after_delete"):
+    sa.event.listen(MeetingParticipant, _event, _participants_written)
