@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 
 from cabinet.audit import record
 from cabinet.config import settings
@@ -68,10 +68,9 @@ def attendance_rows(meeting: Meeting) -> list[Attendance]:
     )
 
 
-def present_member_ids(meeting: Meeting) -> set[int]:
-    """Members (seat holders) present now; deputies and invitees never count."""
-    present = db.session.scalars(
-        select(Attendance.user_id)
+def _present_members(meeting: Meeting, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
         .join(CabinetSeat, CabinetSeat.member_id == Attendance.user_id)
         .where(
             Attendance.meeting_id == meeting.id,
@@ -79,12 +78,18 @@ def present_member_ids(meeting: Meeting) -> set[int]:
             CabinetSeat.active.is_(True),
         )
     )
-    return set(present)
+
+
+def present_member_ids(meeting: Meeting) -> set[int]:
+    """Members (seat holders) present now; deputies and invitees never count."""
+    return set(db.session.scalars(_present_members(meeting, Attendance.user_id)))
 
 
 def quorum_status(meeting: Meeting) -> QuorumStatus:
-    """Present members against the quorum required by the settings."""
-    return quorum(len(present_member_ids(meeting)), member_count(), settings().quorum_fraction)
+    """Present members against the quorum required by the settings (counted in the database:
+    every join asks)."""
+    present = db.session.scalar(_present_members(meeting, func.count(Attendance.user_id))) or 0
+    return quorum(present, member_count(), settings().quorum_fraction)
 
 
 def deputy_seat_for(meeting: Meeting, user: User) -> Attendance | None:
