@@ -4,38 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
+from cabinet.db import utcnow
+from cabinet.memo import BoundedMemo
+from cabinet.users.services import member_count
 from meetings import hooks
 from meetings.live.attendance import attendance_of, deputy_seat_for, is_member, quorum_status
 from meetings.live.current_item import current_item_state, live_session
-from meetings.live.schemas import LiveStateSchema
+from meetings.live.schemas import LiveMeSchema, LiveStateSchema
 from meetings.live.session import suspension
 from meetings.live.speakers import queue_state
 from meetings.models import Meeting
 
+#: What the live part says to everyone (not `me`), per meeting revision and whether the person
+#: may read the item under discussion (its speakers' list is shown only then).
+_SHARED: BoundedMemo[dict[str, Any]] = BoundedMemo(size=64)
+_SHARED_SCHEMA = LiveStateSchema(exclude=("me",))
+_ME_SCHEMA = LiveMeSchema()
+
 
 def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
-    """Session, quorum, own attendance, the current item and its speakers' list."""
+    """Session, quorum, own attendance, the current item and its speakers' list.
+
+    Everything but `me` changes only with a change the tablets are told about, which bumps the
+    meeting's revision: it is built once per revision (and per seat count: the quorum's base)
+    and shared; the server's time is laid over it per person."""
     # Outside the session (planned, closed) nothing is under discussion: no item, no timer,
     # no speakers' list to join, whatever the last item was.
     session = live_session(meeting) if meeting.in_session else None
     item = session.current_item if session is not None else None
+    floor = item is not None and item.can_read(user)
+
+    def shared() -> dict[str, Any]:
+        return _SHARED_SCHEMA.dump(
+            {
+                "in_session": meeting.in_session,
+                "suspended": suspension(meeting),
+                "current_item": current_item_state(meeting) if session is not None else None,
+                "speaking": queue_state(item) if floor else None,
+                "quorum": quorum_status(meeting),
+            }
+        )
+
+    key = (
+        *(meeting.id, meeting.created_at, meeting.updated_at, meeting.revision),
+        *(item and item.id, floor, member_count()),
+    )
+    state = dict(_SHARED.get_or_build(key, shared))
+    now = utcnow().isoformat()  # as the schemas dump it (ISO 8601)
+    for timed in ("current_item", "speaking"):
+        if state[timed] is not None:
+            state[timed] = {**state[timed], "server_now": now}
     seat_row = deputy_seat_for(meeting, user)
-    return LiveStateSchema().dump(
+    state["me"] = _ME_SCHEMA.dump(
         {
-            "in_session": meeting.in_session,
-            "suspended": suspension(meeting),
-            "current_item": current_item_state(meeting) if session is not None else None,
-            "speaking": queue_state(item) if item is not None and item.can_read(user) else None,
-            "quorum": quorum_status(meeting),
-            "me": {
-                "attendance": attendance_of(meeting, user.id),
-                "is_member": is_member(user),
-                "deputy_for": seat_row.user.name if seat_row else None,
-                "can_conduct": meeting.can_conduct(user),
-                "can_chair": meeting.can_chair(user),
-            },
+            "attendance": attendance_of(meeting, user.id),
+            "is_member": is_member(user),
+            "deputy_for": seat_row.user.name if seat_row else None,
+            "can_conduct": meeting.can_conduct(user),
+            "can_chair": meeting.can_chair(user),
         }
     )
+    return state
 
 
 def live_part(meeting: Any, user: Any) -> dict[str, Any]:
