@@ -8,11 +8,21 @@ that rejoin at the same revision share one dump instead of building 500.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 V = TypeVar("V")
+
+_every: weakref.WeakSet[BoundedMemo[Any]] = weakref.WeakSet()
+
+
+def clear_every_memo() -> None:
+    """Empty every memo of the process (tests: a rolled-back database may give the next test's
+    rows the same ids and stamps)."""
+    for memo in list(_every):
+        memo.clear()
 
 
 class BoundedMemo(Generic[V]):
@@ -26,6 +36,7 @@ class BoundedMemo(Generic[V]):
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        _every.add(self)
 
     def get_or_build(self, key: Hashable, build: Callable[[], V]) -> V:
         with self._lock:

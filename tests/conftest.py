@@ -26,6 +26,7 @@ from sqlalchemy.orm import sessionmaker
 from cabinet import create_app
 from cabinet.auth.sessions import SESSION_KEY, open_session
 from cabinet.db import Base, db
+from cabinet.memo import clear_every_memo
 from cabinet.users.models import CabinetSeat, Role, User
 from cabinet.users.services import hash_password
 from voting.display.push import display_pusher
@@ -148,9 +149,11 @@ def _fresh_g() -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_g(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test starts with an empty `g` (no locale or user cached by an earlier test)."""
+    """Each test starts with an empty `g` (no locale or user cached by an earlier test) and
+    empty snapshot memos (a rolled-back database gives the next test's rows the same ids)."""
     if "app" in request.fixturenames:
         _fresh_g()
+    clear_every_memo()
     yield
 
 
