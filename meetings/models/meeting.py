@@ -344,8 +344,9 @@ class MeetingParticipant(Base):
     user: Mapped[User] = relationship()
 
 
-def _forget_found(target: Meeting, *_: Any) -> None:
-    target.__dict__.pop(_FOUND, None)
+def _forget_found(target: Meeting | None, *_: Any) -> None:
+    if target is not None:  # an expired instance may already be gone (a weak reference)
+        target.__dict__.pop(_FOUND, None)
 
 
 for _event in ("expire", "refresh", "refresh_flush"):

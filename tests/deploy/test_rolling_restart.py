@@ -78,7 +78,7 @@ class Worker:
     """One of deploy/local.py's workers, as its output tells: `WORKER n pid=… port=… up`."""
 
     def __init__(self, topology: Topology, n: int, start: int = 0) -> None:
-        up = topology.wait_line(rf"^WORKER {n} pid=(\d+) port=(\d+) up", WAIT, start)
+        up = topology.wait_line(rf"\bWORKER {n} pid=(\d+) port=(\d+) up", WAIT, start)
         self.n, self.pid, self.port = n, int(up[1]), int(up[2])
         self.upstream = f"127.0.0.1:{self.port}"
 
@@ -219,7 +219,7 @@ async def _restart_during_burst(meeting: Meeting, n: int) -> dict:
         mark,
     )
     exited = await asyncio.to_thread(
-        topology.wait_line, rf"^WORKER {n} pid={worker.pid} exited code=(-?\d+)", WAIT, mark
+        topology.wait_line, rf"\bWORKER {n} pid={worker.pid} exited code=(-?\d+)", WAIT, mark
     )
     meeting.workers[n] = await asyncio.to_thread(Worker, topology, n, mark)
     close = await meeting.chair.call("vote.close", {"poll_id": poll})

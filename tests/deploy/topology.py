@@ -70,7 +70,7 @@ def running(tmp_path: Path, redis_url: str, **settings: str) -> Iterator[Topolog
     topology = Topology(f"http://127.0.0.1:{port}", env, database)
     threading.Thread(target=topology.read, args=(process,), daemon=True).start()
     try:
-        topology.wait_line(r"^READY ", 300)
+        topology.wait_line(r"\bREADY ", 300)
         yield topology
     finally:
         process.send_signal(signal.SIGTERM)
