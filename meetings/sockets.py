@@ -24,7 +24,7 @@ def full_state(meeting: Meeting, user: Any) -> dict[str, Any]:
 def register_sockets() -> None:
     """Declare the meeting subscription events on the Socket.IO server."""
 
-    @socket_event("meeting.join", schema=MeetingJoinSchema)
+    @socket_event("meeting.join", schema=MeetingJoinSchema, heavy=True)
     def join(data: dict[str, Any]) -> dict[str, Any]:
         """Follow a meeting: access check, join its room, the state in one message."""
         meeting = load_meeting(data["meeting_id"], need="read", agenda=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from marshmallow import Schema, fields
 
@@ -120,3 +124,52 @@ def test_a_refused_connection_tells_the_tablet_why(live_server):
         client.connect(live_server, transports=["websocket"], wait_timeout=10)
     assert heard.wait(10)
     assert reasons == ["unauthorized"]
+
+
+def test_heavy_events_take_at_most_half_the_pool_and_others_pass_them(
+    app, socket_client, committed_db, make_user
+):
+    """Sixty tablets rejoining at once must not hold every database connection: a `heavy`
+    event waits for one of `heavy_slots` (half the pool); other events do not wait for them."""
+    from cabinet.realtime import heavy_slots
+
+    release, running, most = threading.Event(), [0], [0]
+    lock = threading.Lock()
+
+    @socket_event("test.heavy", heavy=True)
+    def heavy(data):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        release.wait(10)
+        with lock:
+            running[0] -= 1
+        return {"done": True}
+
+    try:
+        with app.app_context():
+            slots = heavy_slots()._initial_value  # type: ignore[attr-defined]
+        assert slots == app.extensions["ecabinet.settings"].db_pool_size // 2
+        people = [make_user() for _ in range(slots + 4)]
+        database.session.commit()  # the events run in threads of their own: they must see them
+        clients = [socket_client(person) for person in people[1:]]
+        with ThreadPoolExecutor(len(clients)) as pool:
+            acks = [pool.submit(c.emit, "test.heavy", {}, callback=True) for c in clients]
+            deadline = time.monotonic() + 10
+            while running[0] < slots and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.2)  # the others had time to start, had they not waited for a slot
+            assert running[0] == slots
+            other = socket_client(people[0])
+            assert other.emit("test.echo", {"text": "vẫn nhanh"}, callback=True)["ok"]
+            release.set()
+            assert [a.result(timeout=20) for a in acks] == [{"ok": True, "done": True}] * len(
+                clients
+            )
+        assert most[0] == slots
+    finally:
+        from cabinet import realtime
+
+        realtime._events.pop("test.heavy", None)
+        socketio.handlers = [h for h in socketio.handlers if h[0] != "test.heavy"]
+        socketio.server.handlers["/"].pop("test.heavy", None)

@@ -221,7 +221,8 @@ def test_3_redis_hung_for_20_s_adds_no_wait_to_acks(fleet):
     for poll, casts, close in (before, hung, after):
         _check_round(poll, casts, close)
     # Nothing waited on Redis long enough to time out and be sent again.
-    assert max(c.sends for c in hung[1]) == 1, sorted(c.sends for c in hung[1])[-5:]
+    resent = [(c.sends, c.errors, round(c.seconds, 1)) for c in hung[1] if c.sends > 1]
+    assert not resent, resent[:5]
     slowest_normal = max(c.seconds for c in [*before[1], *after[1]])
     slowest_hung = max(c.seconds for c in hung[1])
     print(f"slowest ack: normal {slowest_normal:.2f} s, Redis hung {slowest_hung:.2f} s")
