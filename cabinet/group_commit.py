@@ -90,6 +90,11 @@ class GroupCommit:
         self._lock = threading.Lock()
         self._leading = False
 
+    @property
+    def busy(self) -> bool:
+        """Units are queued or a batch is being written (other work may stand aside)."""
+        return self._leading or bool(self._queue)
+
     def run(self, work: Callable[[], T]) -> T:
         """Run `work` in the next batch and return its result once that batch is committed
         (or raise its error). Blocks the calling greenlet/thread only."""

@@ -9,12 +9,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, request, session
+from flask import request, session
 from flask_login import current_user
 from flask_socketio import join_room
 from socketio.exceptions import ConnectionRefusedError  # carries its reason to the client
@@ -33,6 +32,7 @@ from cabinet.db import (
 from cabinet.errors import DomainError, Unauthorized
 from cabinet.extensions import socketio
 from cabinet.group_commit import group_commit
+from cabinet.heavy import heavy_turn
 from cabinet.lifecycle import worker
 from cabinet.schemas import load_or_raise
 
@@ -171,8 +171,8 @@ def socket_event(
     answers `unavailable` without touching the database again. One log line per event: its
     name, outcome and duration, never its arguments. `batched`: events that arrive together
     share one commit (`cabinet.group_commit`), each still acked only after the commit that
-    holds it (votes being cast). `heavy`: at most half the worker's database connections run
-    such events at once (`heavy_slots`), the others wait their turn holding none.
+    holds it (votes being cast). `heavy`: the event waits for its turn (`cabinet.heavy`): a
+    bounded number run at once, after the casts in progress.
     """
     unit_of_work = group_commit.run if batched else run_unit_of_work
 
@@ -180,7 +180,7 @@ def socket_event(
         @functools.wraps(fn)
         def handler(data: Any = None) -> dict[str, Any]:
             started = time.monotonic()
-            with worker.busy(), heavy_slots() if heavy else contextlib.nullcontext():
+            with worker.busy(), heavy_turn() if heavy else contextlib.nullcontext():
                 ack = _answer(name, schema, fn, data, unit_of_work)
             outcome = "ok" if ack.get("ok") else ack["error"]["code"]
             logs.event_line(name, outcome, started)
@@ -191,22 +191,6 @@ def socket_event(
         return handler
 
     return decorator
-
-
-_heavy: dict[int, threading.BoundedSemaphore] = {}
-
-
-def heavy_slots() -> threading.BoundedSemaphore:
-    """The slots of the events that read much (a tablet's full `meeting.join`): half the
-    database pool (`ECABINET_DB_POOL_SIZE`). After a Wi-Fi drop, or when a missed broadcast
-    makes every tablet of a worker resync at once, sixty joins would otherwise hold every
-    connection and the casts of the vote under way would queue behind them for seconds (seen
-    with Redis hung: casts acked after 10 s, the tablets' timeout). Created on first use, after
-    gevent's monkey-patching, so that waiting yields to the other greenlets."""
-    slots = max(1, current_app.extensions["ecabinet.settings"].db_pool_size // 2)
-    if slots not in _heavy:
-        _heavy[slots] = threading.BoundedSemaphore(slots)
-    return _heavy[slots]
 
 
 def _answer(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 
 from cabinet.auth.models import SessionRecord
+from cabinet.auth.socket_identity import IDENTITY_UNCHANGED
 from cabinet.db import as_utc, db, utcnow
 
 SESSION_KEY = "session_key"  # where the Flask session cookie carries the record's key
@@ -70,9 +71,10 @@ def revoke_all_sessions(user_id: int, *, keep: str | None = None) -> int:
 
 def prune_sessions(before: datetime) -> int:
     """Drop records that expired or were revoked before `before` (kept a while for audit)."""
+    # Records that ended a month ago sign no live socket in: cached persons stay as they are.
     result = db.session.execute(
-        delete(SessionRecord).where(
-            (SessionRecord.expires_at < before) | (SessionRecord.revoked_at < before)
-        )
+        delete(SessionRecord)
+        .where((SessionRecord.expires_at < before) | (SessionRecord.revoked_at < before))
+        .execution_options(**{IDENTITY_UNCHANGED: True})
     )
     return result.rowcount or 0

@@ -8,8 +8,13 @@ merges that copy into its own session without a query.
 
 The copy is dropped, and the next event checks the database again, when:
 
-* a person is changed in this process (any column: session token, `active`, ministry...),
-  their roles, or a session record is revoked (`identity_epoch` moves on);
+* that person is changed in this process (any column: session token, `active`, ministry...),
+  their roles, or one of their session records (`forget_person`); another person signing in or
+  being edited leaves the other sockets' copies alone (a copy holds its own person's row and
+  roles only);
+* a bulk statement changes people or session records (a sign-out revokes by key): every copy
+  goes (`forget_all`), except for the tick's pruning of records that ended a month ago
+  (`IDENTITY_UNCHANGED`), which no live socket can be using;
 * an eviction order reaches this worker (`cabinet.eviction.apply_eviction` calls `forget_all`):
   a sign-out, deactivation, password or role change on another worker;
 * the session record's expiry time passes.
@@ -31,18 +36,26 @@ from cabinet.db import db, utcnow
 from cabinet.users.models import User, UserRole
 
 _KEY = "ecabinet.identity"
+#: An execution option: this bulk statement leaves every cached person as it is.
+IDENTITY_UNCHANGED = "ecabinet.identity_unchanged"
 _epoch = itertools.count(1)
 _current = {"epoch": 0}
+_people: dict[int, int] = {}  # person id -> when their copies were last dropped
 
 
 def identity_epoch() -> int:
-    """Moves on whenever a cached identity may have become wrong."""
+    """Moves on whenever every cached identity may have become wrong."""
     return _current["epoch"]
 
 
 def forget_all() -> None:
     """Every socket checks its person again on its next event."""
     _current["epoch"] = next(_epoch)
+
+
+def forget_person(user_id: int) -> None:
+    """The sockets of this person check them again on their next event."""
+    _people[user_id] = next(_epoch)
 
 
 def cached_person(session_id: str) -> User | None:
@@ -53,8 +66,8 @@ def cached_person(session_id: str) -> User | None:
     cached = request.environ.get(_KEY)
     if cached is None:
         return None
-    cookie_id, epoch, expires_at, template = cached
-    if cookie_id != session_id or epoch != identity_epoch() or expires_at <= utcnow():
+    cookie_id, epochs, expires_at, template = cached
+    if cookie_id != session_id or epochs != _epochs(template.id) or expires_at <= utcnow():
         request.environ.pop(_KEY, None)
         return None
     return db.session.merge(template, load=False)
@@ -64,7 +77,11 @@ def remember_person(session_id: str, user: User, expires_at: datetime) -> None:
     """Keep a detached copy of the checked person for this socket's later events."""
     if not has_request_context() or getattr(request, "sid", None) is None:
         return
-    request.environ[_KEY] = (session_id, identity_epoch(), expires_at, _detached_copy(user))
+    request.environ[_KEY] = (session_id, _epochs(user.id), expires_at, _detached_copy(user))
+
+
+def _epochs(user_id: int) -> tuple[int, int]:
+    return identity_epoch(), _people.get(user_id, 0)
 
 
 def _detached_copy(user: User) -> User:
@@ -95,13 +112,17 @@ def _sign_ins_changed(session: Session, flush_context: Any) -> None:
         if watched is None or any(
             inspect(obj).attrs[name].history.has_changes() for name in watched
         ):
-            forget_all()
-            return
+            person = obj.id if type(obj) is User else obj.user_id
+            if person is None:
+                forget_all()
+                return
+            forget_person(person)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _sign_ins_updated(state: Any) -> None:
     """Bulk UPDATE/DELETE statements (session records revoked, pruned) skip the flush."""
     mapper = state.bind_mapper
-    if (state.is_update or state.is_delete) and mapper is not None and mapper.class_ in _WATCHED:
+    bulk = (state.is_update or state.is_delete) and mapper is not None
+    if bulk and mapper.class_ in _WATCHED and not state.execution_options.get(IDENTITY_UNCHANGED):
         forget_all()

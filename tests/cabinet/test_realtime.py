@@ -131,7 +131,7 @@ def test_heavy_events_take_at_most_half_the_pool_and_others_pass_them(
 ):
     """Sixty tablets rejoining at once must not hold every database connection: a `heavy`
     event waits for one of `heavy_slots` (half the pool); other events do not wait for them."""
-    from cabinet.realtime import heavy_slots
+    from cabinet.heavy import heavy_slots
 
     release, running, most = threading.Event(), [0], [0]
     lock = threading.Lock()
@@ -173,3 +173,42 @@ def test_heavy_events_take_at_most_half_the_pool_and_others_pass_them(
         realtime._events.pop("test.heavy", None)
         socketio.handlers = [h for h in socketio.handlers if h[0] != "test.heavy"]
         socketio.server.handlers["/"].pop("test.heavy", None)
+
+
+def test_a_heavy_event_lets_the_casts_in_progress_go_first_for_a_bounded_time(
+    app, socket_client, committed_db, make_user, monkeypatch
+):
+    """Sixty rejoins must not take the CPU from a vote's casts: a heavy event starts only once
+    the group commit has nothing queued or being written, or after `YIELD_SECONDS` anyway."""
+    from cabinet import heavy
+    from cabinet.group_commit import group_commit
+
+    seen_busy: list[bool] = []
+
+    @socket_event("test.heavy.turn", heavy=True)
+    def heavy_event(data):
+        seen_busy.append(group_commit.busy)
+        return {}
+
+    person = make_user()
+    database.session.commit()
+    sio = socket_client(person)
+    try:
+        monkeypatch.setattr(group_commit, "_leading", True)  # a batch of casts is being written
+        with ThreadPoolExecutor(1) as pool:
+            ack = pool.submit(sio.emit, "test.heavy.turn", {}, callback=True)
+            time.sleep(0.3)
+            monkeypatch.setattr(group_commit, "_leading", False)
+            assert ack.result(timeout=10) == {"ok": True}
+        assert seen_busy == [False]  # it waited for the batch to end
+
+        monkeypatch.setattr(heavy, "YIELD_SECONDS", 0.2)
+        monkeypatch.setattr(group_commit, "_leading", True)  # writes that never end
+        assert sio.emit("test.heavy.turn", {}, callback=True) == {"ok": True}
+        assert seen_busy == [False, True]  # it ran anyway once its wait was over
+    finally:
+        from cabinet import realtime
+
+        realtime._events.pop("test.heavy.turn", None)
+        socketio.handlers = [h for h in socketio.handlers if h[0] != "test.heavy.turn"]
+        socketio.server.handlers["/"].pop("test.heavy.turn", None)

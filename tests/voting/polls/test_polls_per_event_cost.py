@@ -99,3 +99,28 @@ def test_a_socket_checks_its_person_once_per_connection(session, join):
     db.session.flush()
     ack = sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
     assert ack["ok"] is False and ack["error"]["code"] == "unauthorized"
+
+
+def test_another_persons_change_or_the_pruning_tick_keeps_a_sockets_person(session, join):
+    """Sixty members signing in during a session, or the tick pruning old session records, must
+    not make every other tablet reload its person on its next event (a cast burst right after
+    paid three queries per cast); the changed person's own sockets still check again."""
+    from cabinet.auth.sessions import prune_sessions
+    from cabinet.db import utcnow
+
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    sio, _ = join(cab.members[0], meeting)
+    other, _ = join(cab.members[1], meeting)
+
+    cab.members[1].session_token = "rotated"  # another person's sign-in changed
+    db.session.flush()
+    prune_sessions(utcnow())  # the tick's housekeeping: ended records only
+    with statements() as seen:
+        ack = sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
+    assert ack["ok"]
+    assert [s for s in seen if "FROM users WHERE users.id = " in s] == []
+    assert [s for s in seen if "FROM user_sessions" in s] == []
+    refused = other.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
+    assert refused["ok"] is False and refused["error"]["code"] == "unauthorized"
+
