@@ -123,4 +123,3 @@ def test_another_persons_change_or_the_pruning_tick_keeps_a_sockets_person(sessi
     assert [s for s in seen if "FROM user_sessions" in s] == []
     refused = other.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
     assert refused["ok"] is False and refused["error"]["code"] == "unauthorized"
-
