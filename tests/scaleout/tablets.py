@@ -5,6 +5,7 @@ unanswered cast with the same client_id until the server answers."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -13,7 +14,10 @@ from typing import Any
 import socketio
 
 ACK_TIMEOUT = 10
+#: Like realtime/revisions.js: a grace before resyncing on a newer heartbeat, plus a random
+#: part of a spread (the tablets of one worker do not all rejoin in the same instant).
 HEARTBEAT_GRACE = 1.0
+HEARTBEAT_SPREAD = 1.0
 
 
 @dataclass
@@ -111,7 +115,7 @@ class Tablet:
             revision = payload.get("revision")
             if name == "meeting.heartbeat":
                 if self.revision is not None and revision > self.revision:
-                    await asyncio.sleep(HEARTBEAT_GRACE)
+                    await asyncio.sleep(HEARTBEAT_GRACE + random.uniform(0, HEARTBEAT_SPREAD))
                     if self.revision is not None and revision > self.revision:
                         await self.resync()
                 return

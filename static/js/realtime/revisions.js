@@ -9,8 +9,11 @@ const stale = new WeakSet(); // payloads older than what the page holds: not app
 const syncing = new Set(); // meeting ids being resynced
 const waiting = new Map(); // meeting id -> timer of a heartbeat's grace period
 // A broadcast may reach the page a little after the heartbeat that already counts it (it went
-// through Redis, the heartbeat did not): wait this long before resyncing on a heartbeat.
+// through Redis, the heartbeat did not): wait this long before resyncing on a heartbeat, plus a
+// random part of the spread, so that the tablets of a worker that all missed the same broadcast
+// do not all rejoin in the same instant (their joins would compete with a vote's casts).
 const HEARTBEAT_GRACE_MS = 1500;
+const HEARTBEAT_SPREAD_MS = 1000;
 let resyncer = null;
 
 /** How to resync a meeting: fn(id) -> Promise (realtime.js's rejoin). */
@@ -47,7 +50,7 @@ export function observe(event, payload) {
       const timer = window.setTimeout(() => {
         waiting.delete(id);
         if ((revisions.get(id) ?? revision) < revision) resync(id);
-      }, HEARTBEAT_GRACE_MS);
+      }, HEARTBEAT_GRACE_MS + Math.random() * HEARTBEAT_SPREAD_MS);
       waiting.set(id, timer);
     }
     return;
