@@ -43,11 +43,22 @@ export function pct(values, p) {
 }
 export const summary = (v) => ({ n: v.length, p50: pct(v, 50), p90: pct(v, 90), p99: pct(v, 99), max: v.length ? Math.max(...v) : null, min: v.length ? Math.min(...v) : null });
 
-export function connected(socket) {
+// The client's `timeout` bounds the transport's opening only: a namespace CONNECT that is never
+// answered, or a link closed before it was, would leave a tablet waiting for ever (a 500-tablet
+// run once waited on 4 such tablets until its watchdog). Such a tablet fails, and is counted.
+export const CONNECT_TIMEOUT = 60000;
+
+export function connected(socket, timeout = CONNECT_TIMEOUT) {
   return new Promise((resolve, reject) => {
     if (socket.connected) return resolve();
-    socket.once("connect", resolve);
-    socket.once("connect_error", (err) => reject(new Error(`connect_error: ${err.message}`)));
+    const timer = setTimeout(() => reject(new Error(`not connected within ${timeout} ms`)), timeout);
+    const done = (fn) => (arg) => {
+      clearTimeout(timer);
+      fn(arg);
+    };
+    socket.once("connect", done(resolve));
+    socket.once("connect_error", done((err) => reject(new Error(`connect_error: ${err.message}`))));
+    socket.once("disconnect", done((reason) => reject(new Error(`closed before connect: ${reason}`))));
   });
 }
 
