@@ -35,39 +35,46 @@ def test_callers_that_miss_a_key_being_built_wait_for_that_build():
 
 
 def test_when_the_build_fails_a_waiting_caller_builds_for_itself():
-    release, builds = threading.Event(), []
+    started, release, builds = threading.Event(), threading.Event(), []
 
-    def build():
-        builds.append(1)
-        if len(builds) == 1:
-            release.wait(5)
-            raise RuntimeError("database gone")
+    def failing():
+        builds.append("failing")
+        started.set()
+        release.wait(5)
+        raise RuntimeError("database gone")
+
+    def working():
+        builds.append("working")
         return "second"
 
     memo: BoundedMemo[str] = BoundedMemo(size=4)
-    threading.Timer(0.3, release.set).start()
     with ThreadPoolExecutor(2) as pool:
-        first = pool.submit(memo.get_or_build, "key", build)
-        threading.Event().wait(0.1)
-        second = pool.submit(memo.get_or_build, "key", build)
+        first = pool.submit(memo.get_or_build, "key", failing)
+        assert started.wait(10)  # the first build is under way: the second caller waits for it
+        second = pool.submit(memo.get_or_build, "key", working)
+        while memo.waits == 0:
+            threading.Event().wait(0.01)
+        release.set()
         with pytest.raises(RuntimeError):
             first.result(timeout=10)
         assert second.result(timeout=10) == "second"
-    assert memo.get_or_build("key", build) == "second" and len(builds) == 2
+    assert memo.get_or_build("key", working) == "second"
+    assert builds == ["failing", "working"]
 
 
 def test_a_build_stuck_past_the_wait_does_not_hold_the_others():
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def stuck():
+        started.set()
         release.wait(5)
         return "late"
 
     memo: BoundedMemo[str] = BoundedMemo(size=4, wait=0.2)
-    with ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(1) as pool:
         first = pool.submit(memo.get_or_build, "key", stuck)
-        threading.Event().wait(0.1)
-        assert memo.get_or_build("key", lambda: "own") == "own"
+        assert started.wait(10)
+        assert memo.get_or_build("key", lambda: "own") == "own"  # after 0.2 s, not 5
         release.set()
         assert first.result(timeout=10) == "late"
 
