@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from psycopg.errors import DeadlockDetected, LockNotAvailable
 from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from cabinet import create_app
@@ -207,8 +209,25 @@ def db_fixture(db_session) -> Any:
 
 
 def truncate_all() -> None:
-    """Empty every table (after tests that really commit)."""
+    """Empty every table (after tests that really commit).
+
+    A background task of the app (the room screen pusher, the vote progress flusher) may still
+    be inside a read when a test ends. On PostgreSQL, TRUNCATE takes its locks table by table,
+    the read takes its own in another order, and PostgreSQL breaks the deadlock by aborting one
+    of the two: when it is the sweep, the sweep runs again (the task's read has ended by then).
+    """
     db.session.remove()
+    for attempt in itertools.count(1):
+        try:
+            return _truncate_once()
+        except OperationalError as error:
+            lost_lock = isinstance(error.orig, DeadlockDetected | LockNotAvailable)
+            if not lost_lock or attempt == 10:
+                raise
+            time.sleep(0.05 * attempt)
+
+
+def _truncate_once() -> None:
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
