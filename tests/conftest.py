@@ -12,8 +12,10 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
+import traceback
 from collections import namedtuple
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,6 +58,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         items[:] = kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test with a live server reports where every thread of the process stood.
+
+    A page that waited in vain for the server (a navigation never answered, beside a CPU hog)
+    leaves nothing in the log but the wait: the stacks show a request stuck in the server, or
+    none (then the wait was the browser's).
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and "live_server" in item.fixturenames:
+        names = {thread.ident: thread.name for thread in threading.enumerate()}
+        stacks = [
+            f"--- thread {names.get(ident, ident)}\n" + "".join(traceback.format_stack(frame))
+            for ident, frame in sys._current_frames().items()
+        ]
+        report.sections.append(("live server threads at the failure", "\n".join(stacks)))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
