@@ -79,11 +79,12 @@ def test_the_sweep_after_a_committing_test_survives_a_deadlock_with_a_background
             "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
             " AND query LIKE 'TRUNCATE%'"
         )
-        with db.engine.connect() as watcher:
-            deadline = time.monotonic() + 10
+        # pg_stat_activity is read once per transaction: the watcher looks in a fresh one each time.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as watcher:
+            deadline = time.monotonic() + 30
             while not watcher.scalar(waiting) and time.monotonic() < deadline:
                 time.sleep(0.02)
-            assert watcher.scalar(waiting), "the sweep never waited for the reader"
+            assert watcher.scalar(waiting), (failures, "the sweep never waited for the reader")
         reader.exec_driver_sql(f'SELECT count(*) FROM "{tables[0]}"')  # the deadlock
         reader.commit()
     sweeper.join(30)
