@@ -76,6 +76,14 @@ def nginx_config(
     )
 
 
+def say(line: str) -> None:
+    """Print a status line in one write. The workers share this stdout, and under
+    PYTHONUNBUFFERED `print` writes a text and its newline apart: a worker's log line could land
+    between them, and "exited code=0" read "exited code=02026-12-04 …" (a test once did)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -162,7 +170,7 @@ def main() -> None:
         workers.wait_all()
         wait_port(args.port, 30, nginx)
         ready.append(True)
-        print(f"READY http://127.0.0.1:{args.port} workers={','.join(map(str, ports))}", flush=True)
+        say(f"READY http://127.0.0.1:{args.port} workers={','.join(map(str, ports))}")
         while not stopping and nginx.poll() is None:
             workers.supervise()
             time.sleep(0.2)
@@ -187,7 +195,7 @@ class Workers:
 
     def _up(self, n: int) -> None:
         self.starting.discard(n)
-        print(f"WORKER {n} pid={self.procs[n].pid} port={self.ports[n]} up", flush=True)
+        say(f"WORKER {n} pid={self.procs[n].pid} port={self.ports[n]} up")
 
     def wait_all(self) -> None:
         for n, port in enumerate(self.ports):
@@ -199,7 +207,7 @@ class Workers:
         for n, proc in enumerate(self.procs):
             code = proc.poll()
             if code is not None:
-                print(f"WORKER {n} pid={proc.pid} exited code={code}", flush=True)
+                say(f"WORKER {n} pid={proc.pid} exited code={code}")
                 if n in self.starting:
                     raise SystemExit(f"worker {n} exited while starting (code {code})")
                 self.procs[n] = self._spawn(self.ports[n])
