@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import (
@@ -232,6 +233,15 @@ def run_unit_of_work(work: Callable[[], T], *, keep: Callable[[T], bool] = lambd
 
 
 M = TypeVar("M")
+
+
+def insert_unless_present(model: type[Any], *unique: str) -> Any:
+    """`INSERT … ON CONFLICT (unique) DO NOTHING` for `model` in the session's dialect (SQLite
+    or PostgreSQL): a row already there, or inserted meanwhile by a transaction that commits,
+    is left alone instead of failing the statement (and, on PostgreSQL, the transaction)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(model).on_conflict_do_nothing(index_elements=list(unique))
 
 
 def get_or_404(model: type[M], ident: Any) -> M:

@@ -79,6 +79,7 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
             x_host=config.proxy_hops,
         )  # type: ignore[method-assign]
 
+    app.session_interface = realtime.SocketSessionInterface()
     install_request_guard(app)  # before any route is declared: ids are bounded everywhere
     logs.install_request_lines(app)
     _init_extensions(app, config)

@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import request, session
+from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 from flask_socketio import join_room
 from socketio.exceptions import ConnectionRefusedError  # carries its reason to the client
@@ -21,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from cabinet import heartbeat, logs, outage, revisions
+from cabinet.auth.socket_identity import cached_person
 from cabinet.db import (
     COMMITTED,
     commit_queue,
@@ -175,13 +177,14 @@ def socket_event(
     bounded number run at once, after the casts in progress.
     """
     unit_of_work = group_commit.run if batched else run_unit_of_work
+    loader = schema() if schema is not None else None  # stateless: one per event name
 
     def decorator(fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Callable:
         @functools.wraps(fn)
         def handler(data: Any = None) -> dict[str, Any]:
             started = time.monotonic()
             with worker.busy(), heavy_turn() if heavy else contextlib.nullcontext():
-                ack = _answer(name, schema, fn, data, unit_of_work)
+                ack = _answer(name, loader, fn, data, unit_of_work)
             outcome = "ok" if ack.get("ok") else ack["error"]["code"]
             logs.event_line(name, outcome, started)
             return ack
@@ -195,17 +198,18 @@ def socket_event(
 
 def _answer(
     name: str,
-    schema: type | None,
+    loader: Any,
     fn: Callable,
     data: Any,
     unit_of_work: Callable = run_unit_of_work,
 ) -> dict[str, Any]:
     try:
+        _socket_person()
         if not (current_user.is_authenticated and current_user.is_active):
             return _error_ack(Unauthorized())
         payload = data if isinstance(data, dict) else {}
-        if schema is not None:
-            payload = load_or_raise(schema(), payload)
+        if loader is not None:
+            payload = load_or_raise(loader, payload)
         result = unit_of_work(lambda: fn(payload) or {})
         return {"ok": True, **result}
     except DomainError as error:
@@ -219,6 +223,39 @@ def _answer(
         outage.forget_session()
         log.exception("socket event %s failed", name)
         return {"ok": False, "error": {"code": "internal", "message": outage.internal_message()}}
+
+
+def _socket_person() -> None:
+    """The socket's person for this event, from its connection's checked copy.
+
+    Flask-Login would load the person again for every event: its session-protection hash of the
+    address and browser (the socket's, fixed since `connect`, where it was checked), then the
+    user loader, which finds the same copy (`cabinet.auth.socket_identity`). With no valid copy
+    (the first event, a sign-in changed) Flask-Login's own path runs, checks included.
+    """
+    if "_login_user" in g:
+        return
+    user_id = session.get("_user_id")
+    person = cached_person(user_id) if user_id is not None else None
+    if person is not None:
+        g._login_user = person
+
+
+class SocketSessionInterface(SecureCookieSessionInterface):
+    """Cookie sessions, but a socket event does not decode its socket's cookie again.
+
+    Flask-SocketIO gives each socket's events one session, copied from the cookie at the first
+    event and kept in the socket's environ (`saved_session`), and puts it in place after Flask
+    has opened (signature checked, JSON decoded) the same cookie for nothing, on every event.
+    Here an event whose environ holds that session gets it straight away. HTTP requests never
+    have one (each has its own environ) and open their cookie as before.
+    """
+
+    def open_session(self, app: Flask, request: Any) -> SessionMixin | None:
+        saved = request.environ.get("saved_session")
+        if saved is not None:
+            return saved
+        return super().open_session(app, request)
 
 
 def register_hub() -> None:

@@ -14,19 +14,14 @@ from typing import Any, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cabinet.dates import local
-from cabinet.db import db, utcnow
+from cabinet.db import db, insert_unless_present, utcnow
 from cabinet.errors import InvalidState, ValidationFailed
 from records.models import RegisterCounter, RegisterEntry
 
 #: Document type code → symbol suffix (Decree 30/2020: "12/NQ-CP").
 SYMBOLS = {"NQ": "NQ-CP", "BB": "BB-CP", "BC": "BC-VPCP"}
-
-
-def _insert(dialect: str):
-    return (postgresql if dialect == "postgresql" else sqlite).insert(RegisterCounter)
 
 
 T = TypeVar("T")
@@ -45,13 +40,11 @@ def _symbol(doc_type: str, number: int) -> str:
 
 
 def _ensure_counter(doc_type: str, year: int) -> None:
-    session = db.session
-    dialect = session.get_bind().dialect.name
     # The first write of the transaction, so SQLite takes its write lock here (no busy snapshot).
-    session.execute(
-        _insert(dialect)
-        .values(doc_type=doc_type, year=year, last_number=0)
-        .on_conflict_do_nothing(index_elements=["doc_type", "year"])
+    db.session.execute(
+        insert_unless_present(RegisterCounter, "doc_type", "year").values(
+            doc_type=doc_type, year=year, last_number=0
+        )
     )
 
 

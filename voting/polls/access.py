@@ -10,10 +10,12 @@ from __future__ import annotations
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from cabinet.dates import local
 from cabinet.db import db, get_or_404
 from cabinet.errors import Forbidden, NotFound
+from cabinet.memo import BoundedMemo
 from cabinet.users import current_person
 from cabinet.users.models import Role, User
 from meetings.live import services as live
@@ -22,6 +24,11 @@ from meetings.motions.models import Motion
 from voting.polls.models import Poll, PollEligible
 
 PollNeed = Literal["read", "vote", "chair"]
+
+#: Who may vote in a poll is frozen when it opens (`lifecycle.open_poll` writes the list once):
+#: read once per process and poll, not once per cast. Keyed by the opening time too, so a poll
+#: id given again (a restored or rolled-back database) is a new key.
+_ELIGIBLE: BoundedMemo[frozenset[int]] = BoundedMemo(64)
 
 
 class NotEligible(Forbidden):
@@ -43,11 +50,21 @@ def load_poll(poll_id: int, *, need: PollNeed = "read") -> Poll:
         raise Forbidden()
     # Only while open: a closed vote refuses everyone alike (VotingClosed, from the service).
     # One row, not the whole snapshot: this runs for every cast.
-    if need == "vote" and poll.is_open and db.session.get(PollEligible, (poll.id, user.id)) is None:
+    if need == "vote" and poll.is_open and user.id not in eligible_voters(poll):
         _refuse_not_eligible(poll, user)
     if need == "chair" and not poll.meeting.can_chair(user):
         raise Forbidden(_l("Chỉ chủ tọa kết thúc biểu quyết."))
     return poll
+
+
+def eligible_voters(poll: Poll) -> frozenset[int]:
+    """The ids of the members entitled to vote in `poll` (an open one: its list is final)."""
+    return _ELIGIBLE.get_or_build(
+        (poll.id, poll.opened_at),
+        lambda: frozenset(
+            db.session.scalars(select(PollEligible.user_id).where(PollEligible.poll_id == poll.id))
+        ),
+    )
 
 
 def load_vote_subject(meeting_id: int, item_id: int | None) -> tuple[Meeting, AgendaItem | None]:

@@ -18,7 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from cabinet.audit import record
-from cabinet.db import db, known_in_transaction, note_in_transaction, utcnow
+from cabinet.db import (
+    db,
+    insert_unless_present,
+    known_in_transaction,
+    note_in_transaction,
+    utcnow,
+)
 from cabinet.errors import Conflict, ValidationFailed
 from cabinet.realtime import on_commit
 from cabinet.users.models import User
@@ -106,7 +112,9 @@ def cast_vote(
                 return Receipt(poll.id, client_id, existing_secret.voted_at, None, duplicate=True)
             poll.ensure_open()
             raise SecretVoteFinal()
-    else:
+    elif not poll.is_open:
+        # A resend of a stored cast still gets its receipt after the close. While the vote is
+        # open, the insert itself finds a resend (`_cast_open`): one statement per cast.
         existing = _open_cast_by_client(poll, client_id)
         if existing is not None:
             return _duplicate_open(existing, user)
@@ -147,24 +155,23 @@ def _duplicate_open(existing: OpenCast, user: User) -> Receipt:
 
 
 def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receipt:
-    cast = OpenCast(
-        poll_id=poll.id, voter_id=user.id, choice=choice, client_id=client_id, cast_at=utcnow()
+    """Insert the cast unless its client id is stored already (a resend, or the same cast
+    arriving twice at once: the other copy is stored, and this one is answered like it)."""
+    cast_at = utcnow()
+    stored = db.session.scalar(
+        insert_unless_present(OpenCast, "poll_id", "client_id")
+        .values(
+            poll_id=poll.id, voter_id=user.id, choice=choice, client_id=client_id, cast_at=cast_at
+        )
+        .returning(OpenCast.id)
     )
-    batched = db.session().in_nested_transaction()
-    try:
-        with _own_savepoint(batched):
-            db.session.add(cast)
-            db.session.flush()
-    except IntegrityError:
-        if batched:
-            raise
-        # The same cast arrived twice at once: the other one is stored; answer like it.
+    if stored is None:
         existing = _open_cast_by_client(poll, client_id)
-        if existing is None:
-            raise
+        if existing is None:  # the conflict was on this very key, committed or ours
+            raise LookupError(f"poll {poll.id}: client id conflict without a stored cast")
         return _duplicate_open(existing, user)
     record("vote.cast", poll, data={"choice": str(choice), "client_id": client_id}, actor=user)
-    return Receipt(poll.id, client_id, cast.cast_at, choice)
+    return Receipt(poll.id, client_id, cast_at, choice)
 
 
 def _cast_secret(poll: Poll, user: User, ciphertext: str, client_id: str) -> Receipt:

@@ -123,3 +123,67 @@ def test_another_persons_change_or_the_pruning_tick_keeps_a_sockets_person(sessi
     assert [s for s in seen if "FROM user_sessions" in s] == []
     refused = other.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)
     assert refused["ok"] is False and refused["error"]["code"] == "unauthorized"
+
+
+def test_casts_read_the_eligible_list_once_and_find_a_resend_by_their_insert(session, join):
+    """Who may vote is final once the vote opens: it is read once per process and vote, not
+    once per cast. While the vote is open a cast is one INSERT that leaves a stored client id
+    alone, with no SELECT for the client id first; a resend still gets its receipt, before and
+    after the close, and a member who arrived after the opening is still refused."""
+    from tests.voting.polls.test_polls_sockets import cast, open_vote
+
+    meeting, cab = session.meeting, session.cab
+    late = cab.members[-1]
+    check_in(meeting, cab.members[:-1])
+    chair, _ = join(cab.chair, meeting)
+    poll_id = open_vote(chair, meeting, session.items[0])["poll"]["id"]
+    tablets = [join(member, meeting)[0] for member in cab.members[:4]]
+
+    with statements() as seen:
+        acks = [cast(t, poll_id, "approve", f"cast-000{n}") for n, t in enumerate(tablets)]
+    assert [a["ok"] for a in acks] == [True] * 4, acks
+    assert len([s for s in seen if "FROM poll_eligible" in s]) == 1
+    assert [s for s in seen if "poll_open_casts.client_id = " in s] == []
+    assert len([s for s in seen if s.startswith("INSERT INTO poll_open_casts")]) == 4
+
+    again = cast(tablets[0], poll_id, "approve", "cast-0000")
+    assert again["ok"] and again["duplicate"] is True and again["receipt"] == acks[0]["receipt"]
+    changed = cast(tablets[1], poll_id, "disapprove", "cast-0001-changed")
+    assert changed["ok"] and changed["duplicate"] is False
+
+    check_in(meeting, [late])
+    refused = cast(join(late, meeting)[0], poll_id, "approve")
+    assert (refused["ok"], refused["error"]["code"]) == (False, "vote.not_eligible")
+
+    result = chair.emit("vote.close", {"poll_id": poll_id}, callback=True)["result"]
+    assert (result["approve"], result["disapprove"]) == (3, 1)
+    after = cast(tablets[2], poll_id, "approve", "cast-0002")
+    assert after["ok"] and after["duplicate"] is True and after["receipt"] == acks[2]["receipt"]
+
+
+def test_a_socket_event_decodes_no_cookie_and_hashes_no_address(session, join, monkeypatch):
+    """The socket's session and person were checked at its first event; Flask would open the
+    signed cookie again for every event, and Flask-Login hash the address and browser again."""
+    from flask.sessions import SecureCookieSessionInterface
+    from flask_login import LoginManager
+
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    sio, _ = join(cab.members[0], meeting)
+    calls = {"cookie": 0, "hash": 0}
+    serializer = SecureCookieSessionInterface.get_signing_serializer
+    protection = LoginManager._session_protection_failed
+
+    def counted_serializer(self, app):
+        calls["cookie"] += 1
+        return serializer(self, app)
+
+    def counted_protection(self):
+        calls["hash"] += 1
+        return protection(self)
+
+    monkeypatch.setattr(SecureCookieSessionInterface, "get_signing_serializer", counted_serializer)
+    monkeypatch.setattr(LoginManager, "_session_protection_failed", counted_protection)
+    for _ in range(3):
+        assert sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)["ok"]
+    assert calls == {"cookie": 0, "hash": 0}
