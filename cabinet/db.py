@@ -235,13 +235,14 @@ def run_unit_of_work(work: Callable[[], T], *, keep: Callable[[T], bool] = lambd
 M = TypeVar("M")
 
 
-def insert_unless_present(model: type[Any], *unique: str) -> Any:
-    """`INSERT … ON CONFLICT (unique) DO NOTHING` for `model` in the session's dialect (SQLite
-    or PostgreSQL): a row already there, or inserted meanwhile by a transaction that commits,
-    is left alone instead of failing the statement (and, on PostgreSQL, the transaction)."""
-    dialect = db.session.get_bind().dialect.name
+def insert_unless_present(target: Any, *unique: str, dialect: str | None = None) -> Any:
+    """`INSERT … ON CONFLICT (unique) DO NOTHING` into `target` (a model or a table) for
+    `dialect` (default: the session's; SQLite or PostgreSQL): a row already there, or inserted
+    meanwhile by a transaction that commits, is left alone instead of failing the statement
+    (and, on PostgreSQL, the transaction)."""
+    dialect = dialect or db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing(index_elements=list(unique))
+    return insert(target).on_conflict_do_nothing(index_elements=list(unique))
 
 
 def get_or_404(model: type[M], ident: Any) -> M:

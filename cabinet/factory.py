@@ -6,6 +6,7 @@ import importlib
 import os
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from flask import Flask, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -43,11 +44,18 @@ FEATURES = (
 )
 
 
+class CabinetApp(Flask):
+    """Flask, with socket events pushed without routing (`cabinet.realtime.EventContext`)."""
+
+    def request_context(self, environ: dict[str, Any]) -> realtime.EventContext:
+        return realtime.EventContext(self, environ)
+
+
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:
     """Build the application from `environ` (default: the process environment)."""
     config = Settings.from_env(environ)
     _private_instance(config)
-    app = Flask(
+    app = CabinetApp(
         "cabinet",
         root_path=str(ROOT),
         instance_path=str(config.instance_path),
@@ -114,6 +122,7 @@ def _init_extensions(app: Flask, config: Settings) -> None:
         ping_interval=10,
         ping_timeout=10,
         max_http_buffer_size=1_000_000,
+        serializer=realtime.JsonPacket,
     )
 
 

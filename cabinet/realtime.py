@@ -14,10 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, g, request, session
+from flask.ctx import RequestContext
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import current_user
 from flask_socketio import join_room
 from socketio.exceptions import ConnectionRefusedError  # carries its reason to the client
+from socketio.packet import Packet
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -184,7 +186,7 @@ def socket_event(
         def handler(data: Any = None) -> dict[str, Any]:
             started = time.monotonic()
             with worker.busy(), heavy_turn() if heavy else contextlib.nullcontext():
-                ack = _answer(name, loader, fn, data, unit_of_work)
+                ack = _answer(name, loader, fn, data, unit_of_work, attach=not batched)
             outcome = "ok" if ack.get("ok") else ack["error"]["code"]
             logs.event_line(name, outcome, started)
             return ack
@@ -202,9 +204,11 @@ def _answer(
     fn: Callable,
     data: Any,
     unit_of_work: Callable = run_unit_of_work,
+    *,
+    attach: bool = True,
 ) -> dict[str, Any]:
     try:
-        _socket_person()
+        _socket_person(attach)
         if not (current_user.is_authenticated and current_user.is_active):
             return _error_ack(Unauthorized())
         payload = data if isinstance(data, dict) else {}
@@ -225,20 +229,48 @@ def _answer(
         return {"ok": False, "error": {"code": "internal", "message": outage.internal_message()}}
 
 
-def _socket_person() -> None:
+def _socket_person(attach: bool) -> None:
     """The socket's person for this event, from its connection's checked copy.
 
     Flask-Login would load the person again for every event: its session-protection hash of the
     address and browser (the socket's, fixed since `connect`, where it was checked), then the
     user loader, which finds the same copy (`cabinet.auth.socket_identity`). With no valid copy
-    (the first event, a sign-in changed) Flask-Login's own path runs, checks included.
+    (the first event, a sign-in changed) Flask-Login's own path runs, checks included. A batched
+    event's work runs in the batch's session, which takes the person in: `attach=False` spares
+    merging it into the event's own session first.
     """
     if "_login_user" in g:
         return
     user_id = session.get("_user_id")
-    person = cached_person(user_id) if user_id is not None else None
+    person = cached_person(user_id, attach=attach) if user_id is not None else None
     if person is not None:
         g._login_user = person
+
+
+class JsonPacket(Packet):
+    """Socket.IO packets whose payloads are JSON, never bytes (docs/protocol.md).
+
+    python-socketio walks every outgoing payload, each list and dict of it, looking for bytes
+    to send as binary attachments: for every ack and every broadcast. Nothing here sends bytes
+    over the socket (papers and PDFs go over HTTP), so the walk is skipped; a payload holding
+    bytes by mistake fails to encode (TypeError, logged) instead of going out in binary.
+    """
+
+    uses_binary_events = False
+
+
+class EventContext(RequestContext):
+    """A request context that routes no socket event.
+
+    Flask matches every request context's URL against the app's routes when it is pushed;
+    Flask-SocketIO pushes one per socket event, for the socket's path, which no route serves
+    (the match fails with NotFound, kept and never raised). An event is recognised by the
+    session Flask-SocketIO keeps in the socket's environ from its first event on.
+    """
+
+    def match_request(self) -> None:
+        if "saved_session" not in self.request.environ:
+            super().match_request()
 
 
 class SocketSessionInterface(SecureCookieSessionInterface):

@@ -58,9 +58,13 @@ def forget_person(user_id: int) -> None:
     _people[user_id] = next(_epoch)
 
 
-def cached_person(session_id: str) -> User | None:
+def cached_person(session_id: str, *, attach: bool = True) -> User | None:
     """This socket's person, merged into the current session without a query; None when the
-    socket has none cached (an HTTP request, the first event, or after `forget_all`)."""
+    socket has none cached (an HTTP request, the first event, or after `forget_all`).
+
+    `attach=False`: the detached copy itself, for an event whose work runs in another session
+    (`cabinet.group_commit` merges the person into the batch's): its columns and roles are
+    loaded, nothing else may be read from it, and nobody may change it."""
     if not has_request_context() or getattr(request, "sid", None) is None:
         return None
     cached = request.environ.get(_KEY)
@@ -70,7 +74,7 @@ def cached_person(session_id: str) -> User | None:
     if cookie_id != session_id or epochs != _epochs(template.id) or expires_at <= utcnow():
         request.environ.pop(_KEY, None)
         return None
-    return db.session.merge(template, load=False)
+    return db.session.merge(template, load=False) if attach else template
 
 
 def remember_person(session_id: str, user: User, expires_at: datetime) -> None:

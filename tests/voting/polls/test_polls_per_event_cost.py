@@ -161,18 +161,37 @@ def test_casts_read_the_eligible_list_once_and_find_a_resend_by_their_insert(ses
     assert after["ok"] and after["duplicate"] is True and after["receipt"] == acks[2]["receipt"]
 
 
-def test_a_socket_event_decodes_no_cookie_and_hashes_no_address(session, join, monkeypatch):
+def test_a_socket_event_decodes_no_cookie_hashes_no_address_routes_no_url(
+    session, join, user_client, monkeypatch
+):
     """The socket's session and person were checked at its first event; Flask would open the
-    signed cookie again for every event, and Flask-Login hash the address and browser again."""
+    signed cookie again for every event, Flask-Login hash the address and browser again, and
+    Flask match the socket's path against every route; python-socketio would walk each ack
+    (and each broadcast) looking for bytes that JSON payloads never hold."""
+    from socketio.packet import Packet
     from flask.sessions import SecureCookieSessionInterface
     from flask_login import LoginManager
+    from werkzeug.routing import MapAdapter
 
     meeting, cab = session.meeting, session.cab
     check_in(meeting, cab.members)
     sio, _ = join(cab.members[0], meeting)
-    calls = {"cookie": 0, "hash": 0}
+    calls = {"cookie": 0, "hash": 0, "route": 0, "walk": 0}
     serializer = SecureCookieSessionInterface.get_signing_serializer
     protection = LoginManager._session_protection_failed
+    match = MapAdapter.match
+
+    walk = Packet.data_is_binary.__func__
+
+    def counted_walk(cls, data):
+        # The server's acks only (the test client walks what it sends and receives too).
+        if isinstance(data, list) and data and isinstance(data[0], dict) and "ok" in data[0]:
+            calls["walk"] += 1
+        return walk(cls, data)
+
+    def counted_match(self, *args, **kwargs):
+        calls["route"] += 1
+        return match(self, *args, **kwargs)
 
     def counted_serializer(self, app):
         calls["cookie"] += 1
@@ -184,6 +203,12 @@ def test_a_socket_event_decodes_no_cookie_and_hashes_no_address(session, join, m
 
     monkeypatch.setattr(SecureCookieSessionInterface, "get_signing_serializer", counted_serializer)
     monkeypatch.setattr(LoginManager, "_session_protection_failed", counted_protection)
+    monkeypatch.setattr(MapAdapter, "match", counted_match)
+    monkeypatch.setattr(Packet, "data_is_binary", classmethod(counted_walk))
     for _ in range(3):
         assert sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)["ok"]
-    assert calls == {"cookie": 0, "hash": 0}
+    assert calls == {"cookie": 0, "hash": 0, "route": 0, "walk": 0}
+
+    # An HTTP request still opens its cookie and is routed.
+    assert user_client(cab.members[0]).get("/").status_code in (200, 302)
+    assert calls["cookie"] >= 1 and calls["route"] >= 1
