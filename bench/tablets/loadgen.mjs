@@ -185,9 +185,11 @@ async function scenarioBurst() {
           }
         }),
       );
+    if (config.checkpoint) await checkpoint("casting", { round: r });
     const t0 = now();
     const acks = await castAll(t0);
     const ackMs = acks.filter((a) => a.ok).map((a) => a.ms);
+    if (config.checkpoint) await checkpoint("cast", { round: r });
     const resent = await castAll(now());
     await sleep(100);
     const tClose = now();
