@@ -242,7 +242,14 @@ def insert_unless_present(target: Any, *unique: str, dialect: str | None = None)
     (and, on PostgreSQL, the transaction)."""
     dialect = dialect or db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(target).on_conflict_do_nothing(index_elements=list(unique))
+    # inline(): no implicit RETURNING of a generated key; the row count says what happened
+    # (kept for the result: psycopg's cursor is closed before the caller reads it).
+    return (
+        insert(target)
+        .inline()
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .execution_options(preserve_rowcount=True)
+    )
 
 
 def get_or_404(model: type[M], ident: Any) -> M:
@@ -294,6 +301,37 @@ def is_savepoint_release(session: Session) -> bool:
 def take_queue(session: Session, name: str) -> list[Any]:
     """Remove and return everything queued under `name` (at commit)."""
     return session.info.get(_QUEUES, {}).pop(name, [])
+
+
+_WRITES = "ecabinet.writes"
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE")
+
+
+@event.listens_for(Engine, "after_cursor_execute")
+def _count_writes(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    """Statements that changed rows, per connection (`transaction_marks`). One that changed
+    none (an UPDATE that matched nothing, an INSERT … ON CONFLICT DO NOTHING that conflicted)
+    is not counted; a statement with RETURNING always is (SQLite reports its row count only
+    once its rows are read)."""
+    if statement.lstrip()[:6].upper() not in _WRITE_VERBS:
+        return
+    if cursor.rowcount != 0 or "RETURNING" in statement.upper():
+        conn.info[_WRITES] = conn.info.get(_WRITES, 0) + 1
+
+
+def transaction_marks(session: Session) -> tuple[Any, ...]:
+    """What the current transaction holds so far: statements that wrote on its connection,
+    objects pending in the session, work queued for its commit. Equal marks before and after
+    some code mean that code left nothing in the transaction."""
+    queued = session.info.get(_QUEUES, {})
+    connection = session.connection()
+    return (
+        connection.info.get(_WRITES, 0),
+        len(session.new),
+        len(session.dirty),
+        len(session.deleted),
+        tuple(sorted((name, len(items)) for name, items in queued.items())),
+    )
 
 
 @event.listens_for(Session, "after_transaction_create")

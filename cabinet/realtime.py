@@ -167,7 +167,12 @@ def _error_ack(error: DomainError) -> dict[str, Any]:
 
 
 def socket_event(
-    name: str, schema: type | None = None, *, batched: bool = False, heavy: bool = False
+    name: str,
+    schema: type | None = None,
+    *,
+    batched: bool = False,
+    savepoint: bool = True,
+    heavy: bool = False,
 ) -> Callable:
     """Declare a client-to-server event: validate, call, commit, then ack (or ack the error).
 
@@ -175,10 +180,13 @@ def socket_event(
     answers `unavailable` without touching the database again. One log line per event: its
     name, outcome and duration, never its arguments. `batched`: events that arrive together
     share one commit (`cabinet.group_commit`), each still acked only after the commit that
-    holds it (votes being cast). `heavy`: the event waits for its turn (`cabinet.heavy`): a
+    holds it (votes being cast); `savepoint=False` for a batched event that refuses before it
+    writes (`GroupCommit.run`). `heavy`: the event waits for its turn (`cabinet.heavy`): a
     bounded number run at once, after the casts in progress.
     """
-    unit_of_work = group_commit.run if batched else run_unit_of_work
+    unit_of_work = (
+        functools.partial(group_commit.run, savepoint=savepoint) if batched else run_unit_of_work
+    )
     loader = schema() if schema is not None else None  # stateless: one per event name
 
     def decorator(fn: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Callable:

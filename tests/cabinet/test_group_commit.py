@@ -18,7 +18,8 @@ from sqlalchemy import event, select
 from cabinet.audit import record
 from cabinet.audit.models import AuditEntry
 from cabinet.audit.services import verify_chain
-from cabinet.db import db
+from cabinet.auth.models import LoginFailure
+from cabinet.db import db, insert_unless_present
 from cabinet.errors import Conflict
 from cabinet.group_commit import GroupCommit
 
@@ -56,8 +57,10 @@ def wait_until(condition: Callable[[], bool]) -> None:
 class Burst:
     """A first unit held inside its batch, then `units` queued behind it, then released."""
 
-    def __init__(self, app: Any, units: dict[int, Callable[[], int]]) -> None:
-        self.app, self.units = app, units
+    def __init__(
+        self, app: Any, units: dict[int, Callable[[], int]], *, savepoint: bool = True
+    ) -> None:
+        self.app, self.units, self.savepoint = app, units, savepoint
         self.batcher = GroupCommit()
         self.outcome: dict[int, tuple[str, Any, bool]] = {}
         self.gate, self.entered = threading.Event(), threading.Event()
@@ -72,7 +75,7 @@ class Burst:
         def go() -> None:
             with self.app.app_context():
                 try:
-                    result = self.batcher.run(work)
+                    result = self.batcher.run(work, savepoint=self.savepoint)
                 except Exception as error:  # noqa: BLE001 (the outcome is asserted)
                     self.outcome[i] = ("error", error, i in committed_units())
                 else:
@@ -206,3 +209,108 @@ def test_callers_parked_behind_a_leader_leave_it_a_connection(app, committed_db,
         thread.join(60)
     assert outcome == {i: "ok" for i in range(capacity + 1)}
     assert sorted(committed_units()) == list(range(capacity + 1))
+
+
+def refuse() -> None:
+    raise Conflict("refused")
+
+
+def refused_first(i: int) -> Callable[[], int]:
+    """Refuses before anything: what a vote cast does when it refuses."""
+
+    def work() -> int:
+        refuse()
+        return i
+
+    return work
+
+
+@pytest.fixture
+def savepoints(app):
+    """The SAVEPOINT statements run."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args: Any) -> None:
+        if statement.lstrip().upper().startswith("SAVEPOINT"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_units_that_refuse_before_writing_need_no_savepoint(app, committed_db, savepoints):
+    """`savepoint=False`: no SAVEPOINT per unit; a unit that refuses before it writes is
+    answered with its refusal and the others of its batch commit, as with savepoints."""
+    burst = Burst(app, {1: unit(1), 2: refused_first(2), 3: unit(3)}, savepoint=False)
+    outcome = burst.run()
+
+    assert outcome[2][0] == "error" and isinstance(outcome[2][1], Conflict)
+    assert {i: outcome[i] for i in (0, 1, 3)} == {i: ("ok", i, True) for i in (0, 1, 3)}
+    assert burst.batcher.stats.retried == 0
+    assert savepoints == []
+    assert sorted(committed_units()) == [0, 1, 3]
+    assert verify_chain(db.session).ok
+
+
+def _queues_an_audit_entry(i: int) -> None:
+    record(ACTION, data={"i": i}, actor=None)
+
+
+def _adds_a_row(i: int) -> None:
+    db.session.add(LoginFailure(key=f"unit:{i}"))  # pending: written by the batch's commit
+
+
+def _inserts_a_row(i: int) -> None:
+    db.session.add(LoginFailure(key=f"unit:{i}"))
+    db.session.flush()
+
+
+@pytest.mark.parametrize("writes", [_queues_an_audit_entry, _adds_a_row, _inserts_a_row])
+def test_a_unit_without_savepoint_that_refuses_after_writing_fails_its_batch(
+    app, committed_db, writes
+):
+    """The check behind `savepoint=False`: a unit that refuses with something left in the
+    transaction (a row written, an object pending, an audit entry queued) would have it
+    committed by the others. Its batch fails instead, each unit runs again alone (its own
+    transaction), the refusing one is answered with its refusal and leaves nothing."""
+
+    def writes_then_refuses() -> int:
+        writes(2)
+        refuse()
+        return 2
+
+    burst = Burst(app, {1: unit(1), 2: writes_then_refuses, 3: unit(3)}, savepoint=False)
+    outcome = burst.run()
+
+    assert outcome[2][0] == "error" and isinstance(outcome[2][1], Conflict)
+    assert {i: outcome[i] for i in (0, 1, 3)} == {i: ("ok", i, True) for i in (0, 1, 3)}
+    assert burst.batcher.stats.retried == 3  # the batch of three, each unit alone
+    assert sorted(committed_units()) == [0, 1, 3]
+    with db.engine.connect() as connection:
+        assert (
+            connection.scalar(select(LoginFailure.id).where(LoginFailure.key == "unit:2")) is None
+        )
+    assert verify_chain(db.session).ok
+
+
+def test_an_insert_that_found_its_key_taken_wrote_nothing(app, committed_db):
+    """A cast resent with another voter's client id refuses after an INSERT … ON CONFLICT DO
+    NOTHING that inserted nothing: that is not a write, the batch goes on."""
+    taken = LoginFailure(key="taken")
+    db.session.add(taken)
+    db.session.commit()
+    taken_id = taken.id
+
+    def conflicts_then_refuses() -> int:
+        statement = insert_unless_present(LoginFailure, "id").values(id=taken_id, key="again")
+        assert db.session.execute(statement).rowcount == 0
+        refuse()
+        return 2
+
+    burst = Burst(app, {1: unit(1), 2: conflicts_then_refuses, 3: unit(3)}, savepoint=False)
+    outcome = burst.run()
+
+    assert outcome[2][0] == "error" and isinstance(outcome[2][1], Conflict)
+    assert burst.batcher.stats.retried == 0
+    assert sorted(committed_units()) == [0, 1, 3]

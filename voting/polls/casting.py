@@ -8,7 +8,6 @@ safe because a cast is idempotent on its client id.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +15,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from cabinet.audit import record
 from cabinet.db import (
@@ -106,19 +104,13 @@ def cast_vote(
         if choice is None:
             raise ValidationFailed(_l("Chưa chọn phương án."))
         choice = Choice(choice)
-    if poll.is_secret:
-        existing_secret = db.session.get(SecretVoter, (poll.id, user.id))
-        if existing_secret is not None:
-            if existing_secret.client_id == client_id:
-                return Receipt(poll.id, client_id, existing_secret.voted_at, None, duplicate=True)
-            poll.ensure_open()
-            raise SecretVoteFinal()
-    elif not poll.is_open:
+    if not poll.is_open:
         # A resend of a stored cast still gets its receipt after the close. While the vote is
-        # open, the insert itself finds a resend (`_cast_open`): one statement per cast.
-        existing = _open_cast_by_client(poll, client_id)
-        if existing is not None:
-            return _duplicate_open(existing, user)
+        # open, the insert itself finds a resend (`_cast_open`, `_cast_secret`): one statement
+        # per cast, and every refusal before anything is written.
+        stored = _stored_receipt(poll, user, client_id)
+        if stored is not None:
+            return stored
     poll.ensure_open()
     # Casts batched in one transaction (cabinet.group_commit) lock the poll and re-check it
     # once: the lock holds until the commit, so nothing can close it meanwhile.
@@ -143,6 +135,17 @@ def refuse_plain_secret(poll: Poll, data: dict[str, Any]) -> None:
         raise ValidationFailed(_l("Phiếu kín phải được mã hóa trên máy tính bảng."))
 
 
+def _stored_receipt(poll: Poll, user: User, client_id: str) -> Receipt | None:
+    """The receipt of this very cast (same client id) when it is stored, else None."""
+    if poll.is_secret:
+        marker = db.session.get(SecretVoter, (poll.id, user.id))
+        if marker is None or marker.client_id != client_id:
+            return None
+        return Receipt(poll.id, client_id, marker.voted_at, None, duplicate=True)
+    existing = _open_cast_by_client(poll, client_id)
+    return _duplicate_open(existing, user) if existing is not None else None
+
+
 def _open_cast_by_client(poll: Poll, client_id: str) -> OpenCast | None:
     return db.session.scalar(
         select(OpenCast).where(OpenCast.poll_id == poll.id, OpenCast.client_id == client_id)
@@ -159,18 +162,14 @@ def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receip
     """Insert the cast unless its client id is stored already (a resend, or the same cast
     arriving twice at once: the other copy is stored, and this one is answered like it)."""
     cast_at = utcnow()
-    connection = db.session.connection()
-    stored = connection.scalar(
-        _insert_open_cast(connection.dialect.name),
-        {
-            "poll_id": poll.id,
-            "voter_id": user.id,
-            "choice": choice,
-            "client_id": client_id,
-            "cast_at": cast_at,
-        },
-    )
-    if stored is None:
+    row = {
+        "poll_id": poll.id,
+        "voter_id": user.id,
+        "choice": choice,
+        "client_id": client_id,
+        "cast_at": cast_at,
+    }
+    if not _insert_new(OpenCast, ("poll_id", "client_id"), row):
         existing = _open_cast_by_client(poll, client_id)
         if existing is None:  # the conflict was on this very key, committed or ours
             raise LookupError(f"poll {poll.id}: client id conflict without a stored cast")
@@ -179,48 +178,47 @@ def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receip
     return Receipt(poll.id, client_id, cast_at, choice)
 
 
+def _insert_new(model: type[Any], unique: tuple[str, ...], row: dict[str, Any]) -> bool:
+    """Insert `row` unless its `unique` key is stored already; True when it was inserted.
+
+    A Core statement on the table, built once per dialect (building one per cast costs more
+    than running it), without RETURNING: the row count says whether it inserted, and a cast
+    that found its key taken has written nothing (`cabinet.group_commit` checks that)."""
+    connection = db.session.connection()
+    statement = _insert_statement(model, unique, connection.dialect.name)
+    return bool(connection.execute(statement, row).rowcount == 1)
+
+
 @functools.cache
-def _insert_open_cast(dialect: str) -> Any:
-    """The cast's INSERT, built once per dialect (a statement per cast costs more than its
-    execution): a Core statement on the table, values bound at execution."""
-    table = OpenCast.__table__
-    return insert_unless_present(table, "poll_id", "client_id", dialect=dialect).returning(
-        table.c.id
-    )
+def _insert_statement(model: type[Any], unique: tuple[str, ...], dialect: str) -> Any:
+    return insert_unless_present(model.__table__, *unique, dialect=dialect)
 
 
 def _cast_secret(poll: Poll, user: User, ciphertext: str, client_id: str) -> Receipt:
     # The marker and the sealed ballot commit together (the ack means both are durable and a
     # voter has exactly one ballot). They share a transaction id, which links a voter to a box
     # nobody can open without the poll's key; the choices appear only at the close, shuffled.
-    voter = SecretVoter(poll_id=poll.id, voter_id=user.id, client_id=client_id, voted_at=utcnow())
-    batched = db.session().in_nested_transaction()
-    try:
-        with _own_savepoint(batched):
-            db.session.add(voter)
-            db.session.flush()
-            db.session.add(SecretCiphertext(id=random_id(), poll_id=poll.id, ciphertext=ciphertext))
-            db.session.flush()
-    except IntegrityError:
-        if batched:
-            raise
-        db.session.expire_all()
-        existing = db.session.get(SecretVoter, (poll.id, user.id))
-        if existing is None:
-            raise
+    voted_at = utcnow()
+    marker = {"poll_id": poll.id, "voter_id": user.id, "client_id": client_id, "voted_at": voted_at}
+    if not _insert_new(SecretVoter, ("poll_id", "voter_id"), marker):
+        # This voter's marker is stored (a resend, or the same cast arriving twice at once).
+        existing = db.session.scalar(
+            select(SecretVoter)
+            .where(SecretVoter.poll_id == poll.id, SecretVoter.voter_id == user.id)
+            .execution_options(populate_existing=True)
+        )
+        if existing is None:  # the conflict was on this very key, committed or ours
+            raise LookupError(f"poll {poll.id}: voter conflict without a stored marker")
         if existing.client_id == client_id:
             return Receipt(poll.id, client_id, existing.voted_at, None, duplicate=True)
-        raise SecretVoteFinal() from None
+        raise SecretVoteFinal()
+    db.session.connection().execute(
+        SecretCiphertext.__table__.insert(),
+        {"id": random_id(), "poll_id": poll.id, "ciphertext": ciphertext},
+    )
     # The fact of voting only: never the choice next to the voter.
     record("vote.cast", poll, data={"secret": True}, actor=user)
-    return Receipt(poll.id, client_id, voter.voted_at, None)
-
-
-def _own_savepoint(batched: bool) -> Any:
-    """A savepoint for the cast's rows, so that a concurrent duplicate (the unique client id)
-    is answered as a duplicate. A cast batched by `cabinet.group_commit` already runs in a
-    savepoint of its own: there a clash fails the batch, which runs each cast again alone."""
-    return contextlib.nullcontext() if batched else db.session.begin_nested()
+    return Receipt(poll.id, client_id, voted_at, None)
 
 
 def _recheck_open(poll: Poll) -> None:

@@ -38,10 +38,11 @@ def register_sockets() -> None:
         )
         return {"poll": poll_payload(poll)}
 
-    @socket_event("vote.cast", schema=CastSchema, batched=True)
+    @socket_event("vote.cast", schema=CastSchema, batched=True, savepoint=False)
     def cast(data: dict[str, Any]) -> dict[str, Any]:
         """A member casts; acked with a receipt only once the cast is committed (casts that
-        arrive together share one commit: `cabinet.group_commit`)."""
+        arrive together share one commit: `cabinet.group_commit`). Every refusal comes before
+        the cast writes (`casting.cast_vote`), so a cast needs no savepoint in its batch."""
         poll = load_poll(data["poll_id"], need="vote")
         refuse_plain_secret(poll, data)
         receipt = cast_vote(
