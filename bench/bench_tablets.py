@@ -119,13 +119,24 @@ def one_alternation(n: int, args, targets: dict, cookies: dict, made: dict, db_u
                     "meeting_id": burst["id"] if is_app else 1,
                     "item_id": burst["items"][0],
                     "rounds": args.burst_rounds,
+                    "checkpoint": True,
                 }
             t0 = time.monotonic()
-            result = harness.run_node(
-                config, on_checkpoint=lambda _m, s=server, r=rss: r.append(s.rss())
-            )
+            cpu: list[float] = [server.cpu()]  # the server's CPU seconds at each checkpoint
+
+            def mark(_message: dict, s=server, r=rss, c=cpu) -> None:
+                c.append(s.cpu())
+                r.append(s.rss())
+
+            result = harness.run_node(config, on_checkpoint=mark)
             if scenario == "join":
                 result["rss_joined"] = rss[0] if rss else None
+                joined = cpu[1] - cpu[0] if len(cpu) > 1 else None
+                result["cpu_ms_per_tablet"] = joined * 1000 / n if joined is not None else None
+            if scenario in ("burst", "secret"):  # checkpoints before and after each round's casts
+                pairs = zip(cpu[1::2], cpu[2::2], strict=True)
+                for r, (before, after) in zip(result["rounds"], pairs, strict=True):
+                    r["cpu_ms_per_cast"] = (after - before) * 1000 / max(r["tablets"], 1)
             if scenario in ("burst", "secret") and is_app:
                 stored = harness.count_casts(
                     db_url, [r["poll_id"] for r in result["rounds"]], secret=scenario == "secret"

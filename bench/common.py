@@ -220,6 +220,17 @@ class Server:
         """The server's resident memory in bytes."""
         return rss_bytes(self.process.pid)
 
+    def cpu(self) -> float:
+        """The CPU time the server has used so far (user + system), in seconds: what a
+        scenario costs the server, whatever else the machine is running."""
+        return cpu_seconds(self.process.pid)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process from /proc, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 @contextlib.contextmanager
 def run_process(

@@ -169,6 +169,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                         + _dropped_note(app_fan, size),
                     )
                 )
+        rows += _cpu_rows(tag, n, joins_app, joins_bare, app_rounds, bare_rounds)
         lost, doubled, unacked, check = _casts_check(app_rounds)
         last_app = _median([r["last_ack_ms"] for r in app_rounds])
         last_bare = _median([r["last_ack_ms"] for r in bare_rounds])
@@ -286,6 +287,40 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                     note="the largest over the alternations",
                 )
             )
+    return rows
+
+
+def _cpu_rows(
+    tag: str, n: int, joins_app: list, joins_bare: list, app_rounds: list, bare_rounds: list
+) -> list[Scenario]:
+    """The server's CPU per join and per cast (from /proc, whatever else the machine runs):
+    what the latency rows cost, beside the bare server's."""
+    rows = []
+    join_app = _median([r.get("cpu_ms_per_tablet") for r in joins_app])
+    if join_app is not None:
+        rows.append(
+            Scenario(
+                f"{tag} server CPU per tablet, connect + join",
+                join_app,
+                _median([r.get("cpu_ms_per_tablet") for r in joins_bare]),
+                "ms",
+                baseline_name=BARE,
+                note=f"CPU time of the server process over the join of {n}, per tablet",
+            )
+        )
+    cast_app = _median([r.get("cpu_ms_per_cast") for r in app_rounds])
+    if cast_app is not None:
+        rows.append(
+            Scenario(
+                f"{tag} server CPU per cast",
+                cast_app,
+                _median([r.get("cpu_ms_per_cast") for r in bare_rounds]),
+                "ms",
+                baseline_name=BARE + ", acking from memory",
+                note="CPU time of the server process from the first cast to the last ack, "
+                "per cast (the progress broadcasts included)",
+            )
+        )
     return rows
 
 
