@@ -295,32 +295,35 @@ def _cpu_rows(
 ) -> list[Scenario]:
     """The server's CPU per join and per cast (from /proc, whatever else the machine runs):
     what the latency rows cost, beside the bare server's."""
+    measures = (
+        (
+            "server CPU per tablet, connect + join",
+            "cpu_ms_per_tablet",
+            joins_app,
+            joins_bare,
+            "",
+            f"CPU time of the server process over the join of {n}, per tablet",
+        ),
+        (
+            "server CPU per cast",
+            "cpu_ms_per_cast",
+            app_rounds,
+            bare_rounds,
+            ", acking from memory",
+            "CPU time of the server process from the first cast to the last ack, per cast "
+            "(the progress broadcasts included)",
+        ),
+    )
     rows = []
-    join_app = _median([r.get("cpu_ms_per_tablet") for r in joins_app])
-    if join_app is not None:
-        rows.append(
-            Scenario(
-                f"{tag} server CPU per tablet, connect + join",
-                join_app,
-                _median([r.get("cpu_ms_per_tablet") for r in joins_bare]),
-                "ms",
-                baseline_name=BARE,
-                note=f"CPU time of the server process over the join of {n}, per tablet",
+    for name, key, app, bare, acking, note in measures:
+        figure = _median([r.get(key) for r in app])
+        if figure is not None:
+            baseline = _median([r.get(key) for r in bare])
+            rows.append(
+                Scenario(
+                    f"{tag} {name}", figure, baseline, "ms", baseline_name=BARE + acking, note=note
+                )
             )
-        )
-    cast_app = _median([r.get("cpu_ms_per_cast") for r in app_rounds])
-    if cast_app is not None:
-        rows.append(
-            Scenario(
-                f"{tag} server CPU per cast",
-                cast_app,
-                _median([r.get("cpu_ms_per_cast") for r in bare_rounds]),
-                "ms",
-                baseline_name=BARE + ", acking from memory",
-                note="CPU time of the server process from the first cast to the last ack, "
-                "per cast (the progress broadcasts included)",
-            )
-        )
     return rows
 
 

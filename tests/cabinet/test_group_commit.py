@@ -9,7 +9,7 @@ moment its result is handed back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -96,19 +96,24 @@ class Burst:
         return self.outcome
 
 
-@pytest.fixture
-def head_updates(app):
-    """How many statements updated the audit chain's head."""
+def statements_starting(prefix: str) -> Iterator[list[str]]:
+    """The statements run meanwhile that start with `prefix`."""
     seen: list[str] = []
 
     def count(conn, cursor, statement, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("UPDATE AUDIT_HEAD"):
+        if statement.lstrip().upper().startswith(prefix):
             seen.append(statement)
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", count)
     yield seen
     event.remove(engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def head_updates(app):
+    """How many statements updated the audit chain's head."""
+    yield from statements_starting("UPDATE AUDIT_HEAD")
 
 
 def test_units_arriving_together_share_one_commit_each_answered_after_it(
@@ -228,15 +233,7 @@ def refused_first(i: int) -> Callable[[], int]:
 @pytest.fixture
 def savepoints(app):
     """The SAVEPOINT statements run."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("SAVEPOINT"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", count)
+    yield from statements_starting("SAVEPOINT")
 
 
 def test_units_that_refuse_before_writing_need_no_savepoint(app, committed_db, savepoints):

@@ -168,9 +168,9 @@ def test_a_socket_event_decodes_no_cookie_hashes_no_address_routes_no_url(
     signed cookie again for every event, Flask-Login hash the address and browser again, and
     Flask match the socket's path against every route; python-socketio would walk each ack
     (and each broadcast) looking for bytes that JSON payloads never hold."""
-    from socketio.packet import Packet
     from flask.sessions import SecureCookieSessionInterface
     from flask_login import LoginManager
+    from socketio.packet import Packet
     from werkzeug.routing import MapAdapter
 
     meeting, cab = session.meeting, session.cab
