@@ -7,6 +7,7 @@ once per connection, not once per event, until a sign-in changes.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,11 +24,16 @@ from voting.rules import Choice
 
 @contextmanager
 def statements() -> Iterator[list[str]]:
-    """Every SQL statement run meanwhile (on the test's connection)."""
+    """Every SQL statement the test's own thread runs meanwhile (the socket test client runs
+    each handler in it). The app's background threads (the tick, the heartbeat, the vote
+    progress and room-screen pushers) use the same engine: their statements are not the
+    event's, and counting them made a count depend on the machine's load."""
     seen: list[str] = []
+    mine = threading.get_ident()
 
     def note(conn, cursor, statement, *args) -> None:
-        seen.append(" ".join(statement.split()))
+        if threading.get_ident() == mine:
+            seen.append(" ".join(statement.split()))
 
     engine = db.engine
     event.listen(engine, "before_cursor_execute", note)
@@ -212,3 +218,36 @@ def test_a_socket_event_decodes_no_cookie_hashes_no_address_routes_no_url(
     # An HTTP request still opens its cookie and is routed.
     assert user_client(cab.members[0]).get("/").status_code in (200, 302)
     assert calls["cookie"] >= 1 and calls["route"] >= 1
+
+
+def test_the_statement_count_leaves_out_other_threads(session, join):
+    """A background thread querying while a join is counted (what the room-screen pusher or the
+    tick do at any time) adds nothing to the join's count."""
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    sio, _ = join(cab.members[3], meeting)
+
+    def counted_join() -> list[str]:
+        clear_every_memo()
+        with statements() as seen:
+            assert sio.emit("meeting.join", {"meeting_id": meeting.id}, callback=True)["ok"]
+        return seen
+
+    alone = counted_join()
+    stop, started = threading.Event(), threading.Event()
+
+    def busy() -> None:
+        with db.engine.connect() as connection:
+            while not stop.is_set():
+                connection.exec_driver_sql("SELECT 1")
+                started.set()
+
+    other = threading.Thread(target=busy)
+    other.start()
+    try:
+        assert started.wait(10)
+        beside = counted_join()
+    finally:
+        stop.set()
+        other.join(10)
+    assert len(beside) == len(alone) and "SELECT 1" not in beside
