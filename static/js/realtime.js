@@ -229,8 +229,15 @@ export function joinMeeting(meetingId, onState) {
   };
 }
 
-// Errors that say "not now" rather than "not you": the rejoin is tried again while connected.
-const TRANSIENT = new Set(["timeout", "internal", "error", "offline"]);
+// Errors that say "not now" rather than "not you" (a busy or failing server, the database
+// briefly unreachable): a join is tried again while connected, waiting longer each time.
+const TRANSIENT = new Set(["timeout", "internal", "error", "offline", "unavailable"]);
+
+/** The wait before join attempt `attempt + 1`, or null once a join has been tried enough. */
+export function rejoinDelay(err, attempt) {
+  if (!TRANSIENT.has(err?.code) || attempt >= 6) return null;
+  return Math.min(8000, 500 * 2 ** attempt);
+}
 
 /**
  * Fetch a fresh snapshot of a followed meeting and hand it to every joinMeeting callback (as
@@ -268,9 +275,9 @@ function deliverSnapshot(id) {
 function retryOrFail(id, attempt) {
   return (err) => {
     console.warn("realtime: join of meeting", id, "failed:", err.code, err.message);
-    if (TRANSIENT.has(err.code) && attempt < 6 && meetings.has(id)) {
+    const delay = rejoinDelay(err, attempt);
+    if (delay !== null && meetings.has(id)) {
       // A tablet must not stay on a stale agenda because one join hit a busy server.
-      const delay = Math.min(8000, 500 * 2 ** attempt);
       return new Promise((resolve) => window.setTimeout(resolve, delay)).then(() =>
         socket.connected && meetings.has(id) ? rejoin(id, attempt + 1) : undefined,
       );

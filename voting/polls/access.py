@@ -49,7 +49,7 @@ def load_poll(poll_id: int, *, need: PollNeed = "read") -> Poll:
     if need == "read" and not can_read_poll(poll, user):
         raise Forbidden()
     # Only while open: a closed vote refuses everyone alike (VotingClosed, from the service).
-    # One row, not the whole snapshot: this runs for every cast.
+    # The frozen eligible list, read once per vote (`eligible_voters`): this runs for every cast.
     if need == "vote" and poll.is_open and user.id not in eligible_voters(poll):
         _refuse_not_eligible(poll, user)
     if need == "chair" and not poll.meeting.can_chair(user):

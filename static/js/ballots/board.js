@@ -1,6 +1,6 @@
 // The secretariat's live board: join the ballot's room, apply each answer as it arrives, and
 // resync the whole board after a reconnect (the join ack carries the full state).
-import { on, request, status } from "../realtime.js";
+import { on, rejoinDelay, request, status } from "../realtime.js";
 import { markUpdated, localizeTimes } from "../ui.js";
 
 const root = document.querySelector("[data-ballot-board]");
@@ -53,7 +53,9 @@ function applyCounts(counts) {
   for (const [state, value] of Object.entries(counts)) setCount(`count-${state}`, value);
 }
 
-async function join() {
+// A failed join is tried again (a board that never joined its room would miss the close and
+// keep offering the actions of an open ballot); a reconnect joins afresh anyway.
+async function join(attempt = 0) {
   try {
     const ack = await request("ballot.join", { ballot_id: ballotId });
     // Closed (or reopened) while this page was loading or offline: the page's actions changed.
@@ -65,12 +67,17 @@ async function join() {
     applyCounts(ack.board.counts);
   } catch (err) {
     console.warn("ballot board: join failed", err);
+    const delay = rejoinDelay(err, attempt);
+    if (delay === null) return;
+    window.setTimeout(() => {
+      if (status() === "connected") join(attempt + 1);
+    }, delay);
   }
 }
 
 if (root) {
   // "connect" fires on the first connection and after every reconnect.
-  on("connect", join);
+  on("connect", () => join());
   if (status() === "connected") join();
   on("ballot.answered", (payload) => {
     if (payload.ballot_id !== ballotId || !payload.row) return;

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import expect
+from sqlalchemy.exc import OperationalError
 
+from cabinet.db import db as database
 from tests.conftest import TABLET_PORTRAIT, screenshot
+from voting.ballots import services, sockets
 
 
 def test_member_answers_on_a_tablet_and_the_board_updates(
@@ -55,3 +58,32 @@ def test_member_answers_on_a_tablet_and_the_board_updates(
     expect(row.locator('[data-cell="state"]')).to_contain_text("Đã trả lời")
     expect(board.locator("#count-answered [data-stat-value]")).to_contain_text("1")
     screenshot(board, "ballot-board-desktop")
+
+
+def test_a_board_whose_join_failed_joins_again_and_reloads_when_the_ballot_closes(
+    committed_db, make_ballot, desktop_page, monkeypatch
+):
+    """The board's first `ballot.join` meets a database blip (`unavailable`); the page joins
+    again by itself, so the close (by the tick, at the deadline) still reloads it."""
+    cabinet, ballot = make_ballot(n=3, questions=1)
+    real_board, joins = sockets.board, []
+
+    def board_after_a_blip(b):
+        joins.append(b.id)
+        if len(joins) == 1:
+            raise OperationalError("SELECT ballots", {}, ConnectionError("database link cut"))
+        return real_board(b)
+
+    monkeypatch.setattr(sockets, "board", board_after_a_blip)
+    page = desktop_page(cabinet.secretariat, f"/ballots/{ballot.id}/board")
+    expect(page.locator("#conn-pill")).to_have_attribute("data-state", "connected")
+    for _ in range(300):  # the second join, polled (15 s at most)
+        if len(joins) > 1:
+            break
+        page.wait_for_timeout(50)
+    assert len(joins) == 2, joins
+    expect(page.get_by_role("link", name="Tổng hợp ý kiến")).to_have_count(0)
+
+    services.close_ballot(ballot, by=None, now=ballot.deadline)
+    database.session.commit()
+    expect(page.locator(".btn-row").get_by_role("link", name="Tổng hợp ý kiến")).to_be_visible()
