@@ -66,6 +66,11 @@ class BoundedMemo(Generic[V]):
             return self._build(key, build, None)  # the builder failed or is stuck
         return self._build(key, build, building)
 
+    def get(self, key: Hashable) -> V | None:
+        """The value kept for `key`, or None (nothing is built)."""
+        with self._lock:
+            return self._found(key)[1]
+
     def _found(self, key: Hashable) -> tuple[bool, Any]:
         if key in self._entries:
             self._entries.move_to_end(key)

@@ -11,8 +11,10 @@ from sqlalchemy.orm import selectinload
 from cabinet.db import db, utcnow
 from cabinet.memo import BoundedMemo
 from cabinet.users.models import Role, User
+from meetings.agenda_facts import facts_of, visible_facts
+from meetings.loaders import fetch_meeting
 from meetings.models import AgendaItem, Meeting, MeetingParticipant, MeetingState, item_invitees
-from meetings.papers.files import last_reads
+from meetings.papers.files import read_versions
 from meetings.permissions import MEETING_ID_HOOKS
 from meetings.schemas import MeetingStateSchema, read_marks, viewing
 
@@ -31,19 +33,22 @@ def meeting_state(meeting: Meeting, user: User) -> dict[str, Any]:
 
     The agenda is dumped once per meeting state and audience (the items and papers a person
     may see, and whether they manage it) and shared by everyone in that audience; what is
-    theirs alone (the versions they last read) and the time are laid over it."""
-    items = visible_items(meeting, user)
-    seen = [p for item in items for p in item.papers if p.can_see(user)]
+    theirs alone (the versions they last read) and the time are laid over it. The audience is
+    found from the agenda's facts (plain rows, `meetings.agenda_facts`); the agenda's objects
+    are loaded only when no dump for it is kept, and that dump is keyed by what it was made of."""
     can_manage = meeting.can_manage(user)
-
-    def dump() -> dict[str, Any]:
-        with viewing(user, {}):
-            return MeetingStateSchema(exclude=("server_time",)).dump(
-                {"meeting": meeting, "can_manage": can_manage, "items": items}
-            )
-
-    shared = _AGENDA_DUMPS.get_or_build(_agenda_key(meeting, items, seen, can_manage), dump)
-    reads = last_reads(seen, user)
+    items, seen = visible_facts(meeting, facts_of(meeting), user)
+    shared = _AGENDA_DUMPS.get(
+        _agenda_key(
+            meeting,
+            can_manage,
+            ((i.id, i.updated_at, i.invitee_ids) for i in items),
+            ((p.id, p.updated_at, p.current_version_id, p.versions) for p in seen),
+        )
+    )
+    if shared is None:
+        shared = _agenda_dump(meeting, user, can_manage)
+    reads = read_versions([p["id"] for i in shared["items"] for p in i["papers"]], user)
     return {
         **shared,
         "items": [_with_reads(item, reads) for item in shared["items"]],
@@ -51,10 +56,43 @@ def meeting_state(meeting: Meeting, user: User) -> dict[str, Any]:
     }
 
 
-def _agenda_key(meeting: Meeting, items: list[AgendaItem], seen: list[Any], manage: bool) -> Any:
+def _agenda_dump(meeting: Meeting, user: User, can_manage: bool) -> dict[str, Any]:
+    """The shared dump made from the agenda's objects, kept under the key of what it holds."""
+    fetch_meeting(meeting.id)  # the items, papers, versions and readers of this meeting
+    items = visible_items(meeting, user)
+    seen = [p for item in items for p in item.papers if p.can_see(user)]
+
+    def dump() -> dict[str, Any]:
+        with viewing(user, {}):
+            return MeetingStateSchema(exclude=("server_time",)).dump(
+                {"meeting": meeting, "can_manage": can_manage, "items": items}
+            )
+
+    key = _agenda_key(
+        meeting,
+        can_manage,
+        ((i.id, i.updated_at, i.invitee_ids()) for i in items),
+        (
+            (
+                p.id,
+                p.updated_at,
+                p.current_version_id,
+                tuple((v.id, v.readable, v.page_count) for v in p.versions),
+            )
+            for p in seen
+        ),
+    )
+    return _AGENDA_DUMPS.get_or_build(key, dump)
+
+
+def _agenda_key(
+    meeting: Meeting, manage: bool, items: Iterable[tuple], papers: Iterable[tuple]
+) -> Any:
     """What the agenda dump is made of: the meeting's revision and stamps, and for each item
-    and paper the person sees its stamp, invitees and versions. Two people with the
-    same key get the same dump (rows that change without a revision bump change the key too)."""
+    the person reads `(id, stamp, invitee ids)`, for each paper they see `(id, stamp, current
+    version, versions)`. Two people with the same key get the same dump (rows that change
+    without a revision bump change the key too); the key is the same whether read from the
+    objects or from the facts."""
     return (
         meeting.id,
         meeting.created_at,
@@ -65,16 +103,8 @@ def _agenda_key(meeting: Meeting, items: list[AgendaItem], seen: list[Any], mana
         meeting.phase,
         meeting.chair_id,
         manage,
-        tuple((i.id, i.updated_at, tuple(u.id for u in i.invitees)) for i in items),
-        tuple(
-            (
-                p.id,
-                p.updated_at,
-                p.current_version_id,
-                tuple((v.id, v.readable, v.page_count) for v in p.versions),
-            )
-            for p in seen
-        ),
+        tuple((item_id, stamp, frozenset(invitees)) for item_id, stamp, invitees in items),
+        tuple(papers),
     )
 
 

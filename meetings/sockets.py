@@ -27,7 +27,7 @@ def register_sockets() -> None:
     @socket_event("meeting.join", schema=MeetingJoinSchema, heavy=True)
     def join(data: dict[str, Any]) -> dict[str, Any]:
         """Follow a meeting: access check, join its room, the state in one message."""
-        meeting = load_meeting(data["meeting_id"], need="read", agenda=True)
+        meeting = load_meeting(data["meeting_id"], need="read")
         join_room(meeting_room(meeting.id))
         return {"state": full_state(meeting, current_person())}
 

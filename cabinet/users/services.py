@@ -182,6 +182,14 @@ def member_count() -> int:
     )
 
 
+def holds_a_seat(user: User) -> bool:
+    """True for the holder of an active cabinet seat (one id read, no rows built)."""
+    found = select(CabinetSeat.id).where(
+        CabinetSeat.member_id == user.id, CabinetSeat.active.is_(True)
+    )
+    return db.session.scalar(found.limit(1)) is not None
+
+
 def seat_of(user: User) -> CabinetSeat | None:
     """The active seat the user holds, or None."""
     return db.session.scalar(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from cabinet.audit import record
 from cabinet.config import settings
@@ -18,7 +18,7 @@ from cabinet.db import db, utcnow
 from cabinet.errors import InvalidState, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import CabinetSeat, User
-from cabinet.users.services import all_members, member_count, seat_of
+from cabinet.users.services import all_members, holds_a_seat, member_count, seat_of
 from meetings.live.models import Attendance, AttendanceMode, Presence
 from meetings.live.schemas import (
     AttendanceBoardSchema,
@@ -49,7 +49,7 @@ def member_ids() -> list[int]:
 
 def is_member(user: User) -> bool:
     """True for a holder of an active cabinet seat (one row, not the whole cabinet)."""
-    return seat_of(user) is not None
+    return holds_a_seat(user)
 
 
 def attendance_of(meeting: Meeting, user_id: int) -> Attendance | None:
@@ -57,6 +57,23 @@ def attendance_of(meeting: Meeting, user_id: int) -> Attendance | None:
     return db.session.scalar(
         select(Attendance).where(Attendance.meeting_id == meeting.id, Attendance.user_id == user_id)
     )
+
+
+def own_attendance(meeting: Meeting, user: User) -> tuple[Attendance | None, Attendance | None]:
+    """In one query: the attendance row of `user`, and that of the absent member whom `user`
+    attends for as deputy (`attendance_of`, `deputy_seat_for`)."""
+    own = seat = None
+    for row in db.session.scalars(
+        select(Attendance).where(
+            Attendance.meeting_id == meeting.id,
+            or_(Attendance.user_id == user.id, Attendance.deputy_id == user.id),
+        )
+    ):
+        if row.user_id == user.id:
+            own = row
+        if row.deputy_id == user.id and seat is None:
+            seat = row
+    return own, seat
 
 
 def attendance_rows(meeting: Meeting) -> list[Attendance]:

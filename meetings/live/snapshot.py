@@ -8,7 +8,8 @@ from cabinet.db import utcnow
 from cabinet.memo import BoundedMemo
 from cabinet.users.services import member_count
 from meetings import hooks
-from meetings.live.attendance import attendance_of, deputy_seat_for, is_member, quorum_status
+from meetings.agenda_facts import item_readable_in
+from meetings.live.attendance import is_member, own_attendance, quorum_status
 from meetings.live.current_item import current_item_state, live_session
 from meetings.live.schemas import LiveMeSchema, LiveStateSchema
 from meetings.live.session import suspension
@@ -31,8 +32,8 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
     # Outside the session (planned, closed) nothing is under discussion: no item, no timer,
     # no speakers' list to join, whatever the last item was.
     session = live_session(meeting) if meeting.in_session else None
-    item = session.current_item if session is not None else None
-    floor = item is not None and item.can_read(user)
+    item_id = session.current_item_id if session is not None else None
+    floor = item_id is not None and item_readable_in(meeting, item_id, user)
 
     def shared() -> dict[str, Any]:
         return _SHARED_SCHEMA.dump(
@@ -40,24 +41,24 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
                 "in_session": meeting.in_session,
                 "suspended": suspension(meeting),
                 "current_item": current_item_state(meeting) if session is not None else None,
-                "speaking": queue_state(item) if floor else None,
+                "speaking": queue_state(session.current_item) if floor else None,
                 "quorum": quorum_status(meeting),
             }
         )
 
     key = (
         *(meeting.id, meeting.created_at, meeting.updated_at, meeting.revision),
-        *(item and item.id, floor, member_count()),
+        *(item_id, floor, member_count()),
     )
     state = dict(_SHARED.get_or_build(key, shared))
     now = utcnow().isoformat()  # as the schemas dump it (ISO 8601)
     for timed in ("current_item", "speaking"):
         if state[timed] is not None:
             state[timed] = {**state[timed], "server_now": now}
-    seat_row = deputy_seat_for(meeting, user)
+    own, seat_row = own_attendance(meeting, user)
     state["me"] = _ME_SCHEMA.dump(
         {
-            "attendance": attendance_of(meeting, user.id),
+            "attendance": own,
             "is_member": is_member(user),
             "deputy_for": seat_row.user.name if seat_row else None,
             "can_conduct": meeting.can_conduct(user),

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cabinet.db import Base, TimestampMixin, str_enum
 from cabinet.users.models import User
-from meetings.models.enums import ItemKind, ParticipantRole
+from meetings.models.enums import ItemKind
+from meetings.models.rules import item_readable
 
 if TYPE_CHECKING:
     from meetings.models.meeting import Meeting
@@ -57,13 +58,15 @@ class AgendaItem(TimestampMixin, Base):
         uid = getattr(user, "id", None)
         return any(u.id == uid for u in self.invitees)
 
+    def invitee_ids(self) -> set[int]:
+        """Ids of the people invited to this item only (their ids alone when the people are not
+        loaded: a join asks this of the item under discussion)."""
+        session = sa.orm.object_session(self)
+        if "invitees" in self.__dict__ or session is None or self.id is None:
+            return {u.id for u in self.invitees}
+        found = sa.select(item_invitees.c.user_id).where(item_invitees.c.item_id == self.id)
+        return set(session.scalars(found))
+
     def can_read(self, user: Any) -> bool:
-        """May `user` see this item and its normal papers?"""
-        meeting = self.meeting
-        if not meeting.can_read(user):
-            return False
-        if meeting.has_member_access(user) or self.is_item_invitee(user):
-            return True
-        # Whole-meeting invitees see every item except the restricted ones.
-        part = meeting.participant(user)
-        return part is not None and part.role == ParticipantRole.INVITEE and not self.restricted
+        """May `user` see this item and its normal papers? (`meetings.models.rules`)"""
+        return item_readable(self.meeting, self.restricted, self.invitee_ids(), user)

@@ -284,8 +284,20 @@ class Meeting(TimestampMixin, Base):
         return {p.user_id for p in self.participants}
 
     def item_invitee_ids(self) -> set[int]:
-        """Ids of people invited to one or more items only."""
-        return {u.id for item in self.items for u in item.invitees}
+        """Ids of people invited to one or more items only (one query when the agenda is not
+        loaded: a join does not load it to answer this)."""
+        if "items" in self.__dict__:
+            return {u.id for item in self.items for u in item.invitees}
+        invitees, items = (
+            Base.metadata.tables[t] for t in ("agenda_item_invitees", "agenda_items")
+        )
+        return set(
+            sa.orm.object_session(self).scalars(
+                sa.select(invitees.c.user_id)
+                .join(items, items.c.id == invitees.c.item_id)
+                .where(items.c.meeting_id == self.id)
+            )
+        )
 
     # -- questions -----------------------------------------------------------------------
 

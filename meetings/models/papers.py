@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cabinet.db import Base, TimestampMixin, str_enum, utcnow
 from cabinet.users.models import User
 from meetings.models.enums import Classification
-from meetings.models.meeting import signed_in
+from meetings.models.rules import paper_visible
 
 if TYPE_CHECKING:
     from meetings.models.agenda import AgendaItem
@@ -97,12 +97,12 @@ class Paper(TimestampMixin, Base):
         return next((v for v in self.versions if v.number == number), None)
 
     def can_see(self, user: Any) -> bool:
-        """May `user` know that this paper exists (title, versions) on the item page?"""
-        if self.meeting.can_manage(user):
-            return True
-        if self.is_classified:
-            return signed_in(user) and self.meeting.can_read(user) and user.id in self.reader_ids()
-        return self.item.can_read(user)
+        """May `user` know that this paper exists (title, versions) on the item page?
+        (`meetings.models.rules`)"""
+        readers = self.reader_ids() if self.is_classified else ()
+        return paper_visible(
+            self.meeting, self.is_classified, readers, lambda: self.item.can_read(user), user
+        )
 
     def can_read(self, user: Any) -> bool:
         """May `user` open the paper's content now? Withdrawn papers are served to nobody

@@ -50,7 +50,11 @@ def content_store() -> ContentStore:
 
 def last_reads(papers: Iterable[Paper], user: User | None) -> dict[int, int]:
     """The last version number `user` opened, per paper id."""
-    ids = [p.id for p in papers]
+    return read_versions([p.id for p in papers], user)
+
+
+def read_versions(ids: list[int], user: User | None) -> dict[int, int]:
+    """The last version number `user` opened, per paper id of `ids`."""
     if not ids or user is None:
         return {}
     rows = db.session.execute(

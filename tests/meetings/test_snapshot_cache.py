@@ -6,10 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from cabinet.db import db
-from cabinet.users.models import Role
-from meetings.models import ParticipantRole
+from cabinet.users.models import Role, User
+from meetings.agenda_facts import agenda_facts, visible_facts
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    Paper,
+    PaperReader,
+    PaperVersion,
+    ParticipantRole,
+    item_invitees,
+)
 from meetings.models.meeting import MeetingParticipant
 from meetings.papers.files import last_reads, record_read
 from meetings.queries import _AGENDA_DUMPS, meeting_state, visible_items
@@ -121,3 +131,102 @@ def test_a_participant_looked_up_before_an_invitation_is_found_after_it(
     assert "participants" not in meeting.__dict__
     assert meeting.participant(newcomer) is not None
     assert meeting.can_read(newcomer)
+
+
+def _everyone(cabinet, make_user, meeting) -> list[Any]:
+    """The cabinet, a deputy, the whole-meeting invitee, an item-only invitee of the restricted
+    item and a stranger: every kind of person the rules tell apart."""
+    item_guest = make_user(Role.INVITEE, name="Chuyên gia mời riêng")
+    stranger = make_user(Role.INVITEE, name="Người ngoài")
+    meeting.items[1].invitees.append(item_guest)
+    db.session.flush()
+    return [
+        cabinet.secretariat,
+        cabinet.chair,
+        *cabinet.members[1:],
+        *cabinet.deputies,
+        cabinet.invitee,
+        item_guest,
+        stranger,
+    ]
+
+
+def test_the_facts_and_the_objects_judge_every_item_and_paper_alike(cabinet, agenda, make_user):
+    meeting, _normal, _secret = agenda
+    people = _everyone(cabinet, make_user, meeting)
+    facts = agenda_facts(meeting.id)
+    for person in people:
+        items, seen = visible_facts(meeting, facts, person)
+        assert [i.id for i in items] == [i.id for i in visible_items(meeting, person)], person.name
+        assert [p.id for p in seen] == [
+            p.id for i in visible_items(meeting, person) for p in i.papers if p.can_see(person)
+        ], person.name
+        if meeting.can_read(person):
+            assert _cached(meeting, person) == _uncached(meeting, person), person.name
+
+
+def test_a_join_that_finds_its_dump_builds_no_agenda_objects(cabinet, agenda):
+    meeting, _normal, _secret = agenda
+    member = cabinet.members[2]
+    first = _cached(meeting, member)
+    db.session.expunge_all()  # the next join's session: nothing loaded
+    built: list[Any] = []
+
+    def count(target: Any, _context: Any) -> None:
+        built.append(type(target).__name__)
+
+    for model in (AgendaItem, Paper, PaperVersion, PaperReader):
+        sa.event.listen(model, "load", count)
+    try:
+        again = _cached(db.session.get(Meeting, meeting.id), db.session.get(User, member.id))
+    finally:
+        for model in (AgendaItem, Paper, PaperVersion, PaperReader):
+            sa.event.remove(model, "load", count)
+    assert again == first
+    assert built == []
+
+
+@pytest.mark.parametrize("change", ["reader added", "reader removed", "item invitee added"])
+def test_who_sees_what_changes_on_the_next_join_though_no_stamp_moves(
+    cabinet, agenda, make_user, change
+):
+    """Readers and item invitees are rows of their own: adding or removing one moves no stamp
+    and no revision; the next join of the person concerned (and of others) still shows it."""
+    meeting, _normal, secret = agenda
+    guest = make_user(Role.INVITEE, name="Chuyên gia mời riêng")
+    meeting.items[1].invitees.append(guest)
+    db.session.flush()
+    person = {"reader added": cabinet.members[2], "reader removed": cabinet.members[1]}.get(
+        change, guest
+    )
+    people = [person, cabinet.members[3], cabinet.secretariat]
+    for someone in people:
+        _cached(meeting, someone)  # the dumps of before, kept
+    if change == "reader added":
+        db.session.add(PaperReader(paper_id=secret.id, user_id=person.id))
+    elif change == "reader removed":
+        db.session.delete(db.session.get(PaperReader, (secret.id, person.id)))
+    else:
+        db.session.execute(
+            item_invitees.insert().values(item_id=meeting.items[0].id, user_id=person.id)
+        )
+    db.session.flush()
+    db.session.expunge_all()  # the next join's session
+    meeting = db.session.get(Meeting, meeting.id)
+    for someone in people:
+        someone = db.session.get(User, someone.id)
+        assert _cached(meeting, someone) == _uncached(meeting, someone), (change, someone.name)
+    sees = {
+        p["id"]
+        for i in _cached(meeting, db.session.get(User, person.id))["items"]
+        for p in i["papers"]
+    }
+    if change == "reader added":
+        assert secret.id in sees
+    elif change == "reader removed":
+        assert secret.id not in sees
+    else:
+        assert (
+            secret.id not in sees
+            and len(_cached(meeting, db.session.get(User, person.id))["items"]) == 2
+        )

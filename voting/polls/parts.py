@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager
 from cabinet.db import db
 from cabinet.errors import InvalidState
 from meetings import hooks
+from meetings.agenda_facts import item_readable_in
 from voting.polls.access import ineligibility
 from voting.polls.announce import poll_payload
 from voting.polls.casting import own_cast
@@ -28,7 +29,7 @@ def live_vote(meeting: Any, user: Any) -> dict[str, Any]:
     """The open vote with this person's own cast, and the last result they may read."""
     vote = None
     poll = open_poll_of(meeting)
-    if poll is not None and (poll.item is None or poll.item.can_read(user)):
+    if poll is not None and _may_read_item(meeting, poll, user):
         vote = {
             "poll": poll_payload(poll, names=False),
             "can_vote": poll.can_vote(user),
@@ -55,9 +56,14 @@ def last_readable_result(meeting: Any, user: Any) -> Poll | None:
     )
     for chunk in (newest_first.limit(_RECENT), newest_first.offset(_RECENT)):
         for poll in db.session.scalars(chunk).unique():
-            if poll.item is None or poll.item.can_read(user):
+            if _may_read_item(meeting, poll, user):
                 return poll
     return None
+
+
+def _may_read_item(meeting: Any, poll: Poll, user: Any) -> bool:
+    """A vote on no item is the meeting's; one on an item is for those who may read the item."""
+    return poll.item_id is None or item_readable_in(meeting, poll.item_id, user)
 
 
 def item_votes(meeting: Any, item: Any, user: Any) -> dict[str, Any] | None:

@@ -16,6 +16,8 @@ from sqlalchemy import event
 
 from cabinet.db import db
 from cabinet.memo import clear_every_memo
+from meetings.models import AgendaItem, Paper, PaperReader, PaperVersion
+from tests.meetings.test_loaders import _paper
 from tests.voting.polls.helpers import check_in
 from voting.polls import services as polls
 from voting.polls.models import PollKind
@@ -251,3 +253,51 @@ def test_the_statement_count_leaves_out_other_threads(session, join):
         stop.set()
         other.join(10)
     assert len(beside) == len(alone) and "SELECT 1" not in beside
+
+
+def _grow_agenda(session, items: int) -> None:
+    """`items` more agenda items, each with a normal and a classified paper (member 3 a reader)."""
+    meeting, cab = session.meeting, session.cab
+    for n in range(items):
+        item = AgendaItem(position=10 + n, title=f"Nội dung thêm {n}", planned_minutes=10)
+        meeting.items.append(item)
+        _paper(item)
+        _paper(item, readers=[cab.members[3]])
+    db.session.commit()  # (the test's savepoint)
+    db.session.expire_all()
+
+
+def test_a_join_reads_the_agenda_as_rows_whatever_its_size(session, join):
+    """The agenda is judged from its rows (`meetings.agenda_facts`): once its dump is kept, a
+    join builds no item, paper or version object, and runs the same statements for an agenda
+    of 4 items and 2 papers as for one of 14 items and 22 papers."""
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    member = cab.members[3]
+    built: list[str] = []
+
+    def count(target, _context) -> None:
+        built.append(type(target).__name__)
+
+    _grow_agenda(session, 1)  # (commits the check-ins' audit entries too)
+    join(member, meeting)  # the agenda's dump, made and kept
+    db.session.expire_all()
+    models = (AgendaItem, Paper, PaperVersion, PaperReader)
+    for model in models:
+        event.listen(model, "load", count)
+    try:
+        with statements() as small:
+            join(member, meeting)
+        _grow_agenda(session, 10)
+        join(member, meeting)  # the new agenda's dump, made and kept
+        db.session.expire_all()
+        built.clear()
+        with statements() as large:
+            _, ack = join(member, meeting)
+    finally:
+        for model in models:
+            event.remove(model, "load", count)
+    assert built == []
+    assert len(large) == len(small), (len(small), len(large))
+    assert len(ack["state"]["items"]) == 14
+    assert sum(len(i["papers"]) for i in ack["state"]["items"]) == 22  # the reader sees all
