@@ -34,7 +34,12 @@ def test_comments_on_a_restricted_draft(committed_world, open_page, tablet_page,
     tablet.get_by_role("button", name="Ghi chú", exact=True).click()
     tablet.fill("[data-note-text]", "Ghi chú riêng không ai đọc")
     tablet.click("[data-note-form] button[type=submit]")
-    expect(tablet.locator(".pr-note")).to_have_count(1)
+    # (The comment's row wears `.pr-note` too: the note is counted in the notes list, once
+    # it is there, not by a count that held before the note was saved.)
+    notes = tablet.locator("[data-note-list] .pr-note")
+    expect(notes).to_have_count(1)
+    expect(notes).to_contain_text("Ghi chú riêng không ai đọc")
+    expect(tablet.locator("[data-comment-list] .pr-note")).to_have_count(1)
     tablet.locator("[data-action=comments]").click()
     screenshot(tablet, "reader-comments")
 
