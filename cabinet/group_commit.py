@@ -23,6 +23,14 @@ Each unit runs in the leader's greenlet (one database session for the batch) but
 copy of its own caller's context (`contextvars`): its request, its signed-in person, its
 remote address are its own. Units must therefore be idempotent up to their commit, which
 every service is (nothing leaves before the commit: emits and mail wait for it).
+
+A unit may **stage** a row instead of inserting it (`stage_insert`): the batch writes the
+staged rows of a table in one statement before its commit (on PostgreSQL one round trip for
+the whole batch instead of one per cast). A staged row with a unique key is inserted unless
+the key is stored already (`ON CONFLICT DO NOTHING … RETURNING` the key); when one was stored
+after all (a resend that reached another process, or a concurrent transaction), the batch
+fails as any batch does and each unit runs again alone, inserting at once. Keys this process
+has committed are remembered, so a resend here inserts at once and finds its row.
 """
 
 from __future__ import annotations
@@ -31,15 +39,22 @@ import contextvars
 import functools
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from flask import g, has_app_context
 from sqlalchemy import inspect
+from sqlalchemy.dialects import postgresql, sqlite
 
-from cabinet.db import db, run_unit_of_work, transaction_marks
+from cabinet.db import (
+    commit_queue,
+    db,
+    run_unit_of_work,
+    take_queue,
+    transaction_marks,
+)
 from cabinet.errors import DomainError
 
 T = TypeVar("T")
@@ -51,6 +66,12 @@ MAX_BATCH = 32
 #: greenlet that never waits (SQLite statements do not) would otherwise run its unit before
 #: the other events already received were even read: every batch would be a batch of one.
 GATHER_SECONDS = 0.001
+#: Unique keys of staged rows this process committed, remembered (newest last) so that a
+#: resend is inserted at once rather than staged to fail its batch.
+WRITTEN_KEYS = 20_000
+
+_STAGING = "ecabinet.group_commit"  # session.info: the GroupCommit writing a batch, if any
+_STAGED = "group_commit.staged"  # commit queue: (table, unique, key, row) in staging order
 
 
 @dataclass
@@ -90,6 +111,7 @@ class GroupCommit:
         self._queue: deque[_Unit[Any]] = deque()
         self._lock = threading.Lock()
         self._leading = False
+        self._written: OrderedDict[tuple[Any, ...], None] = OrderedDict()
 
     @property
     def busy(self) -> bool:
@@ -147,30 +169,50 @@ class GroupCommit:
         self.stats.units += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
         session = db.session
+        staged: list[tuple[Any, ...]] = []
         try:
             _begin_write()
-            for unit in batch:
-                try:
-                    if unit.savepoint:
-                        with session.begin_nested():
-                            unit.result = unit.context.run(_in_batch, unit.work)
-                    else:
-                        _run_refusing_first(session, unit)
-                except DomainError as error:  # refused: its savepoint is rolled back
-                    unit.error, unit.refused = error, True
+            session.info[_STAGING] = self
+            try:
+                for unit in batch:
+                    try:
+                        if unit.savepoint:
+                            with session.begin_nested():
+                                unit.result = unit.context.run(_in_batch, unit.work)
+                        else:
+                            _run_refusing_first(session, unit)
+                    except DomainError as error:  # refused: its savepoint is rolled back
+                        unit.error, unit.refused = error, True
+                staged = _write_staged(session)
+            finally:
+                session.info.pop(_STAGING, None)
             session.commit()
         except BaseException as error:
             session.rollback()
             if len(batch) == 1 and not batch[0].refused:
                 # Alone: the same retry as any unit of work (SQLite's busy snapshot); a unit
-                # that refused after writing runs again in its own transaction, to refuse there.
-                wrote = isinstance(error, RefusedAfterWriting)
-                self._retry(batch[0], first_error=None if wrote else error)
+                # that refused after writing runs again in its own transaction, to refuse there,
+                # and one whose staged key was stored already, to find it.
+                again = isinstance(error, (RefusedAfterWriting, KeyStoredAlready))
+                self._retry(batch[0], first_error=None if again else error)
                 return
             for unit in batch:
                 unit.result = None
                 if not unit.refused:
                     self._retry(unit)
+            return
+        self._remember(staged)
+
+    def knows(self, key: tuple[Any, ...]) -> bool:
+        """This process committed a staged row with this unique key."""
+        return key in self._written
+
+    def _remember(self, keys: list[tuple[Any, ...]]) -> None:
+        with self._lock:
+            for key in keys:
+                self._written[key] = None
+            while len(self._written) > WRITTEN_KEYS:
+                self._written.popitem(last=False)
 
     def _retry(self, unit: _Unit[Any], first_error: BaseException | None = None) -> None:
         """Run one unit alone, in its own transaction; its outcome is that run's."""
@@ -201,6 +243,66 @@ def _release_connection() -> None:
 
 class RefusedAfterWriting(RuntimeError):
     """A unit declared to refuse before writing refused with something in the transaction."""
+
+
+class KeyStoredAlready(RuntimeError):
+    """A staged row's unique key was stored already: the batch's units run again alone."""
+
+
+def stage_insert(table: Any, row: dict[str, Any], unique: tuple[str, ...] = ()) -> bool:
+    """Leave `row` for the batch to insert into `table` with the other units' rows, before
+    its commit; True when it was staged. False outside a batch, and for a key this process
+    committed already or staged in this batch (a resend): the caller inserts at once, and
+    finds the row that is there (this batch's staged rows are written first).
+
+    `unique`: the columns of a unique key (a conflict on it fails the batch, whose units then
+    run again alone); none for a row that cannot conflict (a random primary key)."""
+    session = db.session()
+    batch: GroupCommit | None = session.info.get(_STAGING)
+    if batch is None:
+        return False
+    key = (table.name, *(row[name] for name in unique)) if unique else None
+    queue = commit_queue(_STAGED)
+    if key is not None and (batch.knows(key) or any(key == item[2] for item in queue)):
+        _write_staged(session)
+        return False
+    queue.append((table, unique, key, row))
+    return True
+
+
+def _write_staged(session: Any) -> list[tuple[Any, ...]]:
+    """Insert the staged rows, one statement per table; their unique keys (remembered once
+    the batch commits). Raises `KeyStoredAlready` when one of them was stored already."""
+    staged = take_queue(session, _STAGED)
+    if not staged:
+        return []
+    connection = session.connection()
+    groups: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for table, unique, key, row in staged:
+        groups.setdefault((table, unique), []).append((key, row))
+    written: list[tuple[Any, ...]] = []
+    for (table, unique), items in groups.items():
+        rows = [row for _, row in items]
+        if not unique:
+            connection.execute(table.insert(), rows)
+            continue
+        statement = _staged_insert(table, unique, connection.dialect.name)
+        stored = {(table.name, *found) for found in connection.execute(statement, rows)}
+        keys = [key for key, _ in items]
+        if len(stored) != len(keys):
+            raise KeyStoredAlready(f"{table.name}: {len(keys) - len(stored)} of {len(keys)}")
+        written.extend(keys)
+    return written
+
+
+@functools.cache
+def _staged_insert(table: Any, unique: tuple[str, ...], dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(*(table.c[name] for name in unique))
+    )
 
 
 def _run_refusing_first(session: Any, unit: _Unit[Any]) -> None:

@@ -21,7 +21,7 @@ from cabinet.audit.services import verify_chain
 from cabinet.auth.models import LoginFailure
 from cabinet.db import db, insert_unless_present
 from cabinet.errors import Conflict
-from cabinet.group_commit import GroupCommit
+from cabinet.group_commit import GroupCommit, stage_insert
 
 ACTION = "test.batched"
 UNIT_THREAD = "group-commit-unit"  # the name of each burst's threads
@@ -267,7 +267,15 @@ def _inserts_a_row(i: int) -> None:
     db.session.flush()
 
 
-@pytest.mark.parametrize("writes", [_queues_an_audit_entry, _adds_a_row, _inserts_a_row])
+def _stages_a_row(i: int) -> None:
+    row = {"id": 5000 + i, "key": f"unit:{i}"}
+    if not stage_insert(LoginFailure.__table__, row, ("id",)):  # alone: inserted at once
+        db.session.execute(LoginFailure.__table__.insert(), row)
+
+
+@pytest.mark.parametrize(
+    "writes", [_queues_an_audit_entry, _adds_a_row, _inserts_a_row, _stages_a_row]
+)
 def test_a_unit_without_savepoint_that_refuses_after_writing_fails_its_batch(
     app, committed_db, writes
 ):

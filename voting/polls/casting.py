@@ -25,6 +25,7 @@ from cabinet.db import (
     utcnow,
 )
 from cabinet.errors import Conflict, ValidationFailed
+from cabinet.group_commit import stage_insert
 from cabinet.realtime import on_commit
 from cabinet.users.models import User
 from voting.polls.counting import current_open_choices
@@ -181,9 +182,14 @@ def _cast_open(poll: Poll, user: User, choice: Choice, client_id: str) -> Receip
 def _insert_new(model: type[Any], unique: tuple[str, ...], row: dict[str, Any]) -> bool:
     """Insert `row` unless its `unique` key is stored already; True when it was inserted.
 
-    A Core statement on the table, built once per dialect (building one per cast costs more
-    than running it), without RETURNING: the row count says whether it inserted, and a cast
-    that found its key taken has written nothing (`cabinet.group_commit` checks that)."""
+    In a batch of casts the row is staged: the batch inserts every cast's row in one statement
+    before its commit, and when a key turns out to be stored already, the batch fails and each
+    cast runs again alone, here (`cabinet.group_commit.stage_insert`). Alone: a Core statement
+    on the table, built once per dialect (building one per cast costs more than running it),
+    without RETURNING: the row count says whether it inserted, and a cast that found its key
+    taken has written nothing (`cabinet.group_commit` checks that)."""
+    if stage_insert(model.__table__, row, unique):
+        return True  # the batch inserts it with the others' (or fails, and this runs alone)
     connection = db.session.connection()
     statement = _insert_statement(model, unique, connection.dialect.name)
     return bool(connection.execute(statement, row).rowcount == 1)
@@ -212,10 +218,9 @@ def _cast_secret(poll: Poll, user: User, ciphertext: str, client_id: str) -> Rec
         if existing.client_id == client_id:
             return Receipt(poll.id, client_id, existing.voted_at, None, duplicate=True)
         raise SecretVoteFinal()
-    db.session.connection().execute(
-        SecretCiphertext.__table__.insert(),
-        {"id": random_id(), "poll_id": poll.id, "ciphertext": ciphertext},
-    )
+    sealed = {"id": random_id(), "poll_id": poll.id, "ciphertext": ciphertext}
+    if not stage_insert(SecretCiphertext.__table__, sealed):
+        db.session.connection().execute(SecretCiphertext.__table__.insert(), sealed)
     # The fact of voting only: never the choice next to the voter.
     record("vote.cast", poll, data={"secret": True}, actor=user)
     return Receipt(poll.id, client_id, voted_at, None)
