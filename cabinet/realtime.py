@@ -267,17 +267,27 @@ class JsonPacket(Packet):
     uses_binary_events = False
 
 
+#: Where Socket.IO is served (Flask-SocketIO's default, kept by `cabinet.factory`).
+SOCKET_PATH = "/socket.io"
+
+
 class EventContext(RequestContext):
     """A request context that routes no socket event.
 
     Flask matches every request context's URL against the app's routes when it is pushed;
-    Flask-SocketIO pushes one per socket event, for the socket's path, which no route serves
-    (the match fails with NotFound, kept and never raised). An event is recognised by the
-    session Flask-SocketIO keeps in the socket's environ from its first event on.
+    Flask-SocketIO pushes one per socket event (its `connect` included), for the socket's path,
+    which no route serves: the match fails with NotFound, kept on the request and never
+    raised. Kept with its traceback, that exception held the frames of the whole connection
+    (the websocket handler, its socket and buffers, the environ with the person's copy) in a
+    reference cycle, alive after the disconnect until a full collection: a wave of 500
+    tablets left ~20 MB each time (bench/tablets, PostgreSQL). A socket's request is known by
+    its path, or by the session Flask-SocketIO keeps in its environ from its first event on.
     """
 
     def match_request(self) -> None:
-        if "saved_session" not in self.request.environ:
+        environ = self.request.environ
+        path = environ.get("PATH_INFO", "")
+        if "saved_session" not in environ and path.rstrip("/") != SOCKET_PATH:
             super().match_request()
 
 
