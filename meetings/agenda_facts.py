@@ -165,10 +165,15 @@ for _event in ("expire", "refresh", "refresh_flush"):
     event.listen(Meeting, _event, _forget_facts)
 
 
+def item_facts(meeting: Meeting, item_id: int) -> ItemFacts | None:
+    """The facts of item `item_id` of `meeting` (None when it is not on the agenda)."""
+    return next((i for i in facts_of(meeting) if i.id == item_id), None)
+
+
 def item_readable_in(meeting: Meeting, item_id: int, user: Any) -> bool:
     """May `user` read item `item_id` of `meeting`? Judged on the agenda's facts by the models'
     rule, without loading the item or its invitees."""
-    item = next((i for i in facts_of(meeting) if i.id == item_id), None)
+    item = item_facts(meeting, item_id)
     return item is not None and item_readable(meeting, item.restricted, item.invitee_ids, user)
 
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from cabinet.db import db
+from cabinet.memo import BoundedMemo
 from cabinet.errors import InvalidState
 from meetings import hooks
-from meetings.agenda_facts import item_readable_in
+from meetings.agenda_facts import item_facts, item_readable_in
+from meetings.motions.models import Motion
 from voting.polls.access import ineligibility
 from voting.polls.announce import poll_payload
 from voting.polls.casting import own_cast
@@ -36,29 +38,60 @@ def live_vote(meeting: Any, user: Any) -> dict[str, Any]:
             "not_eligible": ineligibility(meeting, poll, user),
             "my_cast": own_cast(poll, user),
         }
-    last = last_readable_result(meeting, user)
-    return {"vote": vote, "last_result": poll_payload(last, names=False) if last else None}
+    return {"vote": vote, "last_result": last_result_payload(meeting, user)}
 
 
 #: The newest closed votes looked at first for the last result a person may read.
 _RECENT = 8
+_NEWEST_CLOSED = (
+    select(Poll.id, Poll.item_id, Poll.closed_at, Poll.motion_id)
+    .join(PollResult, PollResult.poll_id == Poll.id)
+    .where(Poll.meeting_id == bindparam("meeting_id"))
+    .order_by(Poll.opened_at.desc(), Poll.id.desc())
+)
+#: A closed vote's payload as every tablet that may read it gets it, shared by their joins.
+#: The poll and its result are final at the close; what else it shows is in the key (the
+#: item's title: its stamp) or read again (its motion's label: motions are renumbered).
+_LAST_PAYLOADS: BoundedMemo[dict[str, Any]] = BoundedMemo(64)
 
 
-def last_readable_result(meeting: Any, user: Any) -> Poll | None:
-    """The newest closed vote with a result this person may read, its result's counts loaded
-    but not its entitled and choices lists: a join costs the same after 0 or 100 votes."""
-    newest_first = (
+def last_result_payload(meeting: Any, user: Any) -> dict[str, Any] | None:
+    """The newest closed vote with a result this person may read, as tablets show it (counts,
+    not the entitled and choices lists): a join costs the same after 0 or 100 votes, and the
+    joins of a room build it once."""
+    found = _last_readable(meeting, user)
+    if found is None:
+        return None
+    poll_id, item_id, closed_at, motion_id = found
+    item = item_facts(meeting, item_id) if item_id is not None else None
+    key = (poll_id, closed_at, item.updated_at if item is not None else None)
+    payload = _LAST_PAYLOADS.get_or_build(
+        key, lambda: poll_payload(_closed_poll(poll_id), names=False)
+    )
+    if motion_id is not None:
+        motion = db.session.get(Motion, motion_id)
+        payload = {**payload, "motion_label": motion.label if motion is not None else None}
+    return payload
+
+
+def _last_readable(meeting: Any, user: Any) -> Any:
+    """(id, item id, closed at, motion id) of the newest closed vote `user` may read."""
+    connection = db.session.connection()
+    for chunk in (_NEWEST_CLOSED.limit(_RECENT), _NEWEST_CLOSED.offset(_RECENT)):
+        for row in connection.execute(chunk, {"meeting_id": meeting.id}):
+            if row.item_id is None or item_readable_in(meeting, row.item_id, user):
+                return row
+    return None
+
+
+def _closed_poll(poll_id: int) -> Poll:
+    """A closed poll with its result's counts (not its entitled and choices lists)."""
+    return db.session.scalars(
         select(Poll)
         .join(PollResult, PollResult.poll_id == Poll.id)
-        .where(Poll.meeting_id == meeting.id)
-        .order_by(Poll.opened_at.desc(), Poll.id.desc())
+        .where(Poll.id == poll_id)
         .options(contains_eager(Poll.result).defer(PollResult.entitled).defer(PollResult.choices))
-    )
-    for chunk in (newest_first.limit(_RECENT), newest_first.offset(_RECENT)):
-        for poll in db.session.scalars(chunk).unique():
-            if _may_read_item(meeting, poll, user):
-                return poll
-    return None
+    ).one()
 
 
 def _may_read_item(meeting: Any, poll: Poll, user: Any) -> bool:
