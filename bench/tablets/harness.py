@@ -158,14 +158,15 @@ def app(
     extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[Server]:
     """The real app as `python app.py` starts it; under `instrumented.py` when ``instrument``
-    names a folder for its reports."""
+    names a folder for its reports; through another entry point when ``BENCH_APP_SCRIPT``
+    names one (a probe that runs app.py in-process, as `instrumented.py` does)."""
     port = free_port()
     env = {
         **app_environment(database_url, instance, app_env(redis_url, extra_env)),
         "ECABINET_HOST": "127.0.0.1",
         "ECABINET_PORT": str(port),
     }
-    command = [sys.executable, str(ROOT / "app.py")]
+    command = [sys.executable, os.environ.get("BENCH_APP_SCRIPT") or str(ROOT / "app.py")]
     if instrument is not None:
         env["BENCH_INSTRUMENT_DIR"] = str(instrument)
         command = [sys.executable, str(HERE / "instrumented.py")]

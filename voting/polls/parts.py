@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from cabinet.db import db
-from cabinet.memo import BoundedMemo
 from cabinet.errors import InvalidState
+from cabinet.memo import BoundedMemo
 from meetings import hooks
 from meetings.agenda_facts import item_facts, item_readable_in
 from meetings.motions.models import Motion
