@@ -174,6 +174,19 @@ def all_members() -> list[User]:
     )
 
 
+def all_member_ids() -> list[int]:
+    """The ids of `all_members()`, in the same order, without loading them (a close ranks
+    500 entitled voters by protocol order)."""
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .join(CabinetSeat, CabinetSeat.member_id == User.id)
+            .where(CabinetSeat.active.is_(True))
+            .order_by(CabinetSeat.position, CabinetSeat.id)
+        )
+    )
+
+
 def member_count() -> int:
     """How many members the cabinet has (active seats)."""
     return (

@@ -18,7 +18,7 @@ from cabinet.db import db, utcnow
 from cabinet.errors import InvalidState, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import CabinetSeat, User
-from cabinet.users.services import all_members, holds_a_seat, member_count, seat_of
+from cabinet.users.services import all_member_ids, all_members, holds_a_seat, member_count, seat_of
 from meetings.live.models import Attendance, AttendanceMode, Presence
 from meetings.live.schemas import (
     AttendanceBoardSchema,
@@ -44,7 +44,7 @@ class DeputyNotAllowed(ValidationFailed):
 
 def member_ids() -> list[int]:
     """Ids of the cabinet members (active seats), in protocol order."""
-    return [u.id for u in all_members()]
+    return all_member_ids()
 
 
 def is_member(user: User) -> bool:

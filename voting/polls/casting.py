@@ -28,7 +28,7 @@ from cabinet.errors import Conflict, ValidationFailed
 from cabinet.group_commit import stage_insert
 from cabinet.realtime import on_commit
 from cabinet.users.models import User
-from voting.polls.counting import current_open_choices
+from voting.polls.counting import own_open_cast
 from voting.polls.crypto import check_ciphertext, seal_ballot
 from voting.polls.models import (
     OpenCast,
@@ -76,7 +76,7 @@ def own_cast(poll: Poll, user: User) -> dict[str, Any] | None:
         if row is None:
             return None
         return Receipt(poll.id, row.client_id, row.voted_at, None).as_dict()
-    cast = current_open_choices(poll).get(user.id)
+    cast = own_open_cast(poll, user.id)
     if cast is None:
         return None
     return Receipt(poll.id, cast.client_id, cast.cast_at, Choice(cast.choice)).as_dict()

@@ -6,7 +6,9 @@ and `tally_poll` calls `voting.rules.tally` like every other decision of the cab
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import Row, func, select
 
 from cabinet.db import db
 from meetings.models import Meeting
@@ -30,25 +32,42 @@ def polls_of(meeting: Meeting) -> list[Poll]:
     )
 
 
-def current_open_choices(poll: Poll) -> dict[int, OpenCast]:
-    """The last cast of each voter in an open vote."""
+def current_open_choices(poll: Poll) -> dict[int, Row[Any]]:
+    """The last cast of each voter in an open vote, as rows (`voter_id`, `choice`,
+    `client_id`, `cast_at`): a close reads 500 of them, and builds no object for them."""
     latest = (
         select(func.max(OpenCast.id))
         .where(OpenCast.poll_id == poll.id)
         .group_by(OpenCast.voter_id)
         .scalar_subquery()
     )
-    rows = db.session.scalars(select(OpenCast).where(OpenCast.id.in_(latest)))
+    rows = db.session.execute(
+        select(OpenCast.voter_id, OpenCast.choice, OpenCast.client_id, OpenCast.cast_at).where(
+            OpenCast.id.in_(latest)
+        )
+    )
     return {row.voter_id: row for row in rows}
 
 
-def cast_choices(poll: Poll) -> list[Choice]:
-    """The choices that count, without voters."""
+def own_open_cast(poll: Poll, user_id: int) -> OpenCast | None:
+    """One voter's last cast in an open vote (a tablet's join: one row, not the room's)."""
+    return db.session.scalar(
+        select(OpenCast)
+        .where(OpenCast.poll_id == poll.id, OpenCast.voter_id == user_id)
+        .order_by(OpenCast.id.desc())
+        .limit(1)
+    )
+
+
+def cast_choices(poll: Poll, casts: dict[int, Row[Any]] | None = None) -> list[Choice]:
+    """The choices that count, without voters (`casts`: the open vote's, read already)."""
     if poll.is_secret:
         return list(
             db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
         )
-    return [Choice(row.choice) for row in current_open_choices(poll).values()]
+    if casts is None:
+        casts = current_open_choices(poll)
+    return [Choice(row.choice) for row in casts.values()]
 
 
 def published_ballots(poll_id: int) -> list[list[str]]:
@@ -70,14 +89,16 @@ def voted_count(poll: Poll) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def tally_poll(poll: Poll) -> Outcome:
-    """The outcome if the vote closed now: the chair's live tally and the stored result."""
+def tally_poll(poll: Poll, casts: dict[int, Row[Any]] | None = None) -> Outcome:
+    """The outcome if the vote closed now: the chair's live tally and the stored result
+    (`casts`: the open vote's `current_open_choices`, when the caller read them already)."""
     chair_choice = None
-    if not poll.is_secret and poll.chair_id is not None:
-        chair_cast = current_open_choices(poll).get(poll.chair_id)
+    if not poll.is_secret:
+        casts = current_open_choices(poll) if casts is None else casts
+        chair_cast = casts.get(poll.chair_id) if poll.chair_id is not None else None
         chair_choice = Choice(chair_cast.choice) if chair_cast else None
     return tally(
-        cast_choices(poll),
+        cast_choices(poll, casts),
         Rule.from_dict(poll.rule),
         all_members=poll.all_members,
         present=poll.present,

@@ -143,14 +143,14 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
     # and no later cast can commit (it re-checks the state once it holds the lock).
     db.session.flush()
     published = _publish_secret_ballots(poll) if poll.is_secret else None
-    outcome = tally_poll(poll)
+    casts = None if poll.is_secret else current_open_choices(poll)  # read once, as rows
+    outcome = tally_poll(poll, casts)
     order = {uid: i for i, uid in enumerate(live.member_ids())}
     ranked = sorted(poll.eligible, key=lambda e: (order.get(e.user_id, len(order)), e.user_id))
     entitled = [{"user_id": e.user_id, "name": e.name} for e in ranked]
     choices = None
-    if not poll.is_secret:
+    if casts is not None:
         names = {e.user_id: e.name for e in poll.eligible}
-        casts = current_open_choices(poll)
         choices = [
             {"user_id": uid, "name": names[uid], "choice": str(casts[uid].choice)}
             for uid in (e["user_id"] for e in entitled)

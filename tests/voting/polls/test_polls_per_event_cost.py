@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -16,11 +17,13 @@ from sqlalchemy import event
 
 from cabinet.db import db
 from cabinet.memo import clear_every_memo
+from cabinet.users.models import User
+from cabinet.users.services import all_members
 from meetings.models import AgendaItem, Paper, PaperReader, PaperVersion
 from tests.meetings.test_loaders import _paper
 from tests.voting.polls.helpers import check_in
 from voting.polls import services as polls
-from voting.polls.models import PollKind
+from voting.polls.models import OpenCast, PollKind, PollResult
 from voting.rules import Choice
 
 
@@ -301,3 +304,52 @@ def test_a_join_reads_the_agenda_as_rows_whatever_its_size(session, join):
     assert len(large) == len(small), (len(small), len(large))
     assert len(ack["state"]["items"]) == 14
     assert sum(len(i["papers"]) for i in ack["state"]["items"]) == 22  # the reader sees all
+
+
+@contextmanager
+def loaded(*models: type) -> Iterator[Counter[str]]:
+    """How many objects of `models` the ORM builds from rows meanwhile (any thread)."""
+    counts: Counter[str] = Counter()
+
+    def on_load(target: object, _context: object) -> None:
+        counts[type(target).__name__] += 1
+
+    for model in models:
+        event.listen(model, "load", on_load)
+    try:
+        yield counts
+    finally:
+        for model in models:
+            event.remove(model, "load", on_load)
+
+
+def test_a_join_during_a_vote_and_its_close_build_no_object_per_voter(session, join):
+    """A tablet that joins while the vote is open reads its own cast, not the room's (a Wi-Fi
+    drop mid-vote makes every tablet rejoin at once); the close reads the casts once, as rows,
+    and ranks the entitled by the members' ids without loading them."""
+    meeting, cab = session.meeting, session.cab
+    check_in(meeting, cab.members)
+    chair, _ = join(cab.chair, meeting)
+    poll = polls.open_poll(
+        meeting, cab.chair, item=session.items[0], question="Thông qua?", kind=PollKind.OPEN
+    )
+    for n, member in enumerate(cab.members):
+        polls.cast_vote(poll, member, Choice.DISAPPROVE if n % 3 else Choice.APPROVE, f"c-{n:04}")
+    db.session.commit()
+    db.session.expire_all()
+
+    with loaded(OpenCast, User) as joining:
+        _, ack = join(cab.members[3], meeting)
+    assert ack["state"]["live"]["vote"]["my_cast"]["client_id"] == "c-0003"
+    assert joining["OpenCast"] == 1
+
+    with loaded(OpenCast, User) as closing:
+        result = chair.emit("vote.close", {"poll_id": poll.id}, callback=True)["result"]
+    approve = len(range(0, len(cab.members), 3))
+    assert (result["approve"], result["disapprove"]) == (approve, len(cab.members) - approve)
+    assert closing["OpenCast"] == 0 and closing["User"] == 0, closing
+    # The names per choice in protocol order (the members' seats), as before.
+    stored = db.session.get(PollResult, poll.id)
+    seats = [member.id for member in all_members()]
+    assert [c["user_id"] for c in stored.choices] == [u for u in seats if u in poll.eligible_ids()]
+    assert [c["choice"] for c in stored.choices][:2] == ["approve", "disapprove"]
