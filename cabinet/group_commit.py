@@ -46,11 +46,11 @@ from typing import Any, Generic, TypeVar
 
 from flask import g, has_app_context
 from sqlalchemy import inspect
-from sqlalchemy.dialects import postgresql, sqlite
 
 from cabinet.db import (
     commit_queue,
     db,
+    insert_unless_present,
     run_unit_of_work,
     take_queue,
     transaction_marks,
@@ -300,12 +300,7 @@ def _write_staged(session: Any) -> list[tuple[Any, ...]]:
 
 @functools.cache
 def _staged_insert(table: Any, unique: tuple[str, ...], dialect: str) -> Any:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=list(unique))
-        .returning(*(table.c[name] for name in unique))
-    )
+    return insert_unless_present(table, *unique, dialect=dialect, returning=True)
 
 
 def _run_refusing_first(session: Any, unit: _Unit[Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -164,26 +165,22 @@ def sign_out_everywhere(user: User) -> None:
 
 def all_members() -> list[User]:
     """The cabinet members (holders of active seats), in protocol order: the base of 'all members'."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(CabinetSeat, CabinetSeat.member_id == User.id)
-            .where(CabinetSeat.active.is_(True))
-            .order_by(CabinetSeat.position, CabinetSeat.id)
-        )
-    )
+    return list(db.session.scalars(_seated(User)))
 
 
 def all_member_ids() -> list[int]:
     """The ids of `all_members()`, in the same order, without loading them (a close ranks
     500 entitled voters by protocol order)."""
-    return list(
-        db.session.scalars(
-            select(User.id)
-            .join(CabinetSeat, CabinetSeat.member_id == User.id)
-            .where(CabinetSeat.active.is_(True))
-            .order_by(CabinetSeat.position, CabinetSeat.id)
-        )
+    return list(db.session.scalars(_seated(User.id)))
+
+
+def _seated(what: Any) -> Any:
+    """`what` of the holders of active seats, in protocol order."""
+    return (
+        select(what)
+        .join(CabinetSeat, CabinetSeat.member_id == User.id)
+        .where(CabinetSeat.active.is_(True))
+        .order_by(CabinetSeat.position, CabinetSeat.id)
     )
 
 
