@@ -16,7 +16,7 @@ from cabinet import eviction as _eviction  # noqa: F401  (registers its connect 
 from cabinet.audit import models as _audit_models  # noqa: F401  (tables for create_all)
 from cabinet.auth import models as _auth_models  # noqa: F401
 from cabinet.auth import views as auth_views
-from cabinet.auth.sessions import SESSION_KEY, live_session_expiry
+from cabinet.auth.sessions import SESSION_KEY, signed_in
 from cabinet.auth.socket_identity import cached_person, remember_person
 from cabinet.config import ROOT, Settings, settings
 from cabinet.db import db
@@ -137,14 +137,11 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    # A changed token (password change, deactivation) or inactive user ends the session at once.
-    if user is None or not user.active or user.session_token != token:
-        return None
     # The cookie alone is not enough: its server-side record must still be live (sign-out ends it).
-    expires_at = live_session_expiry(user.id, session.get(SESSION_KEY))
-    if expires_at is None:
+    found = signed_in(int(user_id), token, session.get(SESSION_KEY))
+    if found is None:
         return None
+    user, expires_at = found
     remember_person(session_id, user, expires_at)
     return user
 

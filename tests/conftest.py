@@ -7,6 +7,7 @@ ECABINET_TEST_REDIS_URL is used by the tests that exercise the Socket.IO message
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -16,7 +17,7 @@ import sys
 import threading
 import time
 import traceback
-from collections import namedtuple
+from collections import Counter, namedtuple
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -367,6 +368,44 @@ def make_cabinet(make_user) -> Callable[..., Cabinet]:
         return Cabinet(chair, members, secretariat, admin, deputy_users, invitee, seats)
 
     return make
+
+
+@contextlib.contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement the test's own thread runs meanwhile (the socket test client runs
+    each handler in it). The app's background threads (the tick, the heartbeat, the vote
+    progress and room-screen pushers) use the same engine: their statements are not the
+    event's, and counting them made a count depend on the machine's load."""
+    seen: list[str] = []
+    mine = threading.get_ident()
+
+    def note(conn, cursor, statement, *args) -> None:
+        if threading.get_ident() == mine:
+            seen.append(" ".join(statement.split()))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+@contextlib.contextmanager
+def loaded(*models: type) -> Iterator[Counter[str]]:
+    """How many objects of `models` the ORM builds from rows meanwhile (any thread)."""
+    counts: Counter[str] = Counter()
+
+    def on_load(target: object, _context: object) -> None:
+        counts[type(target).__name__] += 1
+
+    for model in models:
+        event.listen(model, "load", on_load)
+    try:
+        yield counts
+    finally:
+        for model in models:
+            event.remove(model, "load", on_load)
 
 
 def sign_in(client: Any, user: User) -> Any:

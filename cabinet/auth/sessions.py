@@ -6,10 +6,12 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import contains_eager
 
 from cabinet.auth.models import SessionRecord
 from cabinet.auth.socket_identity import IDENTITY_UNCHANGED
 from cabinet.db import as_utc, db, utcnow
+from cabinet.users.models import User, UserRole
 
 SESSION_KEY = "session_key"  # where the Flask session cookie carries the record's key
 SESSION_LIFETIME = timedelta(hours=12)  # the cookie's lifetime too (PERMANENT_SESSION_LIFETIME)
@@ -45,6 +47,33 @@ def live_session_expiry(user_id: int, key: str | None) -> datetime | None:
         return None
     expires_at = as_utc(record.expires_at)
     return expires_at if expires_at is not None and expires_at > utcnow() else None
+
+
+def signed_in(user_id: int, token: str, key: str | None) -> tuple[User, datetime] | None:
+    """The person of a cookie with their roles, and when its session ends, in one statement
+    (it runs for every request and every socket connection); None unless the person is active,
+    the cookie's token is theirs and the session `key` is theirs, unrevoked and unexpired."""
+    if not key:
+        return None
+    found = (
+        db.session.execute(
+            select(User, SessionRecord.expires_at)
+            .join(SessionRecord, SessionRecord.user_id == User.id)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .options(contains_eager(User.role_rows))
+            .where(User.id == user_id, SessionRecord.key == key, SessionRecord.revoked_at.is_(None))
+        )
+        .unique()
+        .first()
+    )
+    if found is None:
+        return None
+    user, expires_at = found
+    # A changed token (password change, deactivation) or inactive user ends the session at once.
+    if not user.active or user.session_token != token:
+        return None
+    expires_at = as_utc(expires_at)
+    return (user, expires_at) if expires_at is not None and expires_at > utcnow() else None
 
 
 def revoke_session(key: str | None) -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from cabinet.audit.models import AuditEntry
 from cabinet.auth import throttle
-from cabinet.auth.models import LoginFailure
+from cabinet.auth.models import LoginFailure, SessionRecord
+from cabinet.auth.sessions import SESSION_KEY, open_session
 from cabinet.config import settings
+from cabinet.db import utcnow
 from cabinet.users.models import Role
 from cabinet.users.services import set_user_active
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, statements
 
 
 def _actions(db):
@@ -224,3 +227,36 @@ def test_failures_are_really_committed_while_the_answer_rolls_back(app, committe
         actions = list(other.scalars(select(AuditEntry.action)))
     assert keys == {"acct:real@ecabinet.test", "ip:127.0.0.1"}
     assert actions.count("auth.login_failed") == 1
+
+
+def test_a_request_reads_its_person_roles_and_session_in_one_statement(
+    client, db, make_user, login
+):
+    """Every request and socket connection checks its cookie: the person, their roles and the
+    session record come in one statement (three before), and each refusal still holds."""
+    user = make_user(Role.SECRETARIAT)
+    login(user)
+    db.session.expire_all()  # nothing of the person kept from the sign-in
+    with statements() as seen:
+        response = client.get("/api/v1/me")
+    assert response.status_code == 200 and "secretariat" in response.get_json()["roles"]
+    identity = [s for s in seen if re.search(r"\b(users|user_roles|user_sessions)\b", s)]
+    assert len(identity) == 1, identity
+
+    # Another person's session record does not sign this cookie in.
+    other = make_user(name="Người khác")
+    foreign = open_session(other.id)
+    db.session.commit()
+    with client.session_transaction() as sess:
+        mine = sess[SESSION_KEY]
+        sess[SESSION_KEY] = foreign.key
+    assert client.get("/api/v1/me").status_code == 401
+
+    # Its own record, once expired, does not either.
+    with client.session_transaction() as sess:
+        sess[SESSION_KEY] = mine
+    assert client.get("/api/v1/me").status_code == 200
+    record = db.session.scalar(select(SessionRecord).where(SessionRecord.key == mine))
+    record.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/api/v1/me").status_code == 401

@@ -8,8 +8,8 @@ import uuid
 from cabinet.db import db
 from cabinet.memo import clear_every_memo
 from meetings.motions import services as motions
+from tests.conftest import statements
 from tests.voting.polls.helpers import check_in
-from tests.voting.polls.test_polls_per_event_cost import statements
 from voting.polls import services as polls
 from voting.polls.models import PollKind
 from voting.rules import Choice

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import event
 
@@ -20,32 +17,12 @@ from cabinet.memo import clear_every_memo
 from cabinet.users.models import User
 from cabinet.users.services import all_members
 from meetings.models import AgendaItem, Paper, PaperReader, PaperVersion
+from tests.conftest import loaded, statements
 from tests.meetings.test_loaders import _paper
 from tests.voting.polls.helpers import check_in
 from voting.polls import services as polls
 from voting.polls.models import OpenCast, PollKind, PollResult
 from voting.rules import Choice
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Every SQL statement the test's own thread runs meanwhile (the socket test client runs
-    each handler in it). The app's background threads (the tick, the heartbeat, the vote
-    progress and room-screen pushers) use the same engine: their statements are not the
-    event's, and counting them made a count depend on the machine's load."""
-    seen: list[str] = []
-    mine = threading.get_ident()
-
-    def note(conn, cursor, statement, *args) -> None:
-        if threading.get_ident() == mine:
-            seen.append(" ".join(statement.split()))
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
 
 
 def close_votes(session, count: int) -> list[int]:
@@ -304,23 +281,6 @@ def test_a_join_reads_the_agenda_as_rows_whatever_its_size(session, join):
     assert len(large) == len(small), (len(small), len(large))
     assert len(ack["state"]["items"]) == 14
     assert sum(len(i["papers"]) for i in ack["state"]["items"]) == 22  # the reader sees all
-
-
-@contextmanager
-def loaded(*models: type) -> Iterator[Counter[str]]:
-    """How many objects of `models` the ORM builds from rows meanwhile (any thread)."""
-    counts: Counter[str] = Counter()
-
-    def on_load(target: object, _context: object) -> None:
-        counts[type(target).__name__] += 1
-
-    for model in models:
-        event.listen(model, "load", on_load)
-    try:
-        yield counts
-    finally:
-        for model in models:
-            event.remove(model, "load", on_load)
 
 
 def test_a_join_during_a_vote_and_its_close_build_no_object_per_voter(session, join):
