@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from cabinet.db import db
 from cabinet.users.models import User
 from meetings import services
-from meetings.models import Meeting
-from tests.conftest import events_named
+from meetings.models import AgendaItem, Meeting
+from tests.conftest import events_named, loaded, statements
 
 
 def test_reorder_over_http_reaches_both_members_and_no_one_else(
@@ -97,3 +99,35 @@ def test_reorder_with_a_stale_agenda_is_a_conflict_with_the_current_order(
     stale = client.put(f"/api/v1/meetings/{meeting.id}/order", json={"order": ids[:2]})
     assert stale.status_code == 409
     assert stale.get_json()["code"] == "agenda.stale" and stale.get_json()["order"] == ids
+
+
+def test_a_reorder_builds_no_item_and_the_session_sees_the_new_order(
+    client, login, cabinet, make_meeting
+):
+    """The order is read as ids and the positions written by one UPDATE (one executemany), not
+    by loading and flushing every item; what the request's session held of the items shows the
+    new order, and the items' stamps move (the agenda dump is keyed on them)."""
+    meeting = make_meeting(items=6)
+    secretariat = db.session.get(User, cabinet.secretariat.id)
+    items = list(meeting.items)
+    stamps = {i.id: i.updated_at for i in items}
+    new_order = [i.id for i in reversed(items)]
+    services.reorder_items(meeting, new_order, actor=secretariat)
+    assert [i.id for i in meeting.items] == new_order
+    assert [i.position for i in items] == [6, 5, 4, 3, 2, 1]
+    assert all(i.updated_at > stamps[i.id] for i in items)
+    db.session.commit()
+
+    db.session.expunge_all()  # a request of its own: nothing of the agenda loaded yet
+    meeting, secretariat = db.session.get(Meeting, meeting.id), db.session.get(User, secretariat.id)
+    with loaded(AgendaItem) as built, statements() as seen:
+        services.reorder_items(meeting, new_order[::-1], actor=secretariat)
+    assert built["AgendaItem"] == 0
+    assert len([s for s in seen if s.startswith("UPDATE agenda_items")]) == 1
+    db.session.commit()
+    db.session.expire_all()
+    stored = select(AgendaItem.id).where(AgendaItem.meeting_id == meeting.id)
+    assert list(db.session.scalars(stored.order_by(AgendaItem.position))) == new_order[::-1]
+    login(cabinet.secretariat)  # over HTTP, from the stored order
+    again = client.put(f"/api/v1/meetings/{meeting.id}/order", json={"order": new_order})
+    assert again.status_code == 200 and again.get_json() == {"order": new_order}
