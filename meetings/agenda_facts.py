@@ -3,7 +3,7 @@
 `fetch_meeting` builds the agenda as ORM objects (items, invitees, papers, versions, readers),
 which is most of a `meeting.join`'s CPU; the shared agenda dump is found from a key, and the key
 needs only ids, stamps and the sets the access rules read. These are read here as plain rows in
-five small queries, frozen, and judged by the same rules as the models
+two small queries, frozen, and judged by the same rules as the models
 (`meetings.models.rules`). The ORM graph is built only when the dump has to be made.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import bindparam, event, literal, select, union_all
 from sqlalchemy.orm import object_session
 
 from cabinet.db import db, transaction_marks
@@ -54,44 +54,48 @@ class ItemFacts:
     papers: tuple[PaperFacts, ...]
 
 
-def _statements() -> tuple[Any, ...]:
-    """The five reads, built once (Core: no ORM compile or result machinery per join)."""
+def _statements() -> tuple[Any, Any]:
+    """The two reads, built once (Core: no ORM compile or result machinery per join): the
+    items with their papers and versions, outer-joined in agenda, paper and version order;
+    the invitees of the items and the readers of the papers, as one list of sets."""
     meeting = bindparam("meeting_id")
     items_t, papers_t = AgendaItem.__table__, Paper.__table__
     versions_t, readers_t = PaperVersion.__table__, PaperReader.__table__
     of_meeting = select(items_t.c.id).where(items_t.c.meeting_id == meeting)
     of_papers = select(papers_t.c.id).where(papers_t.c.item_id.in_(of_meeting))
-    return (
-        select(items_t.c.id, items_t.c.updated_at, items_t.c.restricted)
-        .where(items_t.c.meeting_id == meeting)
-        .order_by(items_t.c.position),
-        select(item_invitees.c.item_id, item_invitees.c.user_id).where(
-            item_invitees.c.item_id.in_(of_meeting)
-        ),
+    agenda = (
         select(
+            items_t.c.id,
+            items_t.c.updated_at,
+            items_t.c.restricted,
             papers_t.c.id,
-            papers_t.c.item_id,
             papers_t.c.updated_at,
             papers_t.c.current_version_id,
             papers_t.c.classification,
-        )
-        .where(papers_t.c.item_id.in_(of_meeting))
-        .order_by(papers_t.c.id),
-        select(
-            versions_t.c.paper_id,
             versions_t.c.id,
             versions_t.c.pdf_sha256.is_not(None),
             versions_t.c.page_count,
         )
-        .where(versions_t.c.paper_id.in_(of_papers))
-        .order_by(versions_t.c.paper_id, versions_t.c.number),
-        select(readers_t.c.paper_id, readers_t.c.user_id).where(
+        .select_from(
+            items_t.outerjoin(papers_t, papers_t.c.item_id == items_t.c.id).outerjoin(
+                versions_t, versions_t.c.paper_id == papers_t.c.id
+            )
+        )
+        .where(items_t.c.meeting_id == meeting)
+        .order_by(items_t.c.position, items_t.c.id, papers_t.c.id, versions_t.c.number)
+    )
+    sets = union_all(
+        select(literal("invitee"), item_invitees.c.item_id, item_invitees.c.user_id).where(
+            item_invitees.c.item_id.in_(of_meeting)
+        ),
+        select(literal("reader"), readers_t.c.paper_id, readers_t.c.user_id).where(
             readers_t.c.paper_id.in_(of_papers)
         ),
     )
+    return agenda, sets
 
 
-_ITEMS, _INVITEES, _PAPERS, _VERSIONS, _READERS = _statements()
+_AGENDA, _SETS = _statements()
 
 
 def agenda_facts(meeting_id: int) -> tuple[ItemFacts, ...]:
@@ -101,39 +105,40 @@ def agenda_facts(meeting_id: int) -> tuple[ItemFacts, ...]:
         session.flush()  # as the ORM's own reads would: what this transaction changed counts
     run = session.connection().execute
     where = {"meeting_id": meeting_id}
-    items = run(_ITEMS, where).all()
-    if not items:
+    rows = run(_AGENDA, where).all()
+    if not rows:
         return ()
-    invitees: dict[int, set[int]] = defaultdict(set)
-    for item_id, user_id in run(_INVITEES, where):
-        invitees[item_id].add(user_id)
+    members: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for kind, owner_id, user_id in run(_SETS, where):
+        members[kind, owner_id].add(user_id)
+    items: dict[int, tuple[datetime, bool]] = {}
+    papers: dict[int, dict[int, tuple[Any, ...]]] = defaultdict(dict)
     versions: dict[int, list[tuple[int, bool, int | None]]] = defaultdict(list)
-    for paper_id, version_id, readable, pages in run(_VERSIONS, where):
-        versions[paper_id].append((version_id, bool(readable), pages))
-    readers: dict[int, set[int]] = defaultdict(set)
-    for paper_id, user_id in run(_READERS, where):
-        readers[paper_id].add(user_id)
-    by_item: dict[int, list[PaperFacts]] = defaultdict(list)
-    for paper_id, item_id, updated_at, current, classification in run(_PAPERS, where):
-        by_item[item_id].append(
-            PaperFacts(
-                id=paper_id,
-                updated_at=updated_at,
-                current_version_id=current,
-                classified=Classification(classification) != Classification.NORMAL,
-                reader_ids=frozenset(readers.get(paper_id, ())),
-                versions=tuple(versions.get(paper_id, ())),
-            )
-        )
+    for item_id, item_at, restricted, paper_id, *paper, version_id, readable, pages in rows:
+        items.setdefault(item_id, (item_at, restricted))
+        if paper_id is not None:
+            papers[item_id].setdefault(paper_id, tuple(paper))
+        if version_id is not None:
+            versions[paper_id].append((version_id, bool(readable), pages))
     return tuple(
         ItemFacts(
             id=item_id,
             updated_at=updated_at,
             restricted=restricted,
-            invitee_ids=frozenset(invitees.get(item_id, ())),
-            papers=tuple(by_item.get(item_id, ())),
+            invitee_ids=frozenset(members.get(("invitee", item_id), ())),
+            papers=tuple(
+                PaperFacts(
+                    id=paper_id,
+                    updated_at=paper_at,
+                    current_version_id=current,
+                    classified=Classification(classification) != Classification.NORMAL,
+                    reader_ids=frozenset(members.get(("reader", paper_id), ())),
+                    versions=tuple(versions.get(paper_id, ())),
+                )
+                for paper_id, (paper_at, current, classification) in papers[item_id].items()
+            ),
         )
-        for item_id, updated_at, restricted in items
+        for item_id, (updated_at, restricted) in items.items()
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from cabinet.audit import record
 from cabinet.auth.sessions import revoke_all_sessions
@@ -190,6 +190,15 @@ def member_count() -> int:
         db.session.scalar(select(func.count(CabinetSeat.id)).where(CabinetSeat.active.is_(True)))
         or 0
     )
+
+
+def member_count_and_seat(user: User) -> tuple[int, bool]:
+    """`member_count()` and `holds_a_seat(user)` in one statement (a join asks both)."""
+    active = CabinetSeat.active.is_(True)
+    count = select(func.count(CabinetSeat.id)).where(active).scalar_subquery()
+    mine = exists().where(CabinetSeat.member_id == user.id, active)
+    found = db.session.execute(select(count, mine)).one()
+    return found[0] or 0, bool(found[1])
 
 
 def holds_a_seat(user: User) -> bool:

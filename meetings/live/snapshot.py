@@ -6,10 +6,10 @@ from typing import Any
 
 from cabinet.db import utcnow
 from cabinet.memo import BoundedMemo
-from cabinet.users.services import member_count
+from cabinet.users.services import member_count_and_seat
 from meetings import hooks
 from meetings.agenda_facts import item_readable_in
-from meetings.live.attendance import is_member, own_attendance, quorum_status
+from meetings.live.attendance import own_attendance, quorum_status
 from meetings.live.current_item import current_item_state, live_session
 from meetings.live.schemas import LiveMeSchema, LiveStateSchema
 from meetings.live.session import suspension
@@ -34,6 +34,7 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
     session = live_session(meeting) if meeting.in_session else None
     item_id = session.current_item_id if session is not None else None
     floor = item_id is not None and item_readable_in(meeting, item_id, user)
+    members, seated = member_count_and_seat(user)
 
     def shared() -> dict[str, Any]:
         return _SHARED_SCHEMA.dump(
@@ -48,7 +49,7 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
 
     key = (
         *(meeting.id, meeting.created_at, meeting.updated_at, meeting.revision),
-        *(item_id, floor, member_count()),
+        *(item_id, floor, members),
     )
     state = dict(_SHARED.get_or_build(key, shared))
     now = utcnow().isoformat()  # as the schemas dump it (ISO 8601)
@@ -59,7 +60,7 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
     state["me"] = _ME_SCHEMA.dump(
         {
             "attendance": own,
-            "is_member": is_member(user),
+            "is_member": seated,
             "deputy_for": seat_row.user.name if seat_row else None,
             "can_conduct": meeting.can_conduct(user),
             "can_chair": meeting.can_chair(user),

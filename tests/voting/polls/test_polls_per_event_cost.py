@@ -7,6 +7,7 @@ once per connection, not once per event, until a sign-in changes.
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 
@@ -279,6 +280,16 @@ def test_a_join_reads_the_agenda_as_rows_whatever_its_size(session, join):
             event.remove(model, "load", count)
     assert built == []
     assert len(large) == len(small), (len(small), len(large))
+    # Each thing read once: the agenda's facts in two statements (the items with their papers
+    # and versions; the invitees and readers), the seat count with the person's own seat in
+    # one, the cookie's person with roles and session record in one (5, 2 and 3 before).
+    agenda = r"FROM (agenda_items|agenda_item_invitees|papers|paper_versions|paper_readers)\b"
+    assert len([s for s in large if re.search(agenda, s)]) == 2
+    assert len([s for s in large if "cabinet_seats" in s]) == 1
+    signed_in = next(i for i, s in enumerate(large) if s.startswith("INSERT INTO user_sessions"))
+    identity = r"\b(users|user_roles|user_sessions)\b"  # after the fixture's sign-in
+    found = [s for s in large[signed_in + 1 :] if re.search(identity, s)]
+    assert len(found) == 1, "\n".join(f[:160] for f in found)
     assert len(ack["state"]["items"]) == 14
     assert sum(len(i["papers"]) for i in ack["state"]["items"]) == 22  # the reader sees all
 
