@@ -1,7 +1,8 @@
 """The signed-in person of a socket, loaded once per connection instead of once per event.
 
 Flask-Login reloads the person for every Socket.IO event (the user row, its roles, the
-server-side session record: three queries before a cast even starts). A socket keeps the
+server-side session record: one statement, `cabinet.auth.sessions.signed_in`, before a cast
+even starts). A socket keeps the
 cookie it connected with, so its person is checked once, at `connect`, and a detached copy is
 kept in the socket's WSGI environ (which lives as long as the connection). Each later event
 merges that copy into its own session without a query.
