@@ -45,7 +45,8 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from flask import g, has_app_context
-from sqlalchemy import inspect
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
 
 from cabinet.db import (
     commit_queue,
@@ -74,6 +75,7 @@ GATHER_SECONDS = 0.001
 WRITTEN_KEYS = 20_000
 
 _STAGING = "ecabinet.group_commit"  # session.info: the GroupCommit writing a batch, if any
+_KEPT = "ecabinet.group_commit.kept"  # session.info: what the batch's units loaded
 _STAGED = "group_commit.staged"  # commit queue: (table, unique, key, row) in staging order
 
 
@@ -176,6 +178,7 @@ class GroupCommit:
         try:
             _begin_write()
             session.info[_STAGING] = self
+            session.info[_KEPT] = []  # what the units load, kept for the batch (`_keep`)
             try:
                 for unit in batch:
                     try:
@@ -189,6 +192,7 @@ class GroupCommit:
                 staged = _write_staged(session)
             finally:
                 session.info.pop(_STAGING, None)
+                session.info.pop(_KEPT, None)
             session.commit()
         except BaseException as error:
             session.rollback()
@@ -320,6 +324,16 @@ def _in_batch(work: Callable[[], T]) -> T:
     if person is not None and inspect(person, raiseerr=False) is not None:
         g._login_user = db.session.merge(person, load=False)
     return work()
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _keep(session: Session, instance: object) -> None:
+    """The session's identity map holds its objects weakly: what one unit of a batch loaded
+    (the vote, its meeting) was dropped when that unit returned and read again by the next,
+    one SELECT per cast. Kept until the batch ends, it is read once per batch."""
+    kept = session.info.get(_KEPT)
+    if kept is not None:
+        kept.append(instance)
 
 
 def _may_retry(error: BaseException) -> bool:
