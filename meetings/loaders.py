@@ -35,7 +35,7 @@ from cabinet.errors import Forbidden, NotFound
 from cabinet.users import current_person
 from meetings.live.models import SpeakingRequest
 from meetings.live.speakers import capacity_of
-from meetings.models import AgendaItem, Meeting, Paper
+from meetings.models import AgendaItem, Meeting, Paper, meeting_with_participant
 from meetings.papers.files import PaperWithdrawn
 from meetings.reader.models import PaperNote
 
@@ -96,10 +96,16 @@ def load_meeting(
     pages and snapshots that show them all; the participants only when asked for: a join
     looks up one of them); `message` replaces the refusal's message.
     """
-    meeting = fetch_meeting(meeting_id) if agenda else db.session.get(Meeting, meeting_id)
+    user = current_person()
+    if agenda:
+        meeting = fetch_meeting(meeting_id)
+    elif getattr(user, "id", None) is not None:
+        meeting = meeting_with_participant(db.session, meeting_id, user.id)
+    else:
+        meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound()
-    return check_meeting(meeting, need, conceal=conceal, message=message)
+    return check_meeting(meeting, need, user=user, conceal=conceal, message=message)
 
 
 def fetch_meeting(meeting_id: int) -> Meeting | None:

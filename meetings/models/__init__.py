@@ -30,6 +30,7 @@ from meetings.models.meeting import (
     SessionNotOpen,
     SessionSuspended,
     is_secretariat,
+    meeting_with_participant,
     signed_in,
 )
 from meetings.models.papers import Paper, PaperRead, PaperReader, PaperVersion
@@ -62,5 +63,6 @@ __all__ = [
     "SessionSuspended",
     "is_secretariat",
     "item_invitees",
+    "meeting_with_participant",
     "signed_in",
 ]

@@ -55,8 +55,7 @@ class AgendaItem(TimestampMixin, Base):
 
     def is_item_invitee(self, user: Any) -> bool:
         """True when `user` is invited to this item only."""
-        uid = getattr(user, "id", None)
-        return any(u.id == uid for u in self.invitees)
+        return getattr(user, "id", None) in self.invitee_ids()
 
     def invitee_ids(self) -> set[int]:
         """Ids of the people invited to this item only (their ids alone when the people are not

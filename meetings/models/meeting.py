@@ -356,6 +356,28 @@ class MeetingParticipant(Base):
     user: Mapped[User] = relationship()
 
 
+def meeting_with_participant(
+    session: sa.orm.Session, meeting_id: int, user_id: int
+) -> Meeting | None:
+    """The meeting, its `participant` row for person `user_id` known: one statement, not two."""
+    found = session.execute(
+        sa.select(Meeting, MeetingParticipant)
+        .outerjoin(
+            MeetingParticipant,
+            sa.and_(
+                MeetingParticipant.meeting_id == Meeting.id,
+                MeetingParticipant.user_id == user_id,
+            ),
+        )
+        .where(Meeting.id == meeting_id)
+    ).first()
+    if found is None:
+        return None
+    meeting, participation = found
+    meeting.__dict__.setdefault(_FOUND, {})[user_id] = participation
+    return meeting
+
+
 def _forget_found(target: Meeting | None, *_: Any) -> None:
     if target is not None:  # an expired instance may already be gone (a weak reference)
         target.__dict__.pop(_FOUND, None)

@@ -290,6 +290,12 @@ def test_a_join_reads_the_agenda_as_rows_whatever_its_size(session, join):
     identity = r"\b(users|user_roles|user_sessions)\b"  # after the fixture's sign-in
     found = [s for s in large[signed_in + 1 :] if re.search(identity, s)]
     assert len(found) == 1, "\n".join(f[:160] for f in found)
+    # The person's participation row comes with the meeting, in its statement (a statement of
+    # its own before; the test's own `meeting.id` reloads the expired meeting meanwhile).
+    alone = [s for s in large if s.startswith("SELECT meeting_participants.")]
+    assert alone == [] and any(
+        "FROM meetings LEFT OUTER JOIN meeting_participants" in s for s in large
+    )
     assert len(ack["state"]["items"]) == 14
     assert sum(len(i["papers"]) for i in ack["state"]["items"]) == 22  # the reader sees all
 
