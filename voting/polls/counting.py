@@ -12,7 +12,14 @@ from sqlalchemy import Row, func, select
 
 from cabinet.db import db
 from meetings.models import Meeting
-from voting.polls.models import OpenCast, Poll, PollState, SecretBallot, SecretVoter
+from voting.polls.models import (
+    OpenCast,
+    Poll,
+    PollEligible,
+    PollState,
+    SecretBallot,
+    SecretVoter,
+)
 from voting.rules import Choice, Outcome, Rule, tally
 
 
@@ -89,9 +96,24 @@ def voted_count(poll: Poll) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def tally_poll(poll: Poll, casts: dict[int, Row[Any]] | None = None) -> Outcome:
+def eligible_rows(poll: Poll) -> list[Row[Any]]:
+    """The vote's frozen eligible list as (user_id, name) rows, without an object per voter."""
+    return list(
+        db.session.execute(
+            select(PollEligible.user_id, PollEligible.name).where(PollEligible.poll_id == poll.id)
+        )
+    )
+
+
+def tally_poll(
+    poll: Poll, casts: dict[int, Row[Any]] | None = None, *, eligible: int | None = None
+) -> Outcome:
     """The outcome if the vote closed now: the chair's live tally and the stored result
-    (`casts`: the open vote's `current_open_choices`, when the caller read them already)."""
+    (`casts`: the open vote's `current_open_choices`, `eligible`: how many may vote, when the
+    caller read them already)."""
+    if eligible is None:
+        counted = select(func.count()).where(PollEligible.poll_id == poll.id)
+        eligible = db.session.scalar(counted) or 0
     chair_choice = None
     if not poll.is_secret:
         casts = current_open_choices(poll) if casts is None else casts
@@ -102,7 +124,7 @@ def tally_poll(poll: Poll, casts: dict[int, Row[Any]] | None = None) -> Outcome:
         Rule.from_dict(poll.rule),
         all_members=poll.all_members,
         present=poll.present,
-        eligible=len(poll.eligible),
+        eligible=eligible,
         chair_choice=chair_choice,
         secret=poll.is_secret,
     )

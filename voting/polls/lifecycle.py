@@ -25,7 +25,7 @@ from meetings.live import services as live
 from meetings.models import AgendaItem, Meeting
 from meetings.motions.models import Motion
 from voting.polls.announce import announce, poll_payload
-from voting.polls.counting import current_open_choices, open_poll_of, tally_poll
+from voting.polls.counting import current_open_choices, eligible_rows, open_poll_of, tally_poll
 from voting.polls.crypto import new_poll_keys, open_ballots, sign_ballots
 from voting.polls.models import (
     Poll,
@@ -144,13 +144,14 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
     db.session.flush()
     published = _publish_secret_ballots(poll) if poll.is_secret else None
     casts = None if poll.is_secret else current_open_choices(poll)  # read once, as rows
-    outcome = tally_poll(poll, casts)
+    eligible = eligible_rows(poll)  # rows too: 500 voters are not 500 objects
+    outcome = tally_poll(poll, casts, eligible=len(eligible))
     order = {uid: i for i, uid in enumerate(live.member_ids())}
-    ranked = sorted(poll.eligible, key=lambda e: (order.get(e.user_id, len(order)), e.user_id))
+    ranked = sorted(eligible, key=lambda e: (order.get(e.user_id, len(order)), e.user_id))
     entitled = [{"user_id": e.user_id, "name": e.name} for e in ranked]
     choices = None
     if casts is not None:
-        names = {e.user_id: e.name for e in poll.eligible}
+        names = {e.user_id: e.name for e in eligible}
         choices = [
             {"user_id": uid, "name": names[uid], "choice": str(casts[uid].choice)}
             for uid in (e["user_id"] for e in entitled)

@@ -22,7 +22,7 @@ from tests.conftest import loaded, statements
 from tests.meetings.test_loaders import _paper
 from tests.voting.polls.helpers import check_in
 from voting.polls import services as polls
-from voting.polls.models import OpenCast, PollKind, PollResult
+from voting.polls.models import OpenCast, PollEligible, PollKind, PollResult
 from voting.rules import Choice
 
 
@@ -303,7 +303,8 @@ def test_a_join_reads_the_agenda_as_rows_whatever_its_size(session, join):
 def test_a_join_during_a_vote_and_its_close_build_no_object_per_voter(session, join):
     """A tablet that joins while the vote is open reads its own cast, not the room's (a Wi-Fi
     drop mid-vote makes every tablet rejoin at once); the close reads the casts once, as rows,
-    and ranks the entitled by the members' ids without loading them."""
+    and the eligible list once, as rows, and ranks the entitled by the members' ids without
+    loading them."""
     meeting, cab = session.meeting, session.cab
     check_in(meeting, cab.members)
     chair, _ = join(cab.chair, meeting)
@@ -320,11 +321,12 @@ def test_a_join_during_a_vote_and_its_close_build_no_object_per_voter(session, j
     assert ack["state"]["live"]["vote"]["my_cast"]["client_id"] == "c-0003"
     assert joining["OpenCast"] == 1
 
-    with loaded(OpenCast, User) as closing:
+    with loaded(OpenCast, User, PollEligible) as closing:
         result = chair.emit("vote.close", {"poll_id": poll.id}, callback=True)["result"]
     approve = len(range(0, len(cab.members), 3))
     assert (result["approve"], result["disapprove"]) == (approve, len(cab.members) - approve)
-    assert closing["OpenCast"] == 0 and closing["User"] == 0, closing
+    assert result["eligible"] == len(cab.members)
+    assert closing["OpenCast"] == closing["User"] == closing["PollEligible"] == 0, closing
     # The names per choice in protocol order (the members' seats), as before.
     stored = db.session.get(PollResult, poll.id)
     seats = [member.id for member in all_members()]
