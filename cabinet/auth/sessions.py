@@ -35,17 +35,17 @@ def open_session(user_id: int, *, ip: str | None = None, user_agent: str = "") -
 
 def session_is_live(user_id: int, key: str | None) -> bool:
     """True when `key` names an unrevoked, unexpired session of this person."""
-    return live_session_expiry(user_id, key) is not None
-
-
-def live_session_expiry(user_id: int, key: str | None) -> datetime | None:
-    """When the unrevoked, unexpired session `key` of this person expires; None if it is not live."""
     if not key:
-        return None
+        return False
     record = db.session.scalar(select(SessionRecord).where(SessionRecord.key == key))
     if record is None or record.user_id != user_id or record.revoked_at is not None:
-        return None
-    expires_at = as_utc(record.expires_at)
+        return False
+    return _unexpired(record.expires_at) is not None
+
+
+def _unexpired(expires_at: datetime | None) -> datetime | None:
+    """`expires_at` (in UTC) while it is still ahead, else None."""
+    expires_at = as_utc(expires_at)
     return expires_at if expires_at is not None and expires_at > utcnow() else None
 
 
@@ -72,8 +72,8 @@ def signed_in(user_id: int, token: str, key: str | None) -> tuple[User, datetime
     # A changed token (password change, deactivation) or inactive user ends the session at once.
     if not user.active or user.session_token != token:
         return None
-    expires_at = as_utc(expires_at)
-    return (user, expires_at) if expires_at is not None and expires_at > utcnow() else None
+    expires_at = _unexpired(expires_at)
+    return (user, expires_at) if expires_at is not None else None
 
 
 def revoke_session(key: str | None) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Row, func, select
 
 from cabinet.db import db
 from meetings.models import Meeting
+from voting.polls.access import eligible_voters
 from voting.polls.models import (
     OpenCast,
     Poll,
@@ -112,8 +113,7 @@ def tally_poll(
     (`casts`: the open vote's `current_open_choices`, `eligible`: how many may vote, when the
     caller read them already)."""
     if eligible is None:
-        counted = select(func.count()).where(PollEligible.poll_id == poll.id)
-        eligible = db.session.scalar(counted) or 0
+        eligible = len(eligible_voters(poll))  # read once per vote and process
     chair_choice = None
     if not poll.is_secret:
         casts = current_open_choices(poll) if casts is None else casts
