@@ -6,7 +6,7 @@ Business functions flush; the request (view, socket handler, CLI command) commit
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -254,9 +254,10 @@ def insert_unless_present(
     return statement.inline().execution_options(preserve_rowcount=True)
 
 
-def get_or_404(model: type[M], ident: Any) -> M:
-    """Load a row by primary key or raise NotFound (rendered as 404 / problem+json)."""
-    obj = db.session.get(model, ident)
+def get_or_404(model: type[M], ident: Any, options: Sequence[Any] = ()) -> M:
+    """Load a row by primary key or raise NotFound (rendered as 404 / problem+json);
+    `options`: loader options for the statement (when the row is not loaded already)."""
+    obj = db.session.get(model, ident, options=options)
     if obj is None:
         raise NotFound()
     return obj

@@ -11,6 +11,7 @@ from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from cabinet.dates import local
 from cabinet.db import db, get_or_404
@@ -31,6 +32,9 @@ PollNeed = Literal["read", "vote", "chair"]
 _ELIGIBLE: BoundedMemo[frozenset[int]] = BoundedMemo(64)
 
 
+_WITH_SUBJECT = (joinedload(Poll.meeting), joinedload(Poll.item))
+
+
 class NotEligible(Forbidden):
     """The person may not vote in this poll."""
 
@@ -44,7 +48,9 @@ def can_read_poll(poll: Poll, user: User) -> bool:
 
 def load_poll(poll_id: int, *, need: PollNeed = "read") -> Poll:
     """The poll, if the signed-in person may `need` it: read it, vote in it, or chair it."""
-    poll = get_or_404(Poll, poll_id)
+    # Reading or chairing checks (and then announces to) the meeting and the item: loaded with
+    # the vote, in its statement. A cast needs neither (and finds the vote in its batch).
+    poll = get_or_404(Poll, poll_id, options=() if need == "vote" else _WITH_SUBJECT)
     user = current_person()
     if need == "read" and not can_read_poll(poll, user):
         raise Forbidden()

@@ -13,6 +13,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cabinet.audit import record
 from cabinet.config import settings
@@ -25,7 +26,7 @@ from meetings.live import services as live
 from meetings.models import AgendaItem, Meeting
 from meetings.motions.models import Motion
 from voting.polls.announce import announce, poll_payload
-from voting.polls.counting import current_open_choices, eligible_rows, open_poll_of, tally_poll
+from voting.polls.counting import open_poll_of, roll_call, tally_poll
 from voting.polls.crypto import new_poll_keys, open_ballots, sign_ballots
 from voting.polls.models import (
     Poll,
@@ -134,29 +135,17 @@ def open_poll(
 
 def close_poll(poll: Poll, actor: User) -> PollResult:
     """Close the vote: counted with the rules, stored for good, announced."""
-    poll.lock(exclusive=True)
-    db.session.refresh(poll)
     poll.ensure_open()
     db.session.info.setdefault("ecabinet.polls_closing", set()).add(poll.id)
-    poll.mark_closed(actor)
-    # Closing first takes the write lock on SQLite, so every cast counted below is committed
-    # and no later cast can commit (it re-checks the state once it holds the lock).
-    db.session.flush()
+    # Closed first, holding the row's lock (SQLite: the write lock): every cast counted below
+    # is committed, and no later cast can commit (it re-checks the state under its lock).
+    poll.close(actor)
     published = _publish_secret_ballots(poll) if poll.is_secret else None
-    casts = None if poll.is_secret else current_open_choices(poll)  # read once, as rows
-    eligible = eligible_rows(poll)  # rows too: 500 voters are not 500 objects
-    outcome = tally_poll(poll, casts, eligible=len(eligible))
-    order = {uid: i for i, uid in enumerate(live.member_ids())}
-    ranked = sorted(eligible, key=lambda e: (order.get(e.user_id, len(order)), e.user_id))
-    entitled = [{"user_id": e.user_id, "name": e.name} for e in ranked]
-    choices = None
-    if casts is not None:
-        names = {e.user_id: e.name for e in eligible}
-        choices = [
-            {"user_id": uid, "name": names[uid], "choice": str(casts[uid].choice)}
-            for uid in (e["user_id"] for e in entitled)
-            if uid in casts
-        ]
+    voters = roll_call(poll)  # counted, named and ranked from one statement's rows
+    casts = (
+        None if poll.is_secret else {row.user_id: row for row in voters if row.choice is not None}
+    )
+    outcome = tally_poll(poll, casts, eligible=len(voters))
     result = PollResult(
         poll_id=poll.id,
         approve=outcome.approve,
@@ -172,14 +161,22 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
         rule=outcome.rule.as_dict(),
         all_members=poll.all_members,
         present=poll.present,
-        entitled=entitled,
-        choices=choices,
+        entitled=[{"user_id": row.user_id, "name": row.name} for row in voters],
+        choices=None
+        if casts is None
+        else [
+            {"user_id": row.user_id, "name": row.name, "choice": str(row.choice)}
+            for row in voters
+            if row.choice is not None
+        ],
         computed_at=utcnow(),
     )
     if published is not None:
         result.signature, result.verify_key = sign_ballots(poll.id, published)
     db.session.add(result)
     db.session.flush()
+    # The vote's own `result` (read as None by anything that showed it open) is this one now.
+    set_committed_value(poll, "result", result)
     db.session.info["ecabinet.polls_closing"].discard(poll.id)
     record("vote.closed", poll, data=_AUDITED_RESULT.dump(result), actor=actor)
     poll_id = poll.id

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cabinet.db import Base, db, str_enum, utcnow
 from cabinet.errors import InvalidState
@@ -139,12 +140,23 @@ class Poll(Base):
                 sa.select(Poll.id).where(Poll.id == self.id).with_for_update(read=not exclusive)
             )
 
-    def mark_closed(self, user) -> None:
-        """Open → closed; a closed vote never reopens."""
-        self.ensure_open()
-        self.state = PollState.CLOSED
-        self.closed_at = utcnow()
-        self.closed_by_id = getattr(user, "id", None)
+    def close(self, user) -> None:
+        """Open → closed, in one statement that takes the row's lock, checks the state and
+        writes it (VotingClosed when it was closed meanwhile): on PostgreSQL the update waits
+        for the casts holding the row's shared lock to commit, on SQLite it takes the write
+        lock after every committed cast; either way no cast commits after the close has
+        counted. A closed vote never reopens."""
+        closed = {"state": PollState.CLOSED, "closed_at": utcnow(), "closed_by_id": user.id}
+        done = db.session.execute(
+            sa.update(Poll)
+            .where(Poll.id == self.id, Poll.state == PollState.OPEN)
+            .values(**closed)
+            .execution_options(synchronize_session=False)
+        )
+        if done.rowcount != 1:
+            raise VotingClosed(poll_id=self.id)
+        for name, value in closed.items():  # what the row now holds, without reading it back
+            set_committed_value(self, name, value)
 
 
 class PollEligible(Base):
