@@ -318,11 +318,17 @@ def _run_refusing_first(session: Any, unit: _Unit[Any]) -> None:
 
 
 def _in_batch(work: Callable[[], T]) -> T:
-    """Run a unit in its caller's context, its signed-in person moved into the batch's
-    session: whatever the unit reads goes through the leader's connection only."""
+    """Run a unit in its caller's context; whatever the unit reads goes through the leader's
+    connection only. Its signed-in person is used as it is when it is the socket's detached
+    copy (`cabinet.auth.socket_identity`: columns and roles loaded; nothing can load through
+    it, so a mistake fails loudly instead of reading on another connection); one attached to
+    the event's own session (the socket's first event) is merged into the batch's. Merging
+    every copy cost a cast a seventh of its CPU (a new person and new role rows per cast)."""
     person = g.get("_login_user") if has_app_context() else None
-    if person is not None and inspect(person, raiseerr=False) is not None:
-        g._login_user = db.session.merge(person, load=False)
+    if person is not None:
+        state = inspect(person, raiseerr=False)
+        if state is not None and not state.detached:
+            g._login_user = db.session.merge(person, load=False)
     return work()
 
 

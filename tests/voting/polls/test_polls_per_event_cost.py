@@ -17,6 +17,7 @@ from cabinet.db import db
 from cabinet.memo import clear_every_memo
 from cabinet.users.models import User
 from cabinet.users.services import all_members
+from meetings.live import services as live
 from meetings.models import AgendaItem, Paper, PaperReader, PaperVersion
 from tests.conftest import loaded, statements
 from tests.meetings.test_loaders import _paper
@@ -344,3 +345,36 @@ def test_a_join_during_a_vote_and_its_close_build_no_object_per_voter(session, j
     seats = [member.id for member in all_members()]
     assert [c["user_id"] for c in stored.choices] == [u for u in seats if u in eligible]
     assert [c["choice"] for c in stored.choices][:2] == ["approve", "disapprove"]
+
+
+def test_a_cast_uses_its_sockets_person_as_it_is(session, join, monkeypatch):
+    """A tablet's cast runs in the batch's session with the socket's checked copy of the
+    person as it is: no person (with their roles) is copied into the session per cast. A
+    refusal that reads the person further (a deputy) still answers with its reason."""
+    from sqlalchemy.orm import Session
+
+    from tests.voting.polls.test_polls_sockets import cast, open_vote
+
+    meeting, cab = session.meeting, session.cab
+    absent = cab.members[1]  # whose designated deputy is deputies[0]
+    live.assign_deputy(meeting, cab.secretariat, absent, cab.deputies[0])
+    check_in(meeting, [m for m in cab.members if m is not absent] + [cab.deputies[0]])
+    chair, _ = join(cab.chair, meeting)
+    poll_id = open_vote(chair, meeting, session.items[0])["poll"]["id"]
+    tablets = [join(member, meeting)[0] for member in cab.members[2:6]]
+    deputy, _ = join(cab.deputies[0], meeting)
+    merged: list[object] = []
+    merge = Session.merge
+
+    def counting_merge(self, instance, *args, **kwargs):
+        merged.append(instance)
+        return merge(self, instance, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "merge", counting_merge)
+    acks = [cast(t, poll_id, "approve", f"cast-000{n}") for n, t in enumerate(tablets)]
+    refused = cast(deputy, poll_id, "approve")
+    assert [a["ok"] for a in acks] == [True] * 4, acks
+    assert refused["error"]["message"] == "Người dự thay không có quyền biểu quyết."
+    assert [m for m in merged if isinstance(m, User)] == []
+    result = chair.emit("vote.close", {"poll_id": poll_id}, callback=True)["result"]
+    assert result["approve"] == 4
