@@ -19,7 +19,6 @@ Targets: app ≥ 0.5× nginx; app + X-Accel ≈ 1× nginx (≥ 0.9×).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import shutil
 import statistics
@@ -44,19 +43,20 @@ COOKIE = "bench-member"
 
 
 def make_paper(path: Path, size_mb: int) -> None:
-    """A valid PDF of about ``size_mb`` MB (incompressible: scanned papers are)."""
-    from pypdf import PdfWriter
+    """A valid PDF of about ``size_mb`` MB: one scanned page, its image incompressible (scanned
+    papers are). Not an attachment: uploads strip embedded files (`cabinet.storage.package`),
+    which left a 4 kB paper to download."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    page = io.BytesIO()
-    drawing = canvas.Canvas(page)
+    side = int((size_mb * 1024 * 1024 / 3) ** 0.5)
+    scan = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    drawing = canvas.Canvas(str(path))
+    drawing.drawImage(ImageReader(scan), 0, 0, width=595, height=842)
     drawing.drawString(72, 760, "Bench paper")
     drawing.showPage()
     drawing.save()
-    writer = PdfWriter(clone_from=io.BytesIO(page.getvalue()))
-    writer.add_attachment("scan.bin", os.urandom(size_mb * 1024 * 1024))
-    with path.open("wb") as out:
-        writer.write(out)
 
 
 def serve_app(port: int, root: str, sha: str) -> None:

@@ -36,6 +36,7 @@ from bench.common import (  # noqa: E402
     print_table,
     run_process,
     save_results,
+    signed_in_cookie,
 )
 
 SECRET = "bench-fanout-secret-" + "k" * 32
@@ -107,20 +108,14 @@ def prepare(workdir: Path, tablets: int) -> dict:
             for i in range(12):
                 services.add_item(meeting, {"title": f"Nội dung {i + 1}"}, actor=secretariat)
             services.publish_meeting(meeting, actor=secretariat)
-        db.session.commit()
-        serializer = app.session_interface.get_signing_serializer(app)
-        cookie_name = app.config["SESSION_COOKIE_NAME"]
-
-        def cookie(user: User) -> str:
-            value = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
-            return f"{cookie_name}={value}"
-
-        return {
+        found = {
             "meeting_id": meeting.id,
             "items": [i.id for i in meeting.items],
-            "secretariat": cookie(secretariat),
-            "members": [cookie(u) for u in members],
+            "secretariat": signed_in_cookie(app, secretariat),
+            "members": [signed_in_cookie(app, u) for u in members],
         }
+        db.session.commit()
+        return found
 
 
 async def connect_clients(url: str, cookies: list[str], meeting_id: int, inbox: list) -> list:

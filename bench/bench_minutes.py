@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import weasyprint  # noqa: E402
 
 from bench.common import Scenario, print_table, save_results  # noqa: E402
+from cabinet.pki import serve_in_thread  # noqa: E402
 
 
 def timed(fn):
@@ -147,12 +148,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     runs = parser.parse_args().runs
-    with tempfile.TemporaryDirectory() as tmp:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        # The demo PKI (TSA, OCSP) on loopback: a signature is timestamped and validated as the
+        # app does it by default (PAdES B-LTA).
+        serve_in_thread(Path(tmp) / "instance" / "keys") as pki,
+    ):
         from cabinet import create_app
         from cabinet.db import db
 
         app = create_app(
             {
+                "ECABINET_PKI_URL": pki.url,
                 "ECABINET_INSTANCE_PATH": str(Path(tmp) / "instance"),
                 "ECABINET_DATABASE_URL": f"sqlite:///{tmp}/bench.db",
                 "ECABINET_ASYNC_MODE": "threading",
@@ -176,7 +183,7 @@ def main() -> None:
                 ours.append(timed(lambda: render_minutes(minutes))[0])
                 bare.append(timed(lambda: weasyprint.HTML(string=html).write_pdf())[0])
 
-            ca = create_demo_ca(settings().keys_dir)
+            ca = create_demo_ca(settings().keys_dir, base_url=pki.url)
             for user, secret in ((secretary, "thu-ky-bench-1"), (chair, "chu-toa-bench-1")):
                 issue_user_p12(
                     ca,

@@ -41,6 +41,7 @@ from bench.common import (  # noqa: E402
     print_table,
     run_process,
     save_results,
+    signed_in_cookie,
 )
 
 SECRET = "bench-votes-secret-" + "k" * 32
@@ -126,12 +127,8 @@ def prepare(workdir: Path, database_url: str, tablets: int) -> dict:
             live.open_session(meeting, users[0])
             for user in users:
                 live.check_in(meeting, user, AttendanceMode.IN_ROOM)
+        cookies = [signed_in_cookie(app, u) for u in users]
         db.session.commit()
-        serializer = app.session_interface.get_signing_serializer(app)
-        name = app.config["SESSION_COOKIE_NAME"]
-        cookies = [
-            f"{name}={serializer.dumps({'_user_id': u.get_id(), '_fresh': True})}" for u in users
-        ]
         return {
             "meeting_id": meeting.id,
             "item_id": meeting.items[0].id,

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "bench" / "out"
@@ -316,3 +317,15 @@ def app_server(
     }
     with run_process([sys.executable, str(ROOT / "app.py")], port, env=environment) as server:
         yield server
+
+
+def signed_in_cookie(app: Any, user: Any) -> str:
+    """A `Cookie` header value signing `user` in as the sign-in form would: a server-side
+    session record (the app refuses a cookie without one), its key in the signed cookie."""
+    from cabinet.auth.sessions import SESSION_KEY, open_session
+
+    key = open_session(user.id).key
+    value = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": user.get_id(), "_fresh": True, SESSION_KEY: key}
+    )
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
