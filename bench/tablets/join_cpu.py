@@ -42,8 +42,8 @@ def main() -> None:
     )
     from sqlalchemy import select
 
+    from bench.common import signed_in_cookie
     from cabinet import create_app
-    from cabinet.auth.sessions import SESSION_KEY, open_session
     from cabinet.db import db
     from cabinet.extensions import socketio
     from cabinet.users.models import User
@@ -53,16 +53,12 @@ def main() -> None:
     app = create_app()
     clients = []
     with app.app_context():
-        signer = app.session_interface.get_signing_serializer(app)
         for email in seed["members"][: args.members]:
             user = db.session.scalar(select(User).where(User.email == email))
-            key = open_session(user.id).key
+            name, _, value = signed_in_cookie(app, user).partition("=")
             db.session.commit()
             http = app.test_client()
-            cookie = {"_user_id": user.get_id(), "_fresh": True, "_permanent": True}
-            http.set_cookie(
-                app.config["SESSION_COOKIE_NAME"], signer.dumps({**cookie, SESSION_KEY: key})
-            )
+            http.set_cookie(name, value)
             clients.append(socketio.test_client(app, flask_test_client=http))
     for n in range(args.rounds):
         cpu, wall = time.process_time(), time.perf_counter()

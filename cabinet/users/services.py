@@ -180,8 +180,13 @@ def _seated(what: Any) -> Any:
         select(what)
         .join(CabinetSeat, CabinetSeat.member_id == User.id)
         .where(CabinetSeat.active.is_(True))
-        .order_by(CabinetSeat.position, CabinetSeat.id)
+        .order_by(*_by_seat(CabinetSeat))
     )
+
+
+def _by_seat(seat: Any) -> tuple[Any, ...]:
+    """The protocol's order of the holders of `seat` (the seats' model or an alias of it)."""
+    return seat.position, seat.id
 
 
 def in_protocol_order(statement: Any, user_id: Any) -> Any:
@@ -192,7 +197,7 @@ def in_protocol_order(statement: Any, user_id: Any) -> Any:
     seat = aliased(CabinetSeat)
     return statement.outerjoin(
         seat, and_(seat.member_id == user_id, seat.active.is_(True))
-    ).order_by(seat.id.is_(None), seat.position, seat.id, user_id)
+    ).order_by(seat.id.is_(None), *_by_seat(seat), user_id)
 
 
 def member_count() -> int:

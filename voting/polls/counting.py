@@ -14,7 +14,6 @@ from sqlalchemy import Row, bindparam, func, null, select
 from cabinet.db import db
 from cabinet.users.services import in_protocol_order
 from meetings.models import Meeting
-from voting.polls.access import eligible_voters
 from voting.polls.models import (
     OpenCast,
     Poll,
@@ -42,23 +41,6 @@ def polls_of(meeting: Meeting) -> list[Poll]:
     )
 
 
-def current_open_choices(poll: Poll) -> dict[int, Row[Any]]:
-    """The last cast of each voter in an open vote, as rows (`voter_id`, `choice`,
-    `client_id`, `cast_at`): a close reads 500 of them, and builds no object for them."""
-    latest = (
-        select(func.max(OpenCast.id))
-        .where(OpenCast.poll_id == poll.id)
-        .group_by(OpenCast.voter_id)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(OpenCast.voter_id, OpenCast.choice, OpenCast.client_id, OpenCast.cast_at).where(
-            OpenCast.id.in_(latest)
-        )
-    )
-    return {row.voter_id: row for row in rows}
-
-
 def own_open_cast(poll: Poll, user_id: int) -> OpenCast | None:
     """One voter's last cast in an open vote (a tablet's join: one row, not the room's)."""
     return db.session.scalar(
@@ -69,15 +51,14 @@ def own_open_cast(poll: Poll, user_id: int) -> OpenCast | None:
     )
 
 
-def cast_choices(poll: Poll, casts: dict[int, Row[Any]] | None = None) -> list[Choice]:
-    """The choices that count, without voters (`casts`: the open vote's, read already)."""
+def cast_choices(poll: Poll, voters: list[Row[Any]] | None = None) -> list[Choice]:
+    """The choices that count, without voters (`voters`: the vote's `roll_call`, read already)."""
     if poll.is_secret:
         return list(
             db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
         )
-    if casts is None:
-        casts = current_open_choices(poll)
-    return [Choice(row.choice) for row in casts.values()]
+    voters = roll_call(poll) if voters is None else voters
+    return [Choice(row.choice) for row in voters if row.choice is not None]
 
 
 def published_ballots(poll_id: int) -> list[list[str]]:
@@ -128,25 +109,20 @@ def _roll_call(secret: bool) -> Any:
     return in_protocol_order(statement.where(PollEligible.poll_id == poll_id), PollEligible.user_id)
 
 
-def tally_poll(
-    poll: Poll, casts: dict[int, Row[Any]] | None = None, *, eligible: int | None = None
-) -> Outcome:
-    """The outcome if the vote closed now: the chair's live tally and the stored result
-    (`casts`: the open vote's `current_open_choices`, `eligible`: how many may vote, when the
-    caller read them already)."""
-    if eligible is None:
-        eligible = len(eligible_voters(poll))  # read once per vote and process
+def tally_poll(poll: Poll, voters: list[Row[Any]] | None = None) -> Outcome:
+    """The outcome if the vote closed now: the chair's live tally and the stored result, both
+    from the vote's roll call (`voters`: read already by the caller)."""
+    voters = roll_call(poll) if voters is None else voters
     chair_choice = None
-    if not poll.is_secret:
-        casts = current_open_choices(poll) if casts is None else casts
-        chair_cast = casts.get(poll.chair_id) if poll.chair_id is not None else None
-        chair_choice = Choice(chair_cast.choice) if chair_cast else None
+    if not poll.is_secret and poll.chair_id is not None:
+        chair = next((row for row in voters if row.user_id == poll.chair_id), None)
+        chair_choice = Choice(chair.choice) if chair is not None and chair.choice else None
     return tally(
-        cast_choices(poll, casts),
+        cast_choices(poll, voters),
         Rule.from_dict(poll.rule),
         all_members=poll.all_members,
         present=poll.present,
-        eligible=eligible,
+        eligible=len(voters),
         chair_choice=chair_choice,
         secret=poll.is_secret,
     )

@@ -142,10 +142,7 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
     poll.close(actor)
     published = _publish_secret_ballots(poll) if poll.is_secret else None
     voters = roll_call(poll)  # counted, named and ranked from one statement's rows
-    casts = (
-        None if poll.is_secret else {row.user_id: row for row in voters if row.choice is not None}
-    )
-    outcome = tally_poll(poll, casts, eligible=len(voters))
+    outcome = tally_poll(poll, voters)
     result = PollResult(
         poll_id=poll.id,
         approve=outcome.approve,
@@ -163,7 +160,7 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
         present=poll.present,
         entitled=[{"user_id": row.user_id, "name": row.name} for row in voters],
         choices=None
-        if casts is None
+        if poll.is_secret
         else [
             {"user_id": row.user_id, "name": row.name, "choice": str(row.choice)}
             for row in voters

@@ -8,7 +8,6 @@ from voting.polls.announce import poll_payload, progress_payload
 from voting.polls.casting import Receipt, SecretVoteFinal, cast_vote, own_cast
 from voting.polls.counting import (
     cast_choices,
-    current_open_choices,
     open_poll_of,
     polls_of,
     tally_poll,
@@ -24,7 +23,6 @@ __all__ = [
     "cast_choices",
     "cast_vote",
     "close_poll",
-    "current_open_choices",
     "open_poll",
     "open_poll_of",
     "own_cast",
