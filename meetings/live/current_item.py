@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from cabinet.audit import record
 from cabinet.db import db, utcnow
 from cabinet.errors import NotFound
@@ -17,6 +19,13 @@ from meetings.models import AgendaItem, Meeting
 def live_session(meeting: Meeting) -> LiveSession | None:
     """The running state of the session, if it was opened."""
     return db.session.get(LiveSession, meeting.id)
+
+
+def current_item_id(meeting: Meeting) -> int | None:
+    """The id of the item under discussion (None before the first, or without a session)."""
+    return db.session.scalar(
+        select(LiveSession.current_item_id).where(LiveSession.meeting_id == meeting.id)
+    )
 
 
 def item_progress(item: AgendaItem) -> ItemProgress:

@@ -1,8 +1,10 @@
-"""The meetings table as the store of meeting revisions (`cabinet.revisions`)."""
+"""The meetings table as the store of meeting revisions (`cabinet.revisions`), and the facts a
+join reads once per revision (`at_revision`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -10,9 +12,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from cabinet.db import db
+from cabinet.memo import BoundedMemo
 from meetings.models import Meeting
 
 _TABLE = Meeting.__table__
+T = TypeVar("T")
+#: Plain values (ids, rows as tuples; never objects of a session) per (fact, meeting, revision).
+_AT_REVISION: BoundedMemo[Any] = BoundedMemo(size=512)
 
 
 def bump(session: Session, meeting_ids: list[int]) -> dict[int, int]:
@@ -36,3 +42,18 @@ def read(meeting_ids: Iterable[int]) -> dict[int, int]:
     ids = list(meeting_ids)
     rows = db.session.execute(sa.select(_TABLE.c.id, _TABLE.c.revision).where(_TABLE.c.id.in_(ids)))
     return {meeting_id: revision for meeting_id, revision in rows}
+
+
+def at_revision(meeting: Meeting, fact: str, read: Callable[[], T]) -> T:
+    """`read()` once per revision of `meeting` and shared by every join at that revision: the
+    meeting-wide facts of a snapshot (the item under discussion, whether a vote is open or a
+    paper shown, the newest closed votes), which change only with a change the tablets are
+    told about, and that change bumps the revision. Only for a transaction that has changed
+    nothing (a join): its own uncommitted change would not have bumped it yet. `read` returns
+    plain values; an object is read again from them in the caller's session."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        return read()
+    key = (fact, meeting.id, meeting.created_at, meeting.revision)
+    found: T = _AT_REVISION.get_or_build(key, read)
+    return found

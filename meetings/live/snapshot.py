@@ -10,7 +10,8 @@ from cabinet.users.services import member_count_and_seat
 from meetings import hooks
 from meetings.agenda_facts import item_readable_in
 from meetings.live.attendance import own_attendance, quorum_status
-from meetings.live.current_item import current_item_state, live_session
+from meetings.live.current_item import current_item_id, current_item_state, live_session
+from meetings.live.revision import at_revision
 from meetings.live.schemas import LiveMeSchema, LiveStateSchema
 from meetings.live.session import suspension
 from meetings.live.speakers import queue_state
@@ -31,18 +32,24 @@ def live_snapshot(meeting: Meeting, user: Any) -> dict[str, Any]:
     and shared; the server's time is laid over it per person."""
     # Outside the session (planned, closed) nothing is under discussion: no item, no timer,
     # no speakers' list to join, whatever the last item was.
-    session = live_session(meeting) if meeting.in_session else None
-    item_id = session.current_item_id if session is not None else None
+    item_id = (
+        at_revision(meeting, "current_item", lambda: current_item_id(meeting))
+        if meeting.in_session
+        else None
+    )
     floor = item_id is not None and item_readable_in(meeting, item_id, user)
     members, seated = member_count_and_seat(user)
 
     def shared() -> dict[str, Any]:
+        session = live_session(meeting) if meeting.in_session else None
         return _SHARED_SCHEMA.dump(
             {
                 "in_session": meeting.in_session,
                 "suspended": suspension(meeting),
                 "current_item": current_item_state(meeting) if session is not None else None,
-                "speaking": queue_state(session.current_item) if floor else None,
+                "speaking": queue_state(session.current_item)
+                if floor and session is not None
+                else None,
                 "quorum": quorum_status(meeting),
             }
         )

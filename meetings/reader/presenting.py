@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from cabinet.audit import record
 from cabinet.db import db
@@ -19,6 +20,7 @@ from cabinet.errors import Forbidden, ValidationFailed
 from cabinet.realtime import emit_after_commit, meeting_room
 from cabinet.users.models import User
 from meetings.audience import announce_to
+from meetings.live.revision import at_revision
 from meetings.models import Meeting, Paper, SessionNotOpen
 from meetings.reader.models import Presentation
 from meetings.reader.reading import version_to_read
@@ -42,6 +44,12 @@ def presentation_of(meeting: Meeting) -> Presentation | None:
     return db.session.get(Presentation, meeting.id)
 
 
+def _shown_paper_id(meeting: Meeting) -> int | None:
+    return db.session.scalar(
+        select(Presentation.paper_id).where(Presentation.meeting_id == meeting.id)
+    )
+
+
 def presented_payload(presentation: Presentation) -> dict[str, Any]:
     """The presented paper and page as a following tablet needs them."""
     paper = presentation.paper
@@ -58,6 +66,9 @@ def presented_payload(presentation: Presentation) -> dict[str, Any]:
 def presenting_part(meeting: Meeting, user: User) -> dict[str, Any] | None:
     """The snapshot part: the presented paper and page, for someone who may read the paper."""
     if not meeting.in_session:  # a closed session shows nothing any more
+        return None
+    # Most joins find nothing shown: asked once per revision (showing, turning, ending bump it).
+    if at_revision(meeting, "presenting", lambda: _shown_paper_id(meeting)) is None:
         return None
     presentation = presentation_of(meeting)
     if presentation is None or not presentation.paper.can_read(user):

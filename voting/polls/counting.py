@@ -32,6 +32,13 @@ def open_poll_of(meeting: Meeting) -> Poll | None:
     )
 
 
+def open_poll_id(meeting: Meeting) -> int | None:
+    """The id of the vote currently open in the session, if any."""
+    return db.session.scalar(
+        select(Poll.id).where(Poll.meeting_id == meeting.id, Poll.state == PollState.OPEN)
+    )
+
+
 def polls_of(meeting: Meeting) -> list[Poll]:
     """Every vote of the session, in the order opened."""
     return list(

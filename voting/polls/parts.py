@@ -14,11 +14,12 @@ from cabinet.errors import InvalidState
 from cabinet.memo import BoundedMemo
 from meetings import hooks
 from meetings.agenda_facts import item_facts, item_readable_in
+from meetings.live.revision import at_revision
 from meetings.motions.models import Motion
 from voting.polls.access import ineligibility
 from voting.polls.announce import poll_payload
 from voting.polls.casting import own_cast
-from voting.polls.counting import open_poll_of, polls_of
+from voting.polls.counting import open_poll_id, open_poll_of, polls_of
 from voting.polls.models import Poll, PollKind, PollResult, PollState
 from voting.polls.motions import register_motion_parts
 from voting.polls.schemas import PollResultSchema
@@ -30,7 +31,9 @@ _RECORDED_RESULT = PollResultSchema(exclude=("poll_id", "ballots", "signature", 
 def live_vote(meeting: Any, user: Any) -> dict[str, Any]:
     """The open vote with this person's own cast, and the last result they may read."""
     vote = None
-    poll = open_poll_of(meeting)
+    # Nothing is read for a vote when none was open at this revision (most joins).
+    open_id = at_revision(meeting, "open_poll", lambda: open_poll_id(meeting))
+    poll = open_poll_of(meeting) if open_id is not None else None
     if poll is not None and _may_read_item(meeting, poll, user):
         vote = {
             "poll": poll_payload(poll, names=False),
@@ -49,6 +52,7 @@ _NEWEST_CLOSED = (
     .where(Poll.meeting_id == bindparam("meeting_id"))
     .order_by(Poll.opened_at.desc(), Poll.id.desc())
 )
+_RECENT_CLOSED, _OLDER_CLOSED = _NEWEST_CLOSED.limit(_RECENT), _NEWEST_CLOSED.offset(_RECENT)
 #: A closed vote's payload as every tablet that may read it gets it, shared by their joins.
 #: The poll and its result are final at the close; what else it shows is in the key (the
 #: item's title: its stamp) or read again (its motion's label: motions are renumbered).
@@ -74,14 +78,27 @@ def last_result_payload(meeting: Any, user: Any) -> dict[str, Any] | None:
     return payload
 
 
-def _last_readable(meeting: Any, user: Any) -> Any:
-    """(id, item id, closed at, motion id) of the newest closed vote `user` may read."""
-    connection = db.session.connection()
-    for chunk in (_NEWEST_CLOSED.limit(_RECENT), _NEWEST_CLOSED.offset(_RECENT)):
-        for row in connection.execute(chunk, {"meeting_id": meeting.id}):
-            if row.item_id is None or item_readable_in(meeting, row.item_id, user):
-                return row
-    return None
+def _last_readable(meeting: Any, user: Any) -> tuple[Any, ...] | None:
+    """(id, item id, closed at, motion id) of the newest closed vote `user` may read; the
+    newest few are read once per revision of the meeting (a close bumps it)."""
+    recent = at_revision(meeting, "recent_results", lambda: _closed(meeting, _RECENT_CLOSED))
+    for row in recent:
+        if _readable(meeting, row, user):
+            return row
+    if len(recent) < _RECENT:
+        return None
+    older = _closed(meeting, _OLDER_CLOSED)
+    return next((row for row in older if _readable(meeting, row, user)), None)
+
+
+def _closed(meeting: Any, statement: Any) -> tuple[tuple[Any, ...], ...]:
+    rows = db.session.connection().execute(statement, {"meeting_id": meeting.id})
+    return tuple(tuple(row) for row in rows)
+
+
+def _readable(meeting: Any, row: tuple[Any, ...], user: Any) -> bool:
+    item_id = row[1]
+    return item_id is None or item_readable_in(meeting, item_id, user)
 
 
 def _closed_poll(poll_id: int) -> Poll:
