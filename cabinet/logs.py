@@ -66,6 +66,12 @@ def configure(log_format: str = "text", level: int = logging.INFO) -> None:
         root.addHandler(handler)
     handler.setFormatter(JsonLines() if log_format == "json" else TextLines(_TEXT))
     root.setLevel(level)
+    # What no line shows is not collected for every record (the logging HOWTO, "Optimization"):
+    # the caller's frame, found by walking the stack, and the thread, for which gevent builds
+    # a dummy thread object in each greenlet that logs (every socket event writes a line).
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logMultiprocessing = False
     for noisy in ("engineio.server", "socketio.server", "geventwebsocket.handler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log_redaction.install()
