@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from cabinet.audit.models import AuditEntry, AuditHead
@@ -57,6 +57,14 @@ _HASHED = (
     "prev_hash",
 )  # fmt: skip
 _INSERT_ENTRIES = AuditEntry.__table__.insert()
+# Built once: every commit that audits runs both (building one cost more than running it).
+_ADVANCE_HEAD = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq + bindparam("entries"))
+    .returning(AuditHead.seq, AuditHead.last_hash)
+)
+_SET_LAST_HASH = update(AuditHead).where(AuditHead.id == 1).values(last_hash=bindparam("last_hash"))
 
 
 def canonical(entry: AuditEntry) -> bytes:
@@ -103,12 +111,7 @@ def _chain_pending(session: Session) -> None:
         return
     session.flush()  # objects created in this request get their ids before they are referenced
     conn = session.connection()
-    head = conn.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(pending))
-        .returning(AuditHead.seq, AuditHead.last_hash)
-    ).first()
+    head = conn.execute(_ADVANCE_HEAD, {"entries": len(pending)}).first()
     if head is None:  # first entry ever: create the head (unique id 1 makes a race fail loudly)
         conn.execute(AuditHead.__table__.insert().values(id=1, seq=len(pending), last_hash=GENESIS))
         last_seq, prev = len(pending), GENESIS
@@ -136,7 +139,7 @@ def _chain_pending(session: Session) -> None:
     # One Core statement for the whole list (a batch of casts writes dozens of entries): no
     # ORM objects to build and flush. Nothing reads the entries back in this transaction.
     conn.execute(_INSERT_ENTRIES, rows)
-    conn.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+    conn.execute(_SET_LAST_HASH, {"last_hash": prev})
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import contains_eager
 
 from cabinet.auth.models import SessionRecord
@@ -49,23 +49,27 @@ def _unexpired(expires_at: datetime | None) -> datetime | None:
     return expires_at if expires_at is not None and expires_at > utcnow() else None
 
 
+#: Built once (building it cost more than running it: ~0.3 ms of Python per request).
+_SIGNED_IN = (
+    select(User, SessionRecord.expires_at)
+    .join(SessionRecord, SessionRecord.user_id == User.id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .options(contains_eager(User.role_rows))
+    .where(
+        User.id == bindparam("user_id"),
+        SessionRecord.key == bindparam("key"),
+        SessionRecord.revoked_at.is_(None),
+    )
+)
+
+
 def signed_in(user_id: int, token: str, key: str | None) -> tuple[User, datetime] | None:
     """The person of a cookie with their roles, and when its session ends, in one statement
     (it runs for every request and every socket connection); None unless the person is active,
     the cookie's token is theirs and the session `key` is theirs, unrevoked and unexpired."""
     if not key:
         return None
-    found = (
-        db.session.execute(
-            select(User, SessionRecord.expires_at)
-            .join(SessionRecord, SessionRecord.user_id == User.id)
-            .outerjoin(UserRole, UserRole.user_id == User.id)
-            .options(contains_eager(User.role_rows))
-            .where(User.id == user_id, SessionRecord.key == key, SessionRecord.revoked_at.is_(None))
-        )
-        .unique()
-        .first()
-    )
+    found = db.session.execute(_SIGNED_IN, {"user_id": user_id, "key": key}).unique().first()
     if found is None:
         return None
     user, expires_at = found

@@ -8,7 +8,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 
 from cabinet.audit import record
@@ -208,12 +208,19 @@ def member_count() -> int:
     )
 
 
-def member_count_and_seat(user: User) -> tuple[int, bool]:
-    """`member_count()` and `holds_a_seat(user)` in one statement (a join asks both)."""
+def _count_and_seat() -> Any:
     active = CabinetSeat.active.is_(True)
     count = select(func.count(CabinetSeat.id)).where(active).scalar_subquery()
-    mine = exists().where(CabinetSeat.member_id == user.id, active)
-    found = db.session.execute(select(count, mine)).one()
+    mine = exists().where(CabinetSeat.member_id == bindparam("user_id"), active)
+    return select(count, mine)
+
+
+_COUNT_AND_SEAT = _count_and_seat()
+
+
+def member_count_and_seat(user: User) -> tuple[int, bool]:
+    """`member_count()` and `holds_a_seat(user)` in one statement (a join asks both)."""
+    found = db.session.execute(_COUNT_AND_SEAT, {"user_id": user.id}).one()
     return found[0] or 0, bool(found[1])
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from cabinet.audit import record
 from cabinet.config import settings
@@ -59,16 +59,17 @@ def attendance_of(meeting: Meeting, user_id: int) -> Attendance | None:
     )
 
 
+_OWN_ROWS = select(Attendance).where(
+    Attendance.meeting_id == bindparam("meeting_id"),
+    or_(Attendance.user_id == bindparam("user_id"), Attendance.deputy_id == bindparam("user_id")),
+)
+
+
 def own_attendance(meeting: Meeting, user: User) -> tuple[Attendance | None, Attendance | None]:
     """In one query: the attendance row of `user`, and that of the absent member whom `user`
     attends for as deputy (`attendance_of`, `deputy_seat_for`)."""
     own = seat = None
-    for row in db.session.scalars(
-        select(Attendance).where(
-            Attendance.meeting_id == meeting.id,
-            or_(Attendance.user_id == user.id, Attendance.deputy_id == user.id),
-        )
-    ):
+    for row in db.session.scalars(_OWN_ROWS, {"meeting_id": meeting.id, "user_id": user.id}):
         if row.user_id == user.id:
             own = row
         if row.deputy_id == user.id and seat is None:

@@ -21,14 +21,17 @@ T = TypeVar("T")
 _AT_REVISION: BoundedMemo[Any] = BoundedMemo(size=512)
 
 
+_BUMP = (
+    sa.update(_TABLE)
+    .where(_TABLE.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(revision=_TABLE.c.revision + 1)
+    .returning(_TABLE.c.id, _TABLE.c.revision)
+)
+
+
 def bump(session: Session, meeting_ids: list[int]) -> dict[int, int]:
     """Increment the meetings' revisions in the committing transaction; the new values."""
-    rows = session.execute(
-        sa.update(_TABLE)
-        .where(_TABLE.c.id.in_(meeting_ids))
-        .values(revision=_TABLE.c.revision + 1)
-        .returning(_TABLE.c.id, _TABLE.c.revision)
-    )
+    rows = session.execute(_BUMP, {"ids": meeting_ids})
     revisions = {meeting_id: revision for meeting_id, revision in rows}
     for meeting_id, revision in revisions.items():  # the session's own copies stay current
         meeting = session.identity_map.get(identity_key(Meeting, meeting_id))

@@ -356,20 +356,25 @@ class MeetingParticipant(Base):
     user: Mapped[User] = relationship()
 
 
+_WITH_PARTICIPANT = (
+    sa.select(Meeting, MeetingParticipant)
+    .outerjoin(
+        MeetingParticipant,
+        sa.and_(
+            MeetingParticipant.meeting_id == Meeting.id,
+            MeetingParticipant.user_id == sa.bindparam("user_id"),
+        ),
+    )
+    .where(Meeting.id == sa.bindparam("meeting_id"))
+)
+
+
 def meeting_with_participant(
     session: sa.orm.Session, meeting_id: int, user_id: int
 ) -> Meeting | None:
     """The meeting, its `participant` row for person `user_id` known: one statement, not two."""
     found = session.execute(
-        sa.select(Meeting, MeetingParticipant)
-        .outerjoin(
-            MeetingParticipant,
-            sa.and_(
-                MeetingParticipant.meeting_id == Meeting.id,
-                MeetingParticipant.user_id == user_id,
-            ),
-        )
-        .where(Meeting.id == meeting_id)
+        _WITH_PARTICIPANT, {"meeting_id": meeting_id, "user_id": user_id}
     ).first()
     if found is None:
         return None

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Response, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from cabinet.audit import record
@@ -53,15 +53,17 @@ def last_reads(papers: Iterable[Paper], user: User | None) -> dict[int, int]:
     return read_versions([p.id for p in papers], user)
 
 
+_READ_VERSIONS = select(PaperRead.paper_id, PaperRead.version_number).where(
+    PaperRead.user_id == bindparam("user_id"),
+    PaperRead.paper_id.in_(bindparam("ids", expanding=True)),
+)
+
+
 def read_versions(ids: list[int], user: User | None) -> dict[int, int]:
     """The last version number `user` opened, per paper id of `ids`."""
     if not ids or user is None:
         return {}
-    rows = db.session.execute(
-        select(PaperRead.paper_id, PaperRead.version_number).where(
-            PaperRead.user_id == user.id, PaperRead.paper_id.in_(ids)
-        )
-    )
+    rows = db.session.execute(_READ_VERSIONS, {"user_id": user.id, "ids": ids})
     return {paper_id: number for paper_id, number in rows}
 
 
