@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from cabinet.audit import record
@@ -113,6 +114,25 @@ def remove_item(item: AgendaItem, *, actor: User) -> None:
     announce("agenda.item_removed", meeting, item_id=item_id, order=[i.id for i in meeting.items])
 
 
+_ITEMS, _MEETINGS = AgendaItem.__table__, Meeting.__table__
+_TOUCH = (
+    update(_MEETINGS)
+    .where(_MEETINGS.c.id == bindparam("meeting_id"))
+    .values(version=_MEETINGS.c.version + 1)
+    .returning(_MEETINGS.c.version, _MEETINGS.c.updated_at)
+)
+_ORDER = (
+    select(AgendaItem.id)
+    .where(AgendaItem.meeting_id == bindparam("meeting_id"))
+    .order_by(AgendaItem.position, AgendaItem.id)
+)
+_PLACE = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("item_id"))
+    .values(position=bindparam("position"), updated_at=bindparam("updated_at"))
+)
+
+
 def reorder_items(meeting: Meeting, ordered_ids: Sequence[int], *, actor: User) -> list[int]:
     """Put the agenda in the given order; `ordered_ids` must be a permutation of the items.
 
@@ -123,22 +143,16 @@ def reorder_items(meeting: Meeting, ordered_ids: Sequence[int], *, actor: User) 
     ordered = [int(i) for i in ordered_ids]
     if len(set(ordered)) != len(ordered):
         raise ValidationFailed(fields={"order": [_l("Một mục xuất hiện hai lần trong thứ tự.")]})
-    before = list(
-        db.session.scalars(
-            select(AgendaItem.id)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position, AgendaItem.id)
-        )
-    )
+    before = list(db.session.scalars(_ORDER, {"meeting_id": meeting.id}))
     if set(ordered) != set(before):
         raise AgendaChanged(order=before)
     if before == ordered:
         return ordered
     stamp = utcnow()
-    db.session.execute(
-        update(AgendaItem),
+    db.session.connection().execute(
+        _PLACE,
         [
-            {"id": item_id, "position": position, "updated_at": stamp}
+            {"item_id": item_id, "position": position, "updated_at": stamp}
             for position, item_id in enumerate(ordered, start=1)
         ],
     )
@@ -148,8 +162,10 @@ def reorder_items(meeting: Meeting, ordered_ids: Sequence[int], *, actor: User) 
         item = db.session.identity_map.get(identity_key(AgendaItem, item_id))
         if item is not None:
             db.session.expire(item, ["position", "updated_at"])
-    meeting.touch()
-    db.session.flush()
+    # The meeting's `touch` in one statement, not a flush of the unit of work.
+    version, updated_at = db.session.connection().execute(_TOUCH, {"meeting_id": meeting.id}).one()
+    set_committed_value(meeting, "version", version)
+    set_committed_value(meeting, "updated_at", updated_at)
     record("agenda.reordered", meeting, data={"from": before, "to": ordered}, actor=actor)
     announce("agenda.reordered", meeting, order=ordered)
     return ordered
