@@ -77,7 +77,11 @@ def published_ballots(poll_id: int) -> list[list[str]]:
 
 
 def voted_count(poll: Poll) -> int:
-    """How many entitled members have voted."""
+    """How many entitled members have voted: an open vote's stored result says it (only the
+    entitled cast, and its roll call counted each voter's cast once), else the casts do."""
+    result = poll.__dict__.get("result")  # never loaded for this
+    if result is not None and not poll.is_secret:
+        return int(result.eligible_count - result.not_voted)
     if poll.is_secret:
         stmt = select(func.count()).where(SecretVoter.poll_id == poll.id)
     else:

@@ -147,16 +147,24 @@ class Poll(Base):
         lock after every committed cast; either way no cast commits after the close has
         counted. A closed vote never reopens."""
         closed = {"state": PollState.CLOSED, "closed_at": utcnow(), "closed_by_id": user.id}
-        done = db.session.execute(
-            sa.update(Poll)
-            .where(Poll.id == self.id, Poll.state == PollState.OPEN)
-            .values(**closed)
-            .execution_options(synchronize_session=False)
-        )
+        done = db.session.connection().execute(_CLOSE, {"poll_id": self.id, **closed})
         if done.rowcount != 1:
             raise VotingClosed(poll_id=self.id)
         for name, value in closed.items():  # what the row now holds, without reading it back
             set_committed_value(self, name, value)
+
+
+_POLLS = Poll.__table__
+#: Built once, run on the table (no unit of work to consult: the close writes nothing else yet).
+_CLOSE = (
+    sa.update(_POLLS)
+    .where(_POLLS.c.id == sa.bindparam("poll_id"), _POLLS.c.state == PollState.OPEN)
+    .values(
+        state=sa.bindparam("state"),
+        closed_at=sa.bindparam("closed_at"),
+        closed_by_id=sa.bindparam("closed_by_id"),
+    )
+)
 
 
 class PollEligible(Base):
