@@ -72,6 +72,9 @@ def create_app(environ: Mapping[str, str] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=config.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # The cookie ends with its server-side record, 12 hours after signing in (a record's
+        # end never moves): re-signing it for every response extended only the cookie.
+        SESSION_REFRESH_EACH_REQUEST=False,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead: a long session must not break forms
         BABEL_DEFAULT_LOCALE=config.locale,
         BABEL_DEFAULT_TIMEZONE=config.timezone,

@@ -260,3 +260,16 @@ def test_a_request_reads_its_person_roles_and_session_in_one_statement(
     record.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_request_that_changes_nothing_sends_no_cookie(client, db, make_user):
+    """The signed cookie ends when its server-side record does (12 hours after signing in, not
+    moved by later requests): re-signing and re-sending it with every response extended
+    nothing but the cookie."""
+    make_user(Role.MEMBER, email="khong.doi@ecabinet.test")
+    signed = _sign_in(client, "khong.doi@ecabinet.test")
+    assert "Expires=" in signed.headers["Set-Cookie"]
+    for _ in range(2):
+        response = client.get("/api/v1/me")
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
