@@ -356,15 +356,12 @@ class MeetingParticipant(Base):
     user: Mapped[User] = relationship()
 
 
+_PARTICIPATION = (MeetingParticipant.meeting_id == Meeting.id) & (
+    MeetingParticipant.user_id == sa.bindparam("user_id")
+)
 _WITH_PARTICIPANT = (
     sa.select(Meeting, MeetingParticipant)
-    .outerjoin(
-        MeetingParticipant,
-        sa.and_(
-            MeetingParticipant.meeting_id == Meeting.id,
-            MeetingParticipant.user_id == sa.bindparam("user_id"),
-        ),
-    )
+    .outerjoin(MeetingParticipant, _PARTICIPATION)
     .where(Meeting.id == sa.bindparam("meeting_id"))
 )
 
@@ -373,14 +370,11 @@ def meeting_with_participant(
     session: sa.orm.Session, meeting_id: int, user_id: int
 ) -> Meeting | None:
     """The meeting, its `participant` row for person `user_id` known: one statement, not two."""
-    found = session.execute(
-        _WITH_PARTICIPANT, {"meeting_id": meeting_id, "user_id": user_id}
-    ).first()
-    if found is None:
-        return None
-    meeting, participation = found
-    meeting.__dict__.setdefault(_FOUND, {})[user_id] = participation
-    return meeting
+    ids = {"meeting_id": meeting_id, "user_id": user_id}
+    found = session.execute(_WITH_PARTICIPANT, ids).first()
+    if found is not None:  # (meeting, their participation or None)
+        found[0].__dict__.setdefault(_FOUND, {})[user_id] = found[1]
+    return found[0] if found is not None else None
 
 
 def _forget_found(target: Meeting | None, *_: Any) -> None:
