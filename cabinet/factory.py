@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 from collections.abc import Mapping
@@ -45,10 +46,16 @@ FEATURES = (
 
 
 class CabinetApp(Flask):
-    """Flask, with socket events pushed without routing (`cabinet.realtime.EventContext`)."""
+    """Flask, with socket events pushed without routing (`cabinet.realtime.EventContext`) and
+    their URL adapter bound only when one builds a URL (`cabinet.realtime.LazyUrlAdapter`)."""
 
     def request_context(self, environ: dict[str, Any]) -> realtime.EventContext:
         return realtime.EventContext(self, environ)
+
+    def create_url_adapter(self, request: Any) -> Any:
+        if request is not None and realtime.is_socket_request(request.environ):
+            return realtime.LazyUrlAdapter(functools.partial(super().create_url_adapter, request))
+        return super().create_url_adapter(request)
 
 
 def create_app(environ: Mapping[str, str] | None = None) -> Flask:

@@ -7,6 +7,7 @@ enforce the vote's state rules.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +18,7 @@ from cabinet.dates import local
 from cabinet.db import db, get_or_404
 from cabinet.errors import Forbidden, NotFound
 from cabinet.memo import BoundedMemo
+from cabinet.realtime import on_commit
 from cabinet.users import current_person
 from cabinet.users.models import Role, User
 from meetings.live import services as live
@@ -61,6 +63,14 @@ def load_poll(poll_id: int, *, need: PollNeed = "read") -> Poll:
     if need == "chair" and not poll.meeting.can_chair(user):
         raise Forbidden(_l("Chỉ chủ tọa kết thúc biểu quyết."))
     return poll
+
+
+def remember_eligible(poll: Poll, voter_ids: Iterable[int]) -> None:
+    """Keep the list a vote opens with for its casts, once the opening is committed: the first
+    cast of a burst, which every other waits behind, then reads nothing (another worker reads
+    the list at its first cast)."""
+    key, ids = (poll.id, poll.opened_at), frozenset(voter_ids)
+    on_commit(lambda: _ELIGIBLE.get_or_build(key, lambda: ids))
 
 
 def eligible_voters(poll: Poll) -> frozenset[int]:

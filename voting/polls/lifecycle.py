@@ -25,6 +25,7 @@ from cabinet.users.services import member_count
 from meetings.live import services as live
 from meetings.models import AgendaItem, Meeting
 from meetings.motions.models import Motion
+from voting.polls.access import remember_eligible
 from voting.polls.announce import announce, poll_payload
 from voting.polls.counting import open_poll_of, roll_call, tally_poll
 from voting.polls.crypto import new_poll_keys, open_ballots, sign_ballots
@@ -118,6 +119,7 @@ def open_poll(
         raise PollAlreadyOpen() from None
     if poll.is_secret:
         poll.public_key, poll.sealed_key = new_poll_keys(poll.id)
+    remember_eligible(poll, present)
     record(
         "vote.opened",
         poll,
