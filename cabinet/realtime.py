@@ -308,8 +308,7 @@ class EventContext(RequestContext):
 
     def match_request(self) -> None:
         environ = self.request.environ
-        path = environ.get("PATH_INFO", "")
-        if "saved_session" not in environ and path.rstrip("/") != SOCKET_PATH:
+        if "saved_session" not in environ and not is_socket_request(environ):
             super().match_request()
 
 

@@ -372,9 +372,10 @@ def meeting_with_participant(
     """The meeting, its `participant` row for person `user_id` known: one statement, not two."""
     ids = {"meeting_id": meeting_id, "user_id": user_id}
     found = session.execute(_WITH_PARTICIPANT, ids).first()
-    if found is not None:  # (meeting, their participation or None)
-        found[0].__dict__.setdefault(_FOUND, {})[user_id] = found[1]
-    return found[0] if found is not None else None
+    if found is None:
+        return None
+    found.Meeting.__dict__.setdefault(_FOUND, {})[user_id] = found.MeetingParticipant
+    return found.Meeting
 
 
 def _forget_found(target: Meeting | None, *_: Any) -> None:
