@@ -349,22 +349,29 @@ def _on_signal(referrers: list[str]) -> None:
 
 
 def main() -> None:
-    """Install the counters once the app is built, then run app.py as `python app.py` does."""
+    """Install the counters once the app is built, then run app.py as `python app.py` does
+    (in gevent mode it serves through `cabinet.serve.run`; otherwise through `SocketIO.run`)."""
     from flask_socketio import SocketIO
 
-    original_run = SocketIO.run
+    from cabinet import serve
 
-    def run(self, app, *args, **kwargs):
-        _install(app)
-        gevent.signal_handler(signal.SIGUSR1, _on_signal, [])
-        # SIGUSR2: the same, plus who holds the objects of the BENCH_REFERRERS types (slow: a
-        # walk of every object per object, so only for the memory phase).
-        types = [t for t in os.environ.get("BENCH_REFERRERS", "deque").split(",") if t]
-        gevent.signal_handler(signal.SIGUSR2, _on_signal, types)
-        gevent.spawn(_lag_probe)
-        return original_run(self, app, *args, **kwargs)
+    def instrumented(original):
+        def run(*args, **kwargs):
+            app = args[1] if original is original_socketio else args[0]
+            _install(app)
+            gevent.signal_handler(signal.SIGUSR1, _on_signal, [])
+            # SIGUSR2: the same, plus who holds the objects of the BENCH_REFERRERS types (slow:
+            # a walk of every object per object, so only for the memory phase).
+            types = [t for t in os.environ.get("BENCH_REFERRERS", "deque").split(",") if t]
+            gevent.signal_handler(signal.SIGUSR2, _on_signal, types)
+            gevent.spawn(_lag_probe)
+            return original(*args, **kwargs)
 
-    SocketIO.run = run
+        return run
+
+    original_socketio = SocketIO.run
+    SocketIO.run = instrumented(original_socketio)
+    serve.run = instrumented(serve.run)
     sys.argv = [str(ROOT / "app.py")]
     runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
 
