@@ -33,11 +33,15 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import print_table, save_results  # noqa: E402
+from bench.cluster.topology import Cluster, app_cluster  # noqa: E402
+from bench.common import cpu_seconds, print_table, save_results  # noqa: E402
 from bench.tablets import harness, results  # noqa: E402
 
 
@@ -200,6 +204,56 @@ def waves(n: int, args, server, cookie_list: list[str], meeting_id: int) -> dict
     return {"rss": rss, "waves": [w["last_ms"] for w in found["waves"]]}
 
 
+@dataclass
+class Workers:
+    """The app as deployed on several cores: ``deploy/local.py``'s nginx in front of N workers
+    on one Redis queue (bench/cluster/topology.py), measured as one server: its URL is nginx's,
+    its CPU time and resident memory are the workers' sums."""
+
+    cluster: Cluster
+
+    @property
+    def url(self) -> str:
+        """nginx's URL."""
+        return self.cluster.url
+
+    def cpu(self) -> float:
+        """The workers' CPU seconds so far, together."""
+        return sum(cpu_seconds(pid) for pid in self.cluster.pids)
+
+    def rss(self) -> int:
+        """The workers' resident memory, together."""
+        return sum(self.cluster.rss())
+
+
+@contextlib.contextmanager
+def the_app(db_url: str, instance: Path, redis_url: str | None, args) -> Iterator[Any]:
+    """The app alone (``--workers 1``: one `python app.py`, no proxy), or behind nginx."""
+    if args.workers == 1:
+        with harness.app(db_url, instance, redis_url) as app:
+            yield app
+        return
+    if redis_url is None:
+        raise SystemExit("--workers above 1 needs the Redis queue (--queue redis)")
+    sizes = {"workers": args.workers, "nginx_connections": max(4096, 2 * args.tablets + 1024)}
+    with app_cluster(db_url, instance, redis_url, workdir=instance, **sizes) as cluster:
+        print(f"  app: nginx {cluster.url} in front of workers {cluster.ports}", flush=True)
+        yield Workers(cluster)
+
+
+def routed(cookies: dict, workers: int) -> dict:
+    """Behind nginx each tablet carries a route cookie of its own, as a browser keeps the one
+    nginx hands it (docs/nginx.conf.example): the tablets spread over the workers."""
+    if workers == 1:
+        return cookies
+    route = "; ecabinet_route=tablet-"
+    return {
+        "chair": cookies["chair"] + route + "chair",
+        "secretariat": cookies["secretariat"] + route + "secretariat",
+        "members": [c + route + str(i) for i, c in enumerate(cookies["members"])],
+    }
+
+
 def run_backend(label: str, db_url: str, workdir: Path, args, redis_url: str | None) -> dict:
     """Everything on one database: seed, sign in, alternations, history series, waves."""
     instance = workdir / label.lower()
@@ -209,8 +263,8 @@ def run_backend(label: str, db_url: str, workdir: Path, args, redis_url: str | N
     print(f"[{label}] seeded in {time.monotonic() - t0:.0f} s", flush=True)
     shapes = instance / "shapes.json"
     detail: dict = {"alternations": []}
-    with harness.app(db_url, instance, redis_url) as app:
-        cookies = sign_in(app.url, made)
+    with the_app(db_url, instance, redis_url, args) as app:
+        cookies = routed(sign_in(app.url, made), args.workers)
         detail["shapes"] = capture_shapes(app.url, cookies, made, shapes)
         with harness.bare_server(redis_url, shapes) as bare:
             targets = {"app": app, "bare": bare}
@@ -243,6 +297,13 @@ def main() -> None:
     parser.add_argument("--single-joins", type=int, default=15)
     parser.add_argument("--waves", type=int, default=10)
     parser.add_argument("--queue", choices=("redis", "none"), default="redis")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="app workers: 1, the app alone; more, deploy/local.py's nginx in front of them "
+        "(the bare server stays one process, reached directly)",
+    )
     parser.add_argument("--name", default="tablets", help="bench/out/<name>.json")
     parser.add_argument(
         "--secret",

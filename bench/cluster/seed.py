@@ -32,18 +32,12 @@ def split(n: int, parts: int) -> list[tuple[int, int]]:
 
 def seed(database_url: str, instance: Path, tablets: int, meetings: int) -> dict:
     """Create everything; return the ids and e-mails the bench needs."""
-    from alembic import command
-
-    from cabinet.db import Base, db
-    from cabinet.migrations import alembic_config
+    from cabinet.db import db
 
     app = tablets_seed.seeding_app(database_url, instance)
     made: dict = {"password": tablets_seed.PASSWORD, "tablets": tablets, "meetings": []}
     with app.app_context(), app.test_request_context():
-        Base.metadata.drop_all(db.engine)
-        with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
-        Base.metadata.create_all(db.engine)
+        tablets_seed.fresh_schema()
         people = tablets_seed._users(db, tablets)
         db.session.commit()
         pdfs = [tablets_seed._pdf(f"To trinh so {n + 1}", pages=3 + n % 4) for n in range(6)]
@@ -58,7 +52,7 @@ def seed(database_url: str, instance: Path, tablets: int, meetings: int) -> dict
         made["secretariat"] = people["secretariat"].email
         made["members"] = [u.email for u in people["members"]]
         db.session.remove()
-        command.stamp(alembic_config(app), "heads")
+        tablets_seed.stamp_newest(app)
     return made
 
 

@@ -132,7 +132,8 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
     rows: list[Scenario] = []
     n = args.tablets
     for label, detail in details.items():
-        tag = f"[{label}]"
+        workers = getattr(args, "workers", 1)
+        tag = f"[{label}, {workers} workers behind nginx]" if workers > 1 else f"[{label}]"
         joins_app, joins_bare = _alts(detail, "join_app"), _alts(detail, "join_bare")
         failed = sum(r["failed"] for r in joins_app)
         app_rounds, bare_rounds = _rounds(detail, "burst_app"), _rounds(detail, "burst_bare")
@@ -282,9 +283,10 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                     max(peak) / MB,
                     max(peak_bare) / MB if peak_bare else None,
                     "MB",
-                    limit=300,
+                    limit=300 * workers,
                     baseline_name=BARE,
-                    note="the largest over the alternations",
+                    note="the largest over the alternations"
+                    + (f"; the {workers} workers together (300 MB each)" if workers > 1 else ""),
                 )
             )
     return rows

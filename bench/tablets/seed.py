@@ -34,6 +34,7 @@ import os
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -208,14 +209,13 @@ def seeding_app(database_url: str, instance: Path):
 
 def seed(database_url: str, instance: Path, tablets: int, history: int, series: list[int]) -> dict:
     """Create everything; return the ids and e-mails the bench needs."""
-    from cabinet.db import Base, db
+    from cabinet.db import db
 
     app = seeding_app(database_url, instance)
     histories = {"main": history, **{f"h{n}": n for n in series}, "burst": 0}
     made: dict = {"password": PASSWORD, "tablets": tablets, "meetings": {}}
     with app.app_context(), app.test_request_context():
-        Base.metadata.drop_all(db.engine)
-        Base.metadata.create_all(db.engine)
+        fresh_schema()
         people = _users(db, tablets)
         db.session.commit()
         pdfs = [_pdf(f"To trinh so {n + 1}", pages=3 + n % 4) for n in range(6)]
@@ -230,7 +230,29 @@ def seed(database_url: str, instance: Path, tablets: int, history: int, series: 
         made["chair"] = people["chair"].email
         made["secretariat"] = people["secretariat"].email
         made["members"] = [u.email for u in people["members"]]
+        db.session.remove()
+        stamp_newest(app)
     return made
+
+
+def fresh_schema() -> None:
+    """Every table dropped and created from the models (in an app context)."""
+    from cabinet.db import Base, db
+
+    Base.metadata.drop_all(db.engine)
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    Base.metadata.create_all(db.engine)
+
+
+def stamp_newest(app: Any) -> None:
+    """Stamp the schema at the newest migration: ``cabinet init`` (deploy/local.py runs it
+    before it starts the workers) then finds nothing to do."""
+    from alembic import command
+
+    from cabinet.migrations import alembic_config
+
+    command.stamp(alembic_config(app), "heads")
 
 
 def main() -> None:
