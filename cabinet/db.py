@@ -235,20 +235,15 @@ def run_unit_of_work(work: Callable[[], T], *, keep: Callable[[T], bool] = lambd
 M = TypeVar("M")
 
 
-def insert_unless_present(
-    target: Any, *unique: str, dialect: str | None = None, returning: bool = False
-) -> Any:
+def insert_unless_present(target: Any, *unique: str, dialect: str | None = None) -> Any:
     """`INSERT … ON CONFLICT (unique) DO NOTHING` into `target` (a model or a table) for
     `dialect` (default: the session's; SQLite or PostgreSQL): a row already there, or inserted
     meanwhile by a transaction that commits, is left alone instead of failing the statement
-    (and, on PostgreSQL, the transaction). `returning`: the statement returns the `unique`
-    columns of the rows it inserted (a batch of rows learns which were there already)."""
+    (and, on PostgreSQL, the transaction). The row count says how many rows it inserted, also
+    for a list of rows (`executemany`)."""
     dialect = dialect or db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(target).on_conflict_do_nothing(index_elements=list(unique))
-    if returning:
-        table = getattr(target, "__table__", target)
-        return statement.returning(*(table.c[name] for name in unique))
     # inline(): no implicit RETURNING of a generated key; the row count says what happened
     # (kept for the result: psycopg's cursor is closed before the caller reads it).
     return statement.inline().execution_options(preserve_rowcount=True)
