@@ -24,7 +24,7 @@ import gevent
 from gevent import pywsgi
 from gevent.event import Event
 
-from cabinet import logs
+from cabinet import logs, websocket_frames
 from cabinet.extensions import socketio
 from cabinet.lifecycle import worker
 
@@ -75,6 +75,7 @@ def run(app: Any, host: str, port: int) -> None:
 
     config = app.extensions["ecabinet.settings"]
     logs.configure(config.log_format)
+    websocket_frames.install()
     server = pywsgi.WSGIServer(
         (host, port), CountRequests(app), handler_class=WebSocketHandler, log=None
     )
