@@ -24,7 +24,7 @@ import gevent
 from gevent import pywsgi
 from gevent.event import Event
 
-from cabinet import logs, websocket_frames
+from cabinet import logs, pg_wait, websocket_frames
 from cabinet.extensions import socketio
 from cabinet.lifecycle import worker
 
@@ -76,6 +76,7 @@ def run(app: Any, host: str, port: int) -> None:
     config = app.extensions["ecabinet.settings"]
     logs.configure(config.log_format)
     websocket_frames.install()
+    pg_wait.install()
     server = pywsgi.WSGIServer(
         (host, port), CountRequests(app), handler_class=WebSocketHandler, log=None
     )
