@@ -41,7 +41,7 @@ RESULTS_DIR = OUT_DIR / "run"  # this run's copies of the scripts' results
 # machine still has the quick numbers. Unknown scripts run after these, alphabetically.
 ORDER = [
     *("records", "signing", "minutes", "boardpack", "downloads", "fanout", "votes", "tablets"),
-    "cluster",
+    *("tablets_workers", "cluster"),
 ]
 # Seconds per script: 5-20× what each took on a shared, loaded 2-core machine;
 # --budget-scale multiplies them.
@@ -56,6 +56,8 @@ BUDGETS = {
     # 500 JS tablets × 3 alternations × 2 databases, on the app as it was before issue 15's
     # work (joins of 500 took 34-60 s each); far less once joins are cheap.
     "tablets": 5400,
+    # The same through nginx into 2 workers (3 waves instead of 10).
+    "tablets_workers": 3600,
     # 2,000 JS tablets through nginx into 4 workers, app and bare, × 3 alternations.
     "cluster": 3600,
 }

@@ -46,6 +46,24 @@ SECTIONS = (
         "10 waves of 500 connect/disconnect within 5 % of after the first.",
     ),
     Section(
+        "The same 500 tablets, the app as deployed: nginx in front of 2 workers (issue 15)",
+        ("tablets_workers",),
+        postgres_rows=(
+            "[PostgreSQL, 2 workers behind nginx] connect + join of 500 tablets (20 closed "
+            "votes), last ack",
+            "[PostgreSQL, 2 workers behind nginx] 500 casts at once → last durable ack",
+            "[PostgreSQL, 2 workers behind nginx] close → result on the last of 500 tablets, p99",
+        ),
+        about="`bench/bench_tablets_workers.py`: the scenarios above, with the app as "
+        "production runs it on this 2-core machine: `deploy/local.py`'s nginx (the "
+        "configuration of docs/nginx.conf.example) in front of two `python app.py` gevent "
+        "workers, one per core, on one Redis queue; every tablet pinned to a worker by a "
+        "route cookie of its own, so a meeting's tablets, joins and casts spread over both. "
+        "The bare server is the same single process, reached directly, as above; the "
+        "workers' CPU and resident memory are their sums (the RSS bound 300 MB per worker). "
+        "Three waves instead of ten. Same targets.",
+    ),
+    Section(
         "Scale-out: 2,000 tablets in 8 meetings over 4 workers behind nginx (issue 14)",
         ("cluster",),
         about="`bench/bench_cluster.py` on PostgreSQL and a private Redis: 8 meetings in "
