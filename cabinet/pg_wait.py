@@ -28,6 +28,8 @@ from psycopg.waiting import READY_NONE, READY_R, READY_W, WAIT_R, WAIT_RW, WAIT_
 
 _MASKS = {WAIT_R: select.POLLIN, WAIT_W: select.POLLOUT, WAIT_RW: select.POLLIN | select.POLLOUT}
 _BAD = ~(select.POLLIN | select.POLLOUT)
+#: The real `select.poll` (gevent keeps it when it patches): asking it costs one syscall.
+_REAL_POLL = monkey.get_original("select", "poll")
 
 
 def wait_gevent(
@@ -40,7 +42,7 @@ def wait_gevent(
     (how often psycopg's own loops wake to notice Ctrl-C) has nothing to do in a greenlet;
     `timeout` raises psycopg's wait timeout when the server has not answered in time."""
     deadline = None if timeout is None else monotonic() + timeout
-    poller = monkey.get_original("select", "poll")()  # the real one: asking costs a syscall
+    poller = _REAL_POLL()
     registered = None
     try:
         waiting = next(gen)

@@ -117,9 +117,10 @@ def test_another_persons_change_or_the_pruning_tick_keeps_a_sockets_person(sessi
 
 def test_casts_read_the_eligible_list_once_and_find_a_resend_by_their_insert(session, join):
     """Who may vote is final once the vote opens: the opening keeps the list for the casts (a
-    cast in another process reads it once), no cast reads it. While the vote is open a cast is one INSERT that leaves a stored client id
-    alone, with no SELECT for the client id first; a resend still gets its receipt, before and
-    after the close, and a member who arrived after the opening is still refused."""
+    cast in another process reads it once), no cast reads it. While the vote is open a cast is
+    one INSERT that leaves a stored client id alone, with no SELECT for the client id first; a
+    resend still gets its receipt, before and after the close, and a member who arrived after
+    the opening is still refused."""
     from tests.voting.polls.test_polls_sockets import cast, open_vote
 
     meeting, cab = session.meeting, session.cab
