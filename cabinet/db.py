@@ -5,6 +5,7 @@ Business functions flush; the request (view, socket handler, CLI command) commit
 
 from __future__ import annotations
 
+import select
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -12,10 +13,11 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
+from gevent import monkey
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -26,6 +28,9 @@ from sqlalchemy.orm import (
 )
 
 from cabinet.errors import NotFound
+
+#: The real `select.poll` also in a gevent worker (gevent keeps it when it patches `select`).
+_REAL_POLL = monkey.get_original("select", "poll")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -194,7 +199,28 @@ def make_engine(url: str, pool: tuple[int, int] = (10, 10)) -> Engine:
 
         return engine
     size, overflow = pool
-    return create_engine(url, pool_size=size, max_overflow=overflow, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=size, max_overflow=overflow)
+    event.listen(engine, "checkout", _refuse_hung_up)
+    return engine
+
+
+def _refuse_hung_up(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    """On checkout from the pool: a connection the server has closed is replaced, without a
+    round trip. An idle pooled connection has nothing to read; a server that ends it (restart,
+    `pg_terminate_backend`, idle timeout) sends a last message and closes the socket, which then
+    polls readable. That is asked of the socket (one `poll(0)`), not of the server with an
+    empty statement before every request, event and batch as `pool_pre_ping` did (a round trip
+    each). The pool discards a connection refused here and connects again (`DisconnectionError`).
+    A link cut without a word (no FIN, no RST) is found by neither: the first statement waits
+    for TCP to give up, as the ping did."""
+    if dbapi_connection.closed or dbapi_connection.broken or _readable(dbapi_connection.fileno()):
+        raise DisconnectionError("the server closed this pooled connection")
+
+
+def _readable(fileno: int) -> bool:
+    poller = _REAL_POLL()
+    poller.register(fileno, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 db = Database()
