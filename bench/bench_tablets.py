@@ -40,7 +40,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cluster.topology import Cluster, app_cluster  # noqa: E402
+from bench.cluster.topology import Cluster, app_cluster, bare_cluster  # noqa: E402
 from bench.common import cpu_seconds, print_table, save_results  # noqa: E402
 from bench.tablets import harness, results  # noqa: E402
 
@@ -97,7 +97,7 @@ def one_alternation(n: int, args, targets: dict, cookies: dict, made: dict, db_u
             is_app = name == "app"
             rss: list[int] = []
             config: dict = {"scenario": scenario, "url": server.url}
-            members = cookies["members"][:n] if is_app else ["x=1"] * n
+            members = targets["cookies"][name]["members"][:n]
             if scenario == "join":
                 config |= {
                     "cookies": members,
@@ -119,7 +119,7 @@ def one_alternation(n: int, args, targets: dict, cookies: dict, made: dict, db_u
                     "scenario": "burst",
                     "kind": "secret" if scenario == "secret" else "open",
                     "cookies": members,
-                    "chair": cookies["chair"] if is_app else "x=1",
+                    "chair": targets["cookies"][name]["chair"],
                     "meeting_id": burst["id"] if is_app else 1,
                     "item_id": burst["items"][0],
                     "rounds": args.burst_rounds,
@@ -174,7 +174,7 @@ def history_series(args, targets: dict, cookies: dict, made: dict) -> dict:
         {
             "scenario": "single_join",
             "url": targets["bare"].url,
-            "cookie": "x=1",
+            "cookie": targets["cookies"]["bare"]["members"][1],
             "meetings": [{"name": "bare", "id": 1}],
             "repeats": args.single_joins,
         }
@@ -227,6 +227,21 @@ class Workers:
 
 
 @contextlib.contextmanager
+def the_bare(redis_url: str | None, shapes: Path, instance: Path, args) -> Iterator[Any]:
+    """The bare server: one process reached directly, or (``--bare cluster``) as many bare
+    servers as the app has workers, behind the same nginx configuration on the same queue."""
+    if args.bare == "direct":
+        with harness.bare_server(redis_url, shapes) as bare:
+            yield bare
+        return
+    if redis_url is None:
+        raise SystemExit("--bare cluster needs the Redis queue (--queue redis)")
+    sizes = {"workers": args.workers, "nginx_connections": max(4096, 2 * args.tablets + 1024)}
+    with bare_cluster(redis_url, shapes, workdir=instance, **sizes) as cluster:
+        yield Workers(cluster)
+
+
+@contextlib.contextmanager
 def the_app(db_url: str, instance: Path, redis_url: str | None, args) -> Iterator[Any]:
     """The app alone (``--workers 1``: one `python app.py`, no proxy), or behind nginx."""
     if args.workers == 1:
@@ -266,8 +281,10 @@ def run_backend(label: str, db_url: str, workdir: Path, args, redis_url: str | N
     with the_app(db_url, instance, redis_url, args) as app:
         cookies = routed(sign_in(app.url, made), args.workers)
         detail["shapes"] = capture_shapes(app.url, cookies, made, shapes)
-        with harness.bare_server(redis_url, shapes) as bare:
-            targets = {"app": app, "bare": bare}
+        anonymous = {"chair": "x=1", "secretariat": "x=1", "members": ["x=1"] * args.tablets}
+        bare_cookies = routed(anonymous, args.workers if args.bare == "cluster" else 1)
+        with the_bare(redis_url, shapes, instance, args) as bare:
+            targets = {"app": app, "bare": bare, "cookies": {"app": cookies, "bare": bare_cookies}}
             for a in range(args.alternations):
                 targets["order"] = ("bare", "app") if a % 2 == 0 else ("app", "bare")
                 print(f"[{label}] alternation {a + 1}/{args.alternations}", flush=True)
@@ -279,7 +296,7 @@ def run_backend(label: str, db_url: str, workdir: Path, args, redis_url: str | N
             if args.waves:
                 print(f"[{label}] {args.waves} waves of {args.tablets}", flush=True)
                 main_id = made["meetings"]["main"]["id"]
-                detail["waves_bare"] = waves(args.tablets, args, bare, ["x=1"] * 10**4, 1)
+                detail["waves_bare"] = waves(args.tablets, args, bare, bare_cookies["members"], 1)
                 detail["waves_app"] = waves(args.tablets, args, app, cookies["members"], main_id)
     return detail
 
@@ -301,8 +318,14 @@ def main() -> None:
         "--workers",
         type=int,
         default=1,
-        help="app workers: 1, the app alone; more, deploy/local.py's nginx in front of them "
-        "(the bare server stays one process, reached directly)",
+        help="app workers: 1, the app alone; more, deploy/local.py's nginx in front of them",
+    )
+    parser.add_argument(
+        "--bare",
+        choices=("direct", "cluster"),
+        default="direct",
+        help="the baseline: one bare server reached directly, or as many as --workers behind "
+        "the same nginx",
     )
     parser.add_argument("--name", default="tablets", help="bench/out/<name>.json")
     parser.add_argument(

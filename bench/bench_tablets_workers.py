@@ -2,10 +2,12 @@
 `bench/bench_tablets.py` (the official socket.io JS client, alternating with the bare server,
 medians of three alternations, SQLite and PostgreSQL) with deploy/local.py's nginx in front of
 two workers (one per core) on one Redis queue, each tablet pinned by a route cookie of its own.
-The bare python-socketio server stays one process, reached directly: the same baseline as
-bench_tablets.py. Saved as bench/out/tablets_workers.json.
+The baseline is deployed the same way: as many bare python-socketio servers as workers, behind
+the same nginx configuration on a Redis queue, each tablet pinned by the same route cookie
+(``--bare direct``: one bare server reached directly, bench_tablets.py's baseline). Saved as
+bench/out/tablets_workers.json.
 
-    python bench/bench_tablets_workers.py            # 2 workers, 3 waves
+    python bench/bench_tablets_workers.py            # 2 workers, 3 waves, 2 bare servers
     python bench/bench_tablets_workers.py --workers 4 --waves 0
 """
 
@@ -20,5 +22,6 @@ from bench.bench_tablets import main  # noqa: E402
 
 if __name__ == "__main__":
     # Defaults first: the command line's own arguments, parsed after them, win.
-    sys.argv[1:1] = ["--workers", "2", "--waves", "3", "--name", "tablets_workers"]
+    sys.argv[1:1] = ["--workers", "2", "--bare", "cluster", "--waves", "3"]
+    sys.argv[1:1] = ["--name", "tablets_workers"]
     main()

@@ -59,9 +59,11 @@ SECTIONS = (
         "configuration of docs/nginx.conf.example) in front of two `python app.py` gevent "
         "workers, one per core, on one Redis queue; every tablet pinned to a worker by a "
         "route cookie of its own, so a meeting's tablets, joins and casts spread over both. "
-        "The bare server is the same single process, reached directly, as above; the "
-        "workers' CPU and resident memory are their sums (the RSS bound 300 MB per worker). "
-        "Three waves instead of ten. Same targets.",
+        "The baseline is deployed the same way: two bare servers behind the same nginx "
+        "configuration, on a Redis queue of their own, each tablet pinned by the same route "
+        "cookie (a broadcast from one reaches the tablets of both, as with the workers). CPU "
+        "and resident memory are the two processes' sums on either side (the RSS bound 300 MB "
+        "per worker). Three waves instead of ten. Same targets.",
     ),
     Section(
         "Scale-out: 2,000 tablets in 8 meetings over 4 workers behind nginx (issue 14)",

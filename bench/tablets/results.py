@@ -12,6 +12,18 @@ from typing import Any
 from bench.common import Scenario, percentile
 
 BARE = "bare python-socketio (gevent), same run"
+
+
+def bare_name(args: Any) -> str:
+    """What the app is compared with: one bare server reached directly, or (``--bare
+    cluster``) as many bare servers as the app has workers, behind the same nginx."""
+    if getattr(args, "bare", "direct") == "cluster":
+        return (
+            f"{args.workers} bare python-socketio (gevent) servers behind the same nginx, same run"
+        )
+    return BARE
+
+
 MB = 2**20
 
 
@@ -134,6 +146,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
     for label, detail in details.items():
         workers = getattr(args, "workers", 1)
         tag = f"[{label}, {workers} workers behind nginx]" if workers > 1 else f"[{label}]"
+        bare = bare_name(args)
         joins_app, joins_bare = _alts(detail, "join_app"), _alts(detail, "join_bare")
         failed = sum(r["failed"] for r in joins_app)
         app_rounds, bare_rounds = _rounds(detail, "burst_app"), _rounds(detail, "burst_bare")
@@ -145,7 +158,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 _median([r["last_ms"] for r in joins_bare]),
                 "ms",
                 target=3,
-                baseline_name=BARE,
+                baseline_name=bare,
                 note=f"all at once; per-tablet join ack p50 "
                 f"{_median([r['join']['p50'] for r in joins_app]) or 0:.0f} ms (bare "
                 f"{_median([r['join']['p50'] for r in joins_bare]) or 0:.0f} ms); "
@@ -164,13 +177,13 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                         _fanout_point(bare_fan, size, p),
                         "ms",
                         target=1.25,
-                        baseline_name=BARE,
+                        baseline_name=bare,
                         note=f"{args.rounds} changes per size, median of {len(app_fan)} "
                         "alternations; HTTP PUT (session, CSRF, write, audit, commit) → emit"
                         + _dropped_note(app_fan, size),
                     )
                 )
-        rows += _cpu_rows(tag, n, joins_app, joins_bare, app_rounds, bare_rounds)
+        rows += _cpu_rows(tag, n, joins_app, joins_bare, app_rounds, bare_rounds, bare)
         lost, doubled, unacked, check = _casts_check(app_rounds)
         last_app = _median([r["last_ack_ms"] for r in app_rounds])
         last_bare = _median([r["last_ack_ms"] for r in bare_rounds])
@@ -184,7 +197,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 last_bare,
                 "ms",
                 target=3,
-                baseline_name=BARE + ", acking from memory",
+                baseline_name=bare + ", acking from memory",
                 note=f"{spread}; {fails} casts failed; "
                 f"{sum(r.get('dropped_before_cast', 0) for r in app_rounds)} tablets dropped "
                 "by the server before casting; "
@@ -211,7 +224,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 note=check,
             )
         )
-        rows += _secret_rows(tag, label, n, detail, last_app, last_bare)
+        rows += _secret_rows(tag, label, n, detail, last_app, last_bare, bare)
         app_close = [r["result_last_ms"] for r in app_rounds if r["result_last_ms"] is not None]
         bare_close = [r["result_last_ms"] for r in bare_rounds if r["result_last_ms"] is not None]
         rows.append(
@@ -221,7 +234,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                 percentile(bare_close, 99) if bare_close else None,
                 "ms",
                 target=1.25,
-                baseline_name=BARE,
+                baseline_name=bare,
                 note=f"p50 {percentile(app_close, 50) if app_close else 0:.0f} ms vs bare "
                 f"{percentile(bare_close, 50) if bare_close else 0:.0f} ms over "
                 f"{len(app_close)} votes of {n} casts",
@@ -238,7 +251,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                     one.get("p50") or float("nan"),
                     bare_single,
                     "ms",
-                    baseline_name=BARE,
+                    baseline_name=bare,
                     note=f"p99 {one.get('p99') or 0:.0f} ms over {one.get('n')} joins; ack "
                     f"{singles.get(m['name'], {}).get('ack_bytes') or 0:,} bytes",
                 )
@@ -284,7 +297,7 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
                     max(peak_bare) / MB if peak_bare else None,
                     "MB",
                     limit=300 * workers,
-                    baseline_name=BARE,
+                    baseline_name=bare,
                     note="the largest over the alternations"
                     + (f"; the {workers} workers together (300 MB each)" if workers > 1 else ""),
                 )
@@ -293,7 +306,13 @@ def scenarios(details: dict, args: Any) -> list[Scenario]:
 
 
 def _cpu_rows(
-    tag: str, n: int, joins_app: list, joins_bare: list, app_rounds: list, bare_rounds: list
+    tag: str,
+    n: int,
+    joins_app: list,
+    joins_bare: list,
+    app_rounds: list,
+    bare_rounds: list,
+    vs: str,
 ) -> list[Scenario]:
     """The server's CPU per join and per cast (from /proc, whatever else the machine runs):
     what the latency rows cost, beside the bare server's."""
@@ -323,14 +342,20 @@ def _cpu_rows(
             baseline = _median([r.get(key) for r in bare])
             rows.append(
                 Scenario(
-                    f"{tag} {name}", figure, baseline, "ms", baseline_name=BARE + acking, note=note
+                    f"{tag} {name}", figure, baseline, "ms", baseline_name=vs + acking, note=note
                 )
             )
     return rows
 
 
 def _secret_rows(
-    tag: str, label: str, n: int, detail: dict, last_open: float | None, last_bare: float | None
+    tag: str,
+    label: str,
+    n: int,
+    detail: dict,
+    last_open: float | None,
+    last_bare: float | None,
+    vs: str,
 ) -> list[Scenario]:
     """The burst of sealed (secret) ballots, beside the open burst and the bare server."""
     rounds = _rounds(detail, "secret_app")
@@ -351,7 +376,7 @@ def _secret_rows(
             last_bare,
             "ms",
             target=3,
-            baseline_name=BARE + ", acking from memory",
+            baseline_name=vs + ", acking from memory",
             note=spread,
         ),
         Scenario(
