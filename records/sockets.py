@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import load_only
+
+from cabinet.db import db
 from cabinet.realtime import socket_event
 from cabinet.users import current_person
 from records import services
 from records.access import load_minutes
+from records.models import Minutes
 from records.schemas import MinutesCommentSchema, MinutesCommentSocketSchema, MinutesStatusSchema
 
 
@@ -24,7 +29,12 @@ def register_sockets() -> None:
         return {"comment": MinutesCommentSchema().dump(created)}
 
 
+#: What the snapshot shows of the minutes, and all it reads: not their text, which grows while
+#: the secretary drafts during the session and would be read again by every joining tablet.
+_STATUS = select(Minutes).options(load_only(Minutes.id, Minutes.state, Minutes.version))
+
+
 def records_part(meeting: Any, user: Any) -> dict[str, Any]:
     """The `records` part of the meeting snapshot: the minutes' state and whose signature waits."""
-    minutes = services.minutes_of(meeting)
+    minutes = db.session.scalar(_STATUS.where(Minutes.meeting_id == meeting.id))
     return {"minutes": MinutesStatusSchema().dump(minutes) if minutes is not None else None}
