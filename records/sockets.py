@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only
 
 from cabinet.db import db
@@ -31,10 +31,14 @@ def register_sockets() -> None:
 
 #: What the snapshot shows of the minutes, and all it reads: not their text, which grows while
 #: the secretary drafts during the session and would be read again by every joining tablet.
-_STATUS = select(Minutes).options(load_only(Minutes.id, Minutes.state, Minutes.version))
+_STATUS = (
+    select(Minutes)
+    .where(Minutes.meeting_id == bindparam("meeting_id"))
+    .options(load_only(Minutes.id, Minutes.state, Minutes.version))
+)
 
 
 def records_part(meeting: Any, user: Any) -> dict[str, Any]:
     """The `records` part of the meeting snapshot: the minutes' state and whose signature waits."""
-    minutes = db.session.scalar(_STATUS.where(Minutes.meeting_id == meeting.id))
+    minutes = db.session.scalar(_STATUS, {"meeting_id": meeting.id})
     return {"minutes": MinutesStatusSchema().dump(minutes) if minutes is not None else None}
