@@ -22,6 +22,6 @@ from bench.bench_tablets import main  # noqa: E402
 
 if __name__ == "__main__":
     # Defaults first: the command line's own arguments, parsed after them, win.
-    sys.argv[1:1] = ["--workers", "2", "--bare", "cluster", "--waves", "3"]
-    sys.argv[1:1] = ["--name", "tablets_workers"]
+    defaults = ["--workers", "2", "--bare", "cluster", "--waves", "3", "--name", "tablets_workers"]
+    sys.argv[1:1] = defaults
     main()
