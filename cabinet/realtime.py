@@ -23,7 +23,7 @@ from socketio.packet import Packet
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from cabinet import heartbeat, logs, outage, revisions
+from cabinet import heartbeat, logs, outage, packet_json, revisions
 from cabinet.auth.socket_identity import cached_person
 from cabinet.db import (
     COMMITTED,
@@ -265,6 +265,7 @@ class JsonPacket(Packet):
     """
 
     uses_binary_events = False
+    json = packet_json  # parts of a payload may be JSON already (`packet_json.Encoded`)
 
 
 #: Where Socket.IO is served (Flask-SocketIO's default, kept by `cabinet.factory`).

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from cabinet import packet_json
 from cabinet.db import db, utcnow
 from cabinet.memo import BoundedMemo
 from cabinet.users.models import Role, User
@@ -26,38 +28,43 @@ def visible_items(meeting: Meeting, user: User) -> list[AgendaItem]:
 
 #: The agenda part of recent snapshots, per meeting state and audience (`_agenda_key`).
 _AGENDA_DUMPS: BoundedMemo[dict[str, Any]] = BoundedMemo(size=64)
+#: Their items as JSON, per dump, item and the read marks laid over it (`_encoded_item`).
+_ITEM_JSON: BoundedMemo[packet_json.Encoded] = BoundedMemo(size=2048)
 
 
-def meeting_state(meeting: Meeting, user: User) -> dict[str, Any]:
+def meeting_state(meeting: Meeting, user: User, *, encoded: bool = False) -> dict[str, Any]:
     """The full snapshot of a meeting for one person: what a (re)joining tablet renders.
 
     The agenda is dumped once per meeting state and audience (the items and papers a person
     may see, and whether they manage it) and shared by everyone in that audience; what is
     theirs alone (the versions they last read) and the time are laid over it. The audience is
     found from the agenda's facts (plain rows, `meetings.agenda_facts`); the agenda's objects
-    are loaded only when no dump for it is kept, and that dump is keyed by what it was made of."""
+    are loaded only when no dump for it is kept, and that dump is keyed by what it was made of.
+    `encoded`: the items as JSON already (`cabinet.packet_json`), for the join's ack: each item
+    with a person's read marks is encoded once and sent to everyone with the same marks."""
     can_manage = meeting.can_manage(user)
     items, seen = visible_facts(meeting, facts_of(meeting), user)
-    shared = _AGENDA_DUMPS.get(
-        _agenda_key(
-            meeting,
-            can_manage,
-            ((i.id, i.updated_at, i.invitee_ids) for i in items),
-            ((p.id, p.updated_at, p.current_version_id, p.versions) for p in seen),
-        )
+    key = _agenda_key(
+        meeting,
+        can_manage,
+        ((i.id, i.updated_at, i.invitee_ids) for i in items),
+        ((p.id, p.updated_at, p.current_version_id, p.versions) for p in seen),
     )
+    shared = _AGENDA_DUMPS.get(key)
     if shared is None:
-        shared = _agenda_dump(meeting, user, can_manage)
+        key, shared = _agenda_dump(meeting, user, can_manage)
     reads = read_versions([p["id"] for i in shared["items"] for p in i["papers"]], user)
+    overlay = functools.partial(_encoded_item, key) if encoded else _with_reads
     return {
         **shared,
-        "items": [_with_reads(item, reads) for item in shared["items"]],
+        "items": [overlay(item, reads) for item in shared["items"]],
         "server_time": utcnow().isoformat(),  # as the schema dumps it (ISO 8601)
     }
 
 
-def _agenda_dump(meeting: Meeting, user: User, can_manage: bool) -> dict[str, Any]:
-    """The shared dump made from the agenda's objects, kept under the key of what it holds."""
+def _agenda_dump(meeting: Meeting, user: User, can_manage: bool) -> tuple[Any, dict[str, Any]]:
+    """The shared dump made from the agenda's objects, kept under the key of what it holds;
+    that key and the dump."""
     fetch_meeting(meeting.id)  # the items, papers, versions and readers of this meeting
     items = visible_items(meeting, user)
     seen = [p for item in items for p in item.papers if p.can_see(user)]
@@ -82,7 +89,7 @@ def _agenda_dump(meeting: Meeting, user: User, can_manage: bool) -> dict[str, An
             for p in seen
         ),
     )
-    return _AGENDA_DUMPS.get_or_build(key, dump)
+    return key, _AGENDA_DUMPS.get_or_build(key, dump)
 
 
 def _agenda_key(
@@ -105,6 +112,15 @@ def _agenda_key(
         manage,
         tuple((item_id, stamp, frozenset(invitees)) for item_id, stamp, invitees in items),
         tuple(papers),
+    )
+
+
+def _encoded_item(key: Any, item: dict[str, Any], reads: dict[int, int]) -> packet_json.Encoded:
+    """`_with_reads(item, reads)` as JSON, kept per dump, item and read marks: the dump's key
+    says what the item holds, the versions read of its papers what is laid over it."""
+    marks = tuple(reads.get(paper["id"]) for paper in item["papers"])
+    return _ITEM_JSON.get_or_build(
+        (key, item["id"], marks), lambda: packet_json.encoded(_with_reads(item, reads))
     )
 
 

@@ -18,7 +18,11 @@ def full_state(meeting: Meeting, user: Any) -> dict[str, Any]:
     """This package's snapshot merged with every registered part (attendance, polls, ...),
     with the revision it was read at (read first: a later change carries a higher one)."""
     revision = meeting.revision
-    return {**meeting_state(meeting, user), **snapshot_parts(meeting, user), "revision": revision}
+    return {
+        **meeting_state(meeting, user, encoded=True),  # the ack's items encoded once for many
+        **snapshot_parts(meeting, user),
+        "revision": revision,
+    }
 
 
 def register_sockets() -> None:

@@ -3,11 +3,13 @@ nobody gets what another audience sees, read marks stay personal, and a change s
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from cabinet import packet_json
 from cabinet.db import db
 from cabinet.users.models import Role, User
 from meetings.agenda_facts import agenda_facts, visible_facts
@@ -22,7 +24,7 @@ from meetings.models import (
 )
 from meetings.models.meeting import MeetingParticipant
 from meetings.papers.files import last_reads, record_read
-from meetings.queries import _AGENDA_DUMPS, meeting_state, visible_items
+from meetings.queries import _AGENDA_DUMPS, _ITEM_JSON, meeting_state, visible_items
 from meetings.schemas import MeetingStateSchema, viewing
 from tests.meetings.test_loaders import _paper
 
@@ -38,8 +40,13 @@ def _uncached(meeting: Any, user: Any) -> dict[str, Any]:
 
 
 def _cached(meeting: Any, user: Any) -> dict[str, Any]:
+    """The snapshot as a join acks it (its items encoded once for many, `encoded=True`),
+    checked against the same snapshot made of plain values."""
     state = meeting_state(meeting, user)
     assert state.pop("server_time")
+    sent = json.loads(packet_json.dumps(meeting_state(meeting, user, encoded=True)))
+    assert sent.pop("server_time")
+    assert sent == state
     return state
 
 
@@ -103,6 +110,27 @@ def test_read_marks_stay_personal(cabinet, agenda):
     assert (marks[reader.id]["last_read"], marks[reader.id]["unread"]) == (1, False)
     assert (marks[other.id]["last_read"], marks[other.id]["unread"]) == (None, True)
     assert _cached(meeting, reader) == _uncached(meeting, reader)
+
+
+def test_people_with_the_same_read_marks_are_sent_one_encoding_of_an_item(cabinet, agenda):
+    meeting, normal, _secret = agenda
+    reader, others = cabinet.members[2], cabinet.members[3:]
+    _ITEM_JSON.clear()
+    sent = {p.id: meeting_state(meeting, p, encoded=True)["items"] for p in (reader, *others)}
+    # each item encoded once: the first join misses, the others find it
+    items = len(sent[reader.id])
+    assert (_ITEM_JSON.misses, _ITEM_JSON.hits) == (items, items * len(others))
+    first = sent[others[0].id][0]
+    assert isinstance(first, packet_json.Encoded)
+    assert all(sent[p.id][0] is first for p in (reader, *others))  # nobody has read anything
+
+    record_read(normal, reader, normal.current_version)
+    db.session.flush()
+    mine = meeting_state(meeting, reader, encoded=True)["items"][0]
+    theirs = meeting_state(meeting, others[1], encoded=True)["items"][0]
+    assert theirs is first and mine is not first  # the reader's own marks, encoded for them
+    paper = next(p for p in json.loads(mine.text)["papers"] if p["id"] == normal.id)
+    assert (paper["last_read"], paper["unread"]) == (1, False)
 
 
 def test_a_change_that_bumps_no_revision_still_shows_on_the_next_join(cabinet, agenda):
