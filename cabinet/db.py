@@ -5,7 +5,6 @@ Business functions flush; the request (view, socket handler, CLI command) commit
 
 from __future__ import annotations
 
-import select
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -13,7 +12,6 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
-from gevent import monkey
 from sqlalchemy import DateTime, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -28,9 +26,7 @@ from sqlalchemy.orm import (
 )
 
 from cabinet.errors import NotFound
-
-#: The real `select.poll` also in a gevent worker (gevent keeps it when it patches `select`).
-_REAL_POLL = monkey.get_original("select", "poll")
+from cabinet.pg_wait import readable
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -213,14 +209,8 @@ def _refuse_hung_up(dbapi_connection: Any, record: Any, proxy: Any) -> None:
     each). The pool discards a connection refused here and connects again (`DisconnectionError`).
     A link cut without a word (no FIN, no RST) is found by neither: the first statement waits
     for TCP to give up, as the ping did."""
-    if dbapi_connection.closed or dbapi_connection.broken or _readable(dbapi_connection.fileno()):
+    if dbapi_connection.closed or dbapi_connection.broken or readable(dbapi_connection.fileno()):
         raise DisconnectionError("the server closed this pooled connection")
-
-
-def _readable(fileno: int) -> bool:
-    poller = _REAL_POLL()
-    poller.register(fileno, select.POLLIN | select.POLLERR | select.POLLHUP)
-    return bool(poller.poll(0))
 
 
 db = Database()

@@ -13,6 +13,7 @@ greenlets run meanwhile), then ask again. The answers to psycopg are the same as
 an error or a hang-up included.
 
 `install()` makes it psycopg's wait function; the gevent worker calls it (`cabinet.serve`).
+`readable()` asks the same real `poll()` about a pooled connection (`cabinet.db.make_engine`).
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ def _park(fileno: int, waiting: int, deadline: float | None) -> None:
                 hub.wait(watcher)
     finally:
         watcher.close()
+
+
+def readable(fileno: int) -> bool:
+    """Has this socket something to read (data, an error or a hang-up), asked without waiting?"""
+    poller = _REAL_POLL()
+    poller.register(fileno, select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 def install() -> None:

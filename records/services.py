@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from cabinet.audit import record as audit
@@ -64,6 +65,20 @@ class SessionNotClosed(InvalidState):
 def minutes_of(meeting: Meeting) -> Minutes | None:
     """The minutes of a meeting, if drafted."""
     return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+
+
+#: The minutes' id, state and version only: not their text, which grows while the secretary
+#: drafts during the session and would be read again by every joining tablet.
+_STATUS = (
+    select(Minutes)
+    .where(Minutes.meeting_id == bindparam("meeting_id"))
+    .options(load_only(Minutes.id, Minutes.state, Minutes.version))
+)
+
+
+def minutes_status_of(meeting: Meeting) -> Minutes | None:
+    """`minutes_of(meeting)` with only their state loaded (what a meeting's snapshot shows)."""
+    return db.session.scalar(_STATUS, {"meeting_id": meeting.id})
 
 
 def ensure_minutes(meeting: Meeting, actor: User | None) -> Minutes:

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import load_only
-
-from cabinet.db import db
 from cabinet.realtime import socket_event
 from cabinet.users import current_person
 from records import services
 from records.access import load_minutes
-from records.models import Minutes
 from records.schemas import MinutesCommentSchema, MinutesCommentSocketSchema, MinutesStatusSchema
 
 
@@ -29,16 +24,7 @@ def register_sockets() -> None:
         return {"comment": MinutesCommentSchema().dump(created)}
 
 
-#: What the snapshot shows of the minutes, and all it reads: not their text, which grows while
-#: the secretary drafts during the session and would be read again by every joining tablet.
-_STATUS = (
-    select(Minutes)
-    .where(Minutes.meeting_id == bindparam("meeting_id"))
-    .options(load_only(Minutes.id, Minutes.state, Minutes.version))
-)
-
-
 def records_part(meeting: Any, user: Any) -> dict[str, Any]:
     """The `records` part of the meeting snapshot: the minutes' state and whose signature waits."""
-    minutes = db.session.scalar(_STATUS, {"meeting_id": meeting.id})
+    minutes = services.minutes_status_of(meeting)
     return {"minutes": MinutesStatusSchema().dump(minutes) if minutes is not None else None}
