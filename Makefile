@@ -7,13 +7,20 @@ FLASK := $(VENV)/bin/flask --app app
 export ECABINET_HOST ?= 127.0.0.1
 export ECABINET_PORT ?= 5000
 
-.PHONY: run test setup lint bench format clean system-deps fuzz scaleout
+.PHONY: run test setup lint bench format clean system-deps fuzz scaleout lock
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
+
+# constraints.txt anew: the newest releases pyproject.toml admits, resolved in a scratch venv.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip && .lock-venv/bin/pip install -q '.[test]'
+	{ sed -n '1,3p' constraints.txt; .lock-venv/bin/pip freeze --exclude ecabinet; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf .lock-venv build
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
