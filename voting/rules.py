@@ -23,6 +23,7 @@ Fixed behaviour (see docs/domain.md):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -165,16 +166,12 @@ class Outcome:
 
 
 def _count(choices: Iterable[Choice | str]) -> tuple[int, int, int]:
-    approve = disapprove = abstain = 0
-    for raw in choices:
-        choice = Choice(raw)
-        if choice is Choice.APPROVE:
-            approve += 1
-        elif choice is Choice.DISAPPROVE:
-            disapprove += 1
-        else:
-            abstain += 1
-    return approve, disapprove, abstain
+    """Approvals, disapprovals, abstentions; any other value is refused (ValueError). Counted
+    by value (a `Choice` equals its string), each distinct value checked once."""
+    counts = Counter(choices)
+    for value in counts:
+        Choice(value)
+    return counts[Choice.APPROVE], counts[Choice.DISAPPROVE], counts[Choice.ABSTAIN]
 
 
 _TIE_BY_CHAIR: dict[Choice, TieBreak] = {

@@ -65,7 +65,7 @@ def cast_choices(poll: Poll, voters: list[Row[Any]] | None = None) -> list[Choic
             db.session.scalars(select(SecretBallot.choice).where(SecretBallot.poll_id == poll.id))
         )
     voters = roll_call(poll) if voters is None else voters
-    return [Choice(row.choice) for row in voters if row.choice is not None]
+    return [choice for _, _, choice in voters if choice is not None]  # `Choice`s, as typed
 
 
 def published_ballots(poll_id: int) -> list[list[str]]:

@@ -160,13 +160,13 @@ def close_poll(poll: Poll, actor: User) -> PollResult:
         rule=outcome.rule.as_dict(),
         all_members=poll.all_members,
         present=poll.present,
-        entitled=[{"user_id": row.user_id, "name": row.name} for row in voters],
+        entitled=[{"user_id": user_id, "name": name} for user_id, name, _ in voters],
         choices=None
         if poll.is_secret
         else [
-            {"user_id": row.user_id, "name": row.name, "choice": str(row.choice)}
-            for row in voters
-            if row.choice is not None
+            {"user_id": user_id, "name": name, "choice": choice.value}
+            for user_id, name, choice in voters
+            if choice is not None
         ],
         computed_at=utcnow(),
     )
