@@ -12,13 +12,13 @@ export ECABINET_PORT ?= 5000
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
-	$(VENV)/bin/pip install -q -c constraints.txt -e '.[test]'
+	$(VENV)/bin/pip install -q -c constraints.txt -e '.[test,eventlet]'
 	touch $@
 
 # constraints.txt anew: the newest releases pyproject.toml admits, resolved in a scratch venv.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install -q --upgrade pip && .lock-venv/bin/pip install -q '.[test]'
+	.lock-venv/bin/pip install -q --upgrade pip && .lock-venv/bin/pip install -q '.[test,eventlet]'
 	{ sed -n '1,3p' constraints.txt; .lock-venv/bin/pip freeze --exclude ecabinet; } > constraints.new
 	mv constraints.new constraints.txt && rm -rf .lock-venv build
 

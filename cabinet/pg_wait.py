@@ -19,7 +19,8 @@ an error or a hang-up included.
 from __future__ import annotations
 
 import select
-from collections.abc import Generator
+import sys
+from collections.abc import Callable, Generator
 from time import monotonic
 from typing import Any
 
@@ -29,8 +30,21 @@ from psycopg.waiting import READY_NONE, READY_R, READY_W, WAIT_R, WAIT_RW, WAIT_
 
 _MASKS = {WAIT_R: select.POLLIN, WAIT_W: select.POLLOUT, WAIT_RW: select.POLLIN | select.POLLOUT}
 _BAD = ~(select.POLLIN | select.POLLOUT)
-#: The real `select.poll` (gevent keeps it when it patches): asking it costs one syscall.
-_REAL_POLL = monkey.get_original("select", "poll")
+
+
+def _real_poll() -> Callable[[], Any]:
+    """`select.poll` as the C library has it, whichever monkey patch ran: gevent keeps the
+    original when it patches; eventlet deletes `poll` from `select` (it has no green one) and
+    keeps the original module (`ECABINET_ASYNC_MODE=eventlet` failed at import without this)."""
+    if "eventlet" in sys.modules:
+        from eventlet import patcher
+
+        return patcher.original("select").poll
+    return monkey.get_original("select", "poll")
+
+
+#: The real `select.poll`: asking it costs one syscall.
+_REAL_POLL = _real_poll()
 
 
 def wait_gevent(
